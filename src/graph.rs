@@ -1,1 +1,896 @@
-//! (being written)
+//! The knowledge graph: entities as nodes, relations as evidence-carrying edges.
+//!
+//! Per-document extractions are merged here into one graph. Every node is one
+//! entity id (labels, aliases, types and documents merged across documents);
+//! every edge is one `(subject, predicate, object)` fact carrying each piece of
+//! evidence that states it. `metWith` is symmetric, so its edges are stored
+//! once with the smaller id as source. Meetings are additionally grouped into
+//! [`Meeting`] records (participants, date, place, format, reporting
+//! documents).
+//!
+//! Invariants (the exporters rely on them for byte-identical output):
+//! nodes are inserted in id order and edges in `(source, predicate, target)`
+//! order; evidence is sorted; nothing iterates a hash map.
+//!
+//! petgraph is used only in this module; the rest of the crate sees ids.
+
+use crate::error::{Error, Result};
+use crate::model::{DocumentInfo, EntityType, Extraction, MeetingFormat, Predicate, Relation};
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// One entity, merged across the documents that mention it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub id: String,
+    /// The type most documents give it (ties: the first in `EntityType::ALL`).
+    pub entity_type: EntityType,
+    /// Every type some document gave it (normally just one).
+    pub types: BTreeSet<EntityType>,
+    /// The label most documents use (ties: the smallest).
+    pub label: String,
+    /// Every other name, label or alias, in any document.
+    pub aliases: BTreeSet<String>,
+    /// Entity id of its country, when some document knows it.
+    pub country: Option<String>,
+    /// Ids of the documents that mention it.
+    pub documents: BTreeSet<String>,
+    /// Number of mentions over all documents.
+    pub mentions: usize,
+    /// Whether the lexicon knows it (in any document).
+    pub known: bool,
+    /// Merge notes of the resolver, prefixed with their document id.
+    pub merges: Vec<String>,
+}
+
+impl Node {
+    /// The country this node belongs to for clustering: its own id for a
+    /// country, else its `country`.
+    pub fn country_key(&self) -> Option<&str> {
+        if self.entity_type == EntityType::Country {
+            Some(&self.id)
+        } else {
+            self.country.as_deref()
+        }
+    }
+}
+
+/// One piece of evidence for an edge: where a document states the relation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidenceRef {
+    pub document: String,
+    pub path: String,
+    /// The sentence or clause (the relation's evidence span text).
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub confidence: f32,
+    pub rule: String,
+    /// The relation's date, else the document's date.
+    pub date: Option<String>,
+    /// Whether `date` comes from the relation itself (not the document).
+    pub date_stated: bool,
+    pub place: Option<String>,
+    pub format: Option<MeetingFormat>,
+    pub occasion: Option<String>,
+}
+
+impl EvidenceRef {
+    /// Sort key: document, then position, then rule.
+    fn key(&self) -> (&str, usize, usize, &str) {
+        (&self.document, self.start, self.end, &self.rule)
+    }
+}
+
+/// One `(source, predicate, target)` fact with all its evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    pub source: String,
+    pub predicate: Predicate,
+    pub target: String,
+    /// Sorted by document and offset; at most one per (document, span).
+    pub evidence: Vec<EvidenceRef>,
+}
+
+impl Edge {
+    /// Number of distinct statements of the fact.
+    pub fn weight(&self) -> usize {
+        self.evidence.len()
+    }
+
+    /// `metWith` edges are undirected; the others point from actor to target.
+    pub fn is_directed(&self) -> bool {
+        !self.predicate.is_symmetric()
+    }
+
+    /// Distinct dates of the evidence, sorted (ISO dates sort by time).
+    pub fn dates(&self) -> BTreeSet<&str> {
+        self.evidence.iter().filter_map(|e| e.date.as_deref()).collect()
+    }
+
+    /// Distinct documents that state the fact.
+    pub fn documents(&self) -> BTreeSet<&str> {
+        self.evidence.iter().map(|e| e.document.as_str()).collect()
+    }
+
+    pub fn places(&self) -> BTreeSet<&str> {
+        self.evidence.iter().filter_map(|e| e.place.as_deref()).collect()
+    }
+
+    pub fn formats(&self) -> BTreeSet<MeetingFormat> {
+        self.evidence.iter().filter_map(|e| e.format).collect()
+    }
+
+    /// Highest confidence of any evidence.
+    pub fn confidence(&self) -> f32 {
+        self.evidence.iter().map(|e| e.confidence).fold(0.0, f32::max)
+    }
+}
+
+/// A meeting: the same participants on the same date (or, without a date,
+/// within one document), with every document that reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meeting {
+    /// Stable key: `{date}_{participants joined by '_'}`, or
+    /// `{document}_{participants}` when no date is known.
+    pub id: String,
+    /// Sorted entity ids.
+    pub participants: Vec<String>,
+    pub date: Option<String>,
+    /// The place most evidence gives.
+    pub place: Option<String>,
+    pub format: Option<MeetingFormat>,
+    pub occasion: Option<String>,
+    /// Ids of the reporting documents.
+    pub documents: BTreeSet<String>,
+    /// The `metWith` evidence behind it.
+    pub evidence: Vec<EvidenceRef>,
+}
+
+/// What to keep of a graph (`render`, `export`). Empty = everything.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Keep only edges of these predicates (empty: all).
+    pub predicates: Vec<Predicate>,
+    /// Keep evidence dated on or after this ISO date (prefix compare).
+    pub since: Option<String>,
+    /// Keep evidence dated on or before this ISO date (prefix compare).
+    pub until: Option<String>,
+    /// Keep edges with an endpoint belonging to this country (entity id).
+    pub country: Option<String>,
+    /// Keep edges with at least this many pieces of evidence.
+    pub min_weight: usize,
+    /// Keep the neighbourhood of this entity (id, label or alias)...
+    pub focus: Option<String>,
+    /// ...up to this many hops (undirected).
+    pub depth: usize,
+}
+
+impl Filter {
+    /// True when the filter keeps the whole graph.
+    pub fn is_empty(&self) -> bool {
+        self.predicates.is_empty()
+            && self.since.is_none()
+            && self.until.is_none()
+            && self.country.is_none()
+            && self.min_weight <= 1
+            && self.focus.is_none()
+    }
+
+    /// Does a date fall in `[since, until]`? Dates compare as ISO strings;
+    /// `until` "2018" includes every date of 2018 (prefix match).
+    fn date_in_range(&self, date: Option<&str>) -> bool {
+        if self.since.is_none() && self.until.is_none() {
+            return true;
+        }
+        let Some(d) = date else { return false };
+        if let Some(s) = &self.since {
+            if d < s.as_str() {
+                return false;
+            }
+        }
+        if let Some(u) = &self.until {
+            if d > u.as_str() && !d.starts_with(u.as_str()) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The merged graph of a set of extractions.
+#[derive(Debug, Clone, Default)]
+pub struct KnowledgeGraph {
+    graph: StableGraph<Node, Edge>,
+    index: BTreeMap<String, NodeIndex>,
+    documents: BTreeMap<String, DocumentInfo>,
+    meetings: Vec<Meeting>,
+    warnings: Vec<String>,
+}
+
+impl KnowledgeGraph {
+    /// Merge extractions (any order: the result depends only on their content).
+    pub fn from_extractions(extractions: &[Extraction]) -> KnowledgeGraph {
+        let mut warnings = Vec::new();
+        let mut documents = BTreeMap::new();
+        for x in extractions {
+            if documents.contains_key(&x.document.id) {
+                warnings.push(format!(
+                    "{}: duplicate document id '{}'",
+                    x.document.path, x.document.id
+                ));
+            } else {
+                documents.insert(x.document.id.clone(), x.document.clone());
+            }
+        }
+        let nodes = merge_nodes(extractions);
+        let edges = merge_edges(extractions, &nodes, &mut warnings);
+        let meetings = group_meetings(extractions, &nodes);
+        KnowledgeGraph::from_parts(nodes.into_values().collect(), edges, documents, meetings, warnings)
+    }
+
+    /// Build from already merged parts; sorts them so that iteration order
+    /// only depends on content.
+    fn from_parts(
+        mut nodes: Vec<Node>,
+        mut edges: Vec<Edge>,
+        documents: BTreeMap<String, DocumentInfo>,
+        mut meetings: Vec<Meeting>,
+        warnings: Vec<String>,
+    ) -> KnowledgeGraph {
+        nodes.sort_by(|a, b| a.id.cmp(&b.id));
+        edges.sort_by(|a, b| edge_key(a).cmp(&edge_key(b)));
+        meetings.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id)));
+        let mut graph = StableGraph::with_capacity(nodes.len(), edges.len());
+        let mut index = BTreeMap::new();
+        for node in nodes {
+            let id = node.id.clone();
+            index.insert(id, graph.add_node(node));
+        }
+        for edge in edges {
+            let (Some(&s), Some(&t)) = (index.get(&edge.source), index.get(&edge.target)) else {
+                continue;
+            };
+            graph.add_edge(s, t, edge);
+        }
+        KnowledgeGraph {
+            graph,
+            index,
+            documents,
+            meetings,
+            warnings,
+        }
+    }
+
+    /// Nodes in id order.
+    pub fn nodes(&self) -> impl Iterator<Item = &Node> + '_ {
+        self.index.values().map(move |&i| &self.graph[i])
+    }
+
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.index.get(id).map(|&i| &self.graph[i])
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.index.len()
+    }
+
+    /// Edges in `(source, predicate, target)` order.
+    pub fn edges(&self) -> impl Iterator<Item = &Edge> + '_ {
+        self.graph.edge_indices().map(move |i| &self.graph[i])
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// The edge of one fact (for `metWith`, in either order).
+    pub fn edge(&self, source: &str, predicate: Predicate, target: &str) -> Option<&Edge> {
+        let (s, t) = if predicate.is_symmetric() && source > target {
+            (target, source)
+        } else {
+            (source, target)
+        };
+        let (&si, &ti) = (self.index.get(s)?, self.index.get(t)?);
+        self.graph
+            .edges_connecting(si, ti)
+            .map(|e| e.weight())
+            .find(|e| e.predicate == predicate)
+    }
+
+    /// Edges touching a node (either direction), in graph order.
+    pub fn edges_of(&self, id: &str) -> Vec<&Edge> {
+        let Some(&i) = self.index.get(id) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<EdgeIndex> = self
+            .graph
+            .edges_directed(i, Direction::Outgoing)
+            .chain(self.graph.edges_directed(i, Direction::Incoming))
+            .map(|e| e.id())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids.into_iter().map(|e| &self.graph[e]).collect()
+    }
+
+    /// Ids of the nodes linked to `id` by any edge, sorted.
+    pub fn neighbors(&self, id: &str) -> BTreeSet<&str> {
+        let Some(&i) = self.index.get(id) else {
+            return BTreeSet::new();
+        };
+        self.graph
+            .neighbors_undirected(i)
+            .map(|n| self.graph[n].id.as_str())
+            .filter(|n| *n != id)
+            .collect()
+    }
+
+    /// Number of distinct edges touching a node (a self-loop counts once).
+    pub fn degree(&self, id: &str) -> usize {
+        self.edges_of(id).len()
+    }
+
+    pub fn meetings(&self) -> &[Meeting] {
+        &self.meetings
+    }
+
+    /// The documents the graph was built from, by id.
+    pub fn documents(&self) -> &BTreeMap<String, DocumentInfo> {
+        &self.documents
+    }
+
+    /// Problems met while merging (relations naming unknown entities...).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// Find an entity by id, else by label or alias (case-insensitive).
+    pub fn find(&self, name: &str) -> Option<&Node> {
+        if let Some(n) = self.node(name) {
+            return Some(n);
+        }
+        let wanted = name.to_lowercase();
+        let by_label = self.nodes().find(|n| n.label.to_lowercase() == wanted);
+        by_label.or_else(|| {
+            self.nodes()
+                .find(|n| n.aliases.iter().any(|a| a.to_lowercase() == wanted))
+        })
+    }
+
+    /// The organization a person is a member of: the one with the most
+    /// `memberOf` evidence (ties: smallest id).
+    pub fn organization_of(&self, person: &str) -> Option<&str> {
+        self.edges_of(person)
+            .into_iter()
+            .filter(|e| e.predicate == Predicate::MemberOf && e.source == person)
+            .max_by(|a, b| a.weight().cmp(&b.weight()).then(b.target.cmp(&a.target)))
+            .map(|e| e.target.as_str())
+    }
+
+    /// The country of a node: its own (`country_key`), else the country of
+    /// the organization it is a member of.
+    pub fn country_of(&self, id: &str) -> Option<&str> {
+        let node = self.node(id)?;
+        if let Some(c) = node.country_key() {
+            return Some(c);
+        }
+        let org = self.organization_of(id)?;
+        self.node(org)?.country_key()
+    }
+
+    /// The subgraph a filter keeps. Date filters act on evidence (an edge
+    /// keeps the evidence in range, and goes when none is left); when any
+    /// filter is active, nodes without a remaining edge go too (except the
+    /// focus). An unknown focus entity is an error.
+    pub fn filtered(&self, filter: &Filter) -> Result<KnowledgeGraph> {
+        if filter.is_empty() {
+            return Ok(self.clone());
+        }
+        let focus = match &filter.focus {
+            Some(f) => Some(
+                self.find(f)
+                    .ok_or_else(|| Error::Other(format!("--focus: no entity named '{f}' in the graph")))?
+                    .id
+                    .clone(),
+            ),
+            None => None,
+        };
+        let edges: Vec<Edge> = self
+            .edges()
+            .filter_map(|e| self.filter_edge(e, filter))
+            .collect();
+        let edges = match &focus {
+            Some(f) => keep_within(edges, f, filter.depth),
+            None => edges,
+        };
+        let mut keep: BTreeSet<&str> = edges
+            .iter()
+            .flat_map(|e| [e.source.as_str(), e.target.as_str()])
+            .collect();
+        if let Some(f) = &focus {
+            keep.insert(f);
+        }
+        let nodes = self
+            .nodes()
+            .filter(|n| keep.contains(n.id.as_str()))
+            .cloned()
+            .collect();
+        let meetings = self
+            .meetings
+            .iter()
+            .filter(|m| m.participants.iter().all(|p| keep.contains(p.as_str())))
+            .filter(|m| filter.date_in_range(m.date.as_deref()))
+            .filter(|_| filter.predicates.is_empty() || filter.predicates.contains(&Predicate::MetWith))
+            .cloned()
+            .collect();
+        Ok(KnowledgeGraph::from_parts(
+            nodes,
+            edges,
+            self.documents.clone(),
+            meetings,
+            self.warnings.clone(),
+        ))
+    }
+
+    /// One edge after the edge-level filters (None: dropped).
+    fn filter_edge(&self, edge: &Edge, filter: &Filter) -> Option<Edge> {
+        if !filter.predicates.is_empty() && !filter.predicates.contains(&edge.predicate) {
+            return None;
+        }
+        if let Some(c) = &filter.country {
+            let in_c = |id: &str| self.country_of(id) == Some(c.as_str());
+            if !in_c(&edge.source) && !in_c(&edge.target) {
+                return None;
+            }
+        }
+        let mut edge = edge.clone();
+        edge.evidence.retain(|e| filter.date_in_range(e.date.as_deref()));
+        if edge.evidence.is_empty() || edge.weight() < filter.min_weight {
+            return None;
+        }
+        Some(edge)
+    }
+
+    /// The graph rolled up by a mapping of node ids (e.g. person → country).
+    /// Nodes mapped to `None` are dropped; edges between two nodes mapped to
+    /// the same id (self-loops) are dropped; parallel edges merge their
+    /// evidence. The new node of a target id is that id's node when the
+    /// graph has it, else a copy of the first node mapped to it.
+    pub fn project(&self, map: impl Fn(&KnowledgeGraph, &Node) -> Option<String>) -> KnowledgeGraph {
+        let mapping: BTreeMap<&str, String> = self
+            .nodes()
+            .filter_map(|n| map(self, n).map(|t| (n.id.as_str(), t)))
+            .collect();
+        let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
+        for (src, target) in &mapping {
+            let base = self.node(target).unwrap_or_else(|| self.node(src).expect("mapped node"));
+            let entry = nodes.entry(target.clone()).or_insert_with(|| {
+                let mut n = base.clone();
+                n.id = target.clone();
+                n
+            });
+            let node = self.node(src).expect("mapped node");
+            entry.documents.extend(node.documents.iter().cloned());
+        }
+        let mut edges: BTreeMap<(String, Predicate, String), Edge> = BTreeMap::new();
+        for e in self.edges() {
+            let (Some(s), Some(t)) = (mapping.get(e.source.as_str()), mapping.get(e.target.as_str())) else {
+                continue;
+            };
+            if s == t {
+                continue;
+            }
+            let (s, t) = ordered(e.predicate, s, t);
+            let merged = edges.entry((s.clone(), e.predicate, t.clone())).or_insert_with(|| Edge {
+                source: s.clone(),
+                predicate: e.predicate,
+                target: t.clone(),
+                evidence: Vec::new(),
+            });
+            merged.evidence.extend(e.evidence.iter().cloned());
+        }
+        let edges = edges
+            .into_values()
+            .map(|mut e| {
+                sort_evidence(&mut e.evidence);
+                e
+            })
+            .collect();
+        KnowledgeGraph::from_parts(
+            nodes.into_values().collect(),
+            edges,
+            self.documents.clone(),
+            Vec::new(),
+            Vec::new(),
+        )
+    }
+
+    /// Country-level roll-up: persons and organizations to their country
+    /// (via `memberOf` when they have none), places to their country when
+    /// known; issues and events stay themselves; entities of no known
+    /// country stay themselves too.
+    pub fn country_projection(&self) -> KnowledgeGraph {
+        self.project(|g, n| match n.entity_type {
+            EntityType::Issue | EntityType::Event => Some(n.id.clone()),
+            _ => Some(g.country_of(&n.id).unwrap_or(&n.id).to_string()),
+        })
+    }
+
+    /// Ministry-level roll-up: persons to the organization they are a member
+    /// of; everything else stays itself.
+    pub fn organization_projection(&self) -> KnowledgeGraph {
+        self.project(|g, n| match n.entity_type {
+            EntityType::Person => Some(g.organization_of(&n.id).unwrap_or(&n.id).to_string()),
+            _ => Some(n.id.clone()),
+        })
+    }
+}
+
+/// Sort key of an edge.
+fn edge_key(e: &Edge) -> (&str, Predicate, &str) {
+    (&e.source, e.predicate, &e.target)
+}
+
+/// Endpoints in storage order: symmetric predicates put the smaller id first.
+fn ordered<'a>(p: Predicate, s: &'a String, t: &'a String) -> (&'a String, &'a String) {
+    if p.is_symmetric() && s > t {
+        (t, s)
+    } else {
+        (s, t)
+    }
+}
+
+/// Sort evidence and drop repeats of one span of one document (a symmetric
+/// relation stated both ways, or two rules on one sentence), keeping the
+/// most confident.
+fn sort_evidence(ev: &mut Vec<EvidenceRef>) {
+    ev.sort_by(|a, b| {
+        a.key()
+            .cmp(&b.key())
+            .then(b.confidence.total_cmp(&a.confidence))
+    });
+    ev.dedup_by(|b, a| a.document == b.document && a.start == b.start && a.end == b.end);
+}
+
+/// The most frequent value (ties: the smallest).
+fn mode<T: Ord + Clone>(values: impl IntoIterator<Item = T>) -> Option<T> {
+    let mut counts: BTreeMap<T, usize> = BTreeMap::new();
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+    }
+    let best = counts.values().copied().max()?;
+    counts.into_iter().find(|(_, c)| *c == best).map(|(v, _)| v)
+}
+
+/// One node per entity id across documents.
+fn merge_nodes(extractions: &[Extraction]) -> BTreeMap<String, Node> {
+    let mut per_id: BTreeMap<&str, Vec<(&Extraction, &crate::model::Entity)>> = BTreeMap::new();
+    for x in extractions {
+        for e in &x.entities {
+            per_id.entry(&e.id).or_default().push((x, e));
+        }
+    }
+    per_id
+        .into_iter()
+        .map(|(id, seen)| (id.to_string(), merge_node(id, &seen)))
+        .collect()
+}
+
+/// Merge the per-document views of one entity.
+fn merge_node(id: &str, seen: &[(&Extraction, &crate::model::Entity)]) -> Node {
+    let entity_type = mode(seen.iter().map(|(_, e)| e.entity_type)).expect("seen is not empty");
+    let label = mode(seen.iter().map(|(_, e)| e.label.clone())).expect("seen is not empty");
+    let mut aliases: BTreeSet<String> = seen
+        .iter()
+        .flat_map(|(_, e)| std::iter::once(&e.label).chain(&e.aliases))
+        .cloned()
+        .collect();
+    aliases.remove(&label);
+    let mut merges: Vec<String> = seen
+        .iter()
+        .flat_map(|(x, e)| e.merges.iter().map(move |m| format!("{}: {m}", x.document.id)))
+        .collect();
+    merges.sort();
+    merges.dedup();
+    Node {
+        id: id.to_string(),
+        entity_type,
+        types: seen.iter().map(|(_, e)| e.entity_type).collect(),
+        label,
+        aliases,
+        country: mode(seen.iter().filter_map(|(_, e)| e.country.clone())),
+        documents: seen.iter().map(|(x, _)| x.document.id.clone()).collect(),
+        mentions: seen.iter().map(|(_, e)| e.mentions.len()).sum(),
+        known: seen.iter().any(|(_, e)| e.known),
+        merges,
+    }
+}
+
+/// The evidence record of one relation of one document.
+fn evidence_of(x: &Extraction, r: &Relation) -> EvidenceRef {
+    EvidenceRef {
+        document: x.document.id.clone(),
+        path: x.document.path.clone(),
+        text: r.evidence.text.clone(),
+        start: r.evidence.start,
+        end: r.evidence.end,
+        confidence: r.confidence,
+        rule: r.rule.clone(),
+        date: r.date.clone().or_else(|| x.document.date.clone()),
+        date_stated: r.date.is_some(),
+        place: r.place.clone(),
+        format: r.format,
+        occasion: r.occasion.clone(),
+    }
+}
+
+/// One edge per fact; relations naming an entity no document describes are
+/// skipped with a warning.
+fn merge_edges(
+    extractions: &[Extraction],
+    nodes: &BTreeMap<String, Node>,
+    warnings: &mut Vec<String>,
+) -> Vec<Edge> {
+    let mut edges: BTreeMap<(String, Predicate, String), Edge> = BTreeMap::new();
+    for x in extractions {
+        for r in &x.relations {
+            if let Some(missing) = [&r.subject, &r.object].into_iter().find(|id| !nodes.contains_key(*id)) {
+                warnings.push(format!(
+                    "{}: relation {} {} {} names unknown entity '{missing}'",
+                    x.document.path, r.subject, r.predicate, r.object
+                ));
+                continue;
+            }
+            let (s, t) = ordered(r.predicate, &r.subject, &r.object);
+            let key = (s.clone(), r.predicate, t.clone());
+            edges
+                .entry(key)
+                .or_insert_with(|| Edge {
+                    source: s.clone(),
+                    predicate: r.predicate,
+                    target: t.clone(),
+                    evidence: Vec::new(),
+                })
+                .evidence
+                .push(evidence_of(x, r));
+        }
+    }
+    edges
+        .into_values()
+        .map(|mut e| {
+            sort_evidence(&mut e.evidence);
+            e
+        })
+        .collect()
+}
+
+/// Group `metWith` relations into meetings: within a document, pairs with
+/// the same date (or both undated) that share a participant form one
+/// meeting; across documents, dated meetings with the same participants and
+/// date are one.
+fn group_meetings(extractions: &[Extraction], nodes: &BTreeMap<String, Node>) -> Vec<Meeting> {
+    let mut merged: BTreeMap<(Option<String>, Vec<String>, String), Meeting> = BTreeMap::new();
+    for x in extractions {
+        for (date, participants, evidence) in meetings_of_document(x, nodes) {
+            let scope = if date.is_some() { String::new() } else { x.document.id.clone() };
+            let key = (date.clone(), participants.clone(), scope.clone());
+            let m = merged.entry(key).or_insert_with(|| Meeting {
+                id: meeting_id(date.as_deref(), &scope, &participants),
+                participants,
+                date,
+                place: None,
+                format: None,
+                occasion: None,
+                documents: BTreeSet::new(),
+                evidence: Vec::new(),
+            });
+            m.documents.insert(x.document.id.clone());
+            m.evidence.extend(evidence);
+        }
+    }
+    merged
+        .into_values()
+        .map(|mut m| {
+            sort_evidence(&mut m.evidence);
+            m.place = mode(m.evidence.iter().filter_map(|e| e.place.clone()));
+            m.format = mode(m.evidence.iter().filter_map(|e| e.format));
+            m.occasion = mode(m.evidence.iter().filter_map(|e| e.occasion.clone()));
+            m
+        })
+        .collect()
+}
+
+/// A meeting key readable in an IRI.
+fn meeting_id(date: Option<&str>, scope: &str, participants: &[String]) -> String {
+    format!("{}_{}", date.unwrap_or(scope), participants.join("_"))
+}
+
+/// The meetings of one document: (date, sorted participants, evidence).
+fn meetings_of_document(
+    x: &Extraction,
+    nodes: &BTreeMap<String, Node>,
+) -> Vec<(Option<String>, Vec<String>, Vec<EvidenceRef>)> {
+    let mut by_date: BTreeMap<Option<String>, Vec<&Relation>> = BTreeMap::new();
+    for r in &x.relations {
+        if r.predicate == Predicate::MetWith
+            && r.subject != r.object
+            && nodes.contains_key(&r.subject)
+            && nodes.contains_key(&r.object)
+        {
+            by_date.entry(r.date.clone()).or_default().push(r);
+        }
+    }
+    let mut out = Vec::new();
+    for (date, rels) in by_date {
+        for group in connected_groups(&rels) {
+            let participants: BTreeSet<&String> = group.iter().flat_map(|r| [&r.subject, &r.object]).collect();
+            let evidence = group.iter().map(|r| evidence_of(x, r)).collect();
+            out.push((date.clone(), participants.into_iter().cloned().collect(), evidence));
+        }
+    }
+    out
+}
+
+/// Split relations into groups connected through shared participants.
+fn connected_groups<'a>(rels: &[&'a Relation]) -> Vec<Vec<&'a Relation>> {
+    let mut groups: Vec<(BTreeSet<&'a str>, Vec<&'a Relation>)> = Vec::new();
+    for &r in rels {
+        let ends = [r.subject.as_str(), r.object.as_str()];
+        let (touching, rest): (Vec<_>, Vec<_>) = groups
+            .into_iter()
+            .partition(|(members, _)| ends.iter().any(|e| members.contains(e)));
+        let mut members: BTreeSet<&str> = ends.into_iter().collect();
+        let mut list = Vec::new();
+        for (m, l) in touching {
+            members.extend(m);
+            list.extend(l);
+        }
+        list.push(r);
+        groups = rest;
+        groups.push((members, list));
+    }
+    groups.into_iter().map(|(_, l)| l).collect()
+}
+
+/// Keep the edges within `depth` hops of `focus` (both ends within reach).
+fn keep_within(edges: Vec<Edge>, focus: &str, depth: usize) -> Vec<Edge> {
+    let mut adjacency: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for e in &edges {
+        adjacency.entry(&e.source).or_default().push(&e.target);
+        adjacency.entry(&e.target).or_default().push(&e.source);
+    }
+    let mut dist: BTreeMap<&str, usize> = BTreeMap::from([(focus, 0)]);
+    let mut queue = VecDeque::from([focus]);
+    while let Some(n) = queue.pop_front() {
+        let d = dist[n];
+        if d >= depth {
+            continue;
+        }
+        for &m in adjacency.get(n).map(Vec::as_slice).unwrap_or_default() {
+            if !dist.contains_key(m) {
+                dist.insert(m, d + 1);
+                queue.push_back(m);
+            }
+        }
+    }
+    let reach: BTreeSet<String> = dist.keys().map(|s| s.to_string()).collect();
+    edges
+        .into_iter()
+        .filter(|e| reach.contains(&e.source) && reach.contains(&e.target))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entity, Span};
+
+    fn ent(id: &str, t: EntityType, label: &str) -> Entity {
+        Entity {
+            id: id.into(),
+            entity_type: t,
+            label: label.into(),
+            aliases: vec![],
+            mentions: vec![],
+            country: None,
+            known: true,
+            merges: vec![],
+        }
+    }
+
+    fn rel(s: &str, p: Predicate, o: &str, date: Option<&str>, start: usize) -> Relation {
+        Relation {
+            subject: s.into(),
+            predicate: p,
+            object: o.into(),
+            date: date.map(Into::into),
+            place: None,
+            format: None,
+            occasion: None,
+            evidence: Span {
+                start,
+                end: start + 10,
+                text: "x".into(),
+            },
+            confidence: 0.9,
+            rule: "r".into(),
+        }
+    }
+
+    fn doc(id: &str, entities: Vec<Entity>, relations: Vec<Relation>) -> Extraction {
+        Extraction {
+            document: DocumentInfo {
+                id: id.into(),
+                path: format!("{id}.txt"),
+                date: Some("2020-01-01".into()),
+                ..Default::default()
+            },
+            entities,
+            relations,
+            diagnostics: vec![],
+        }
+    }
+
+    #[test]
+    fn symmetric_edges_merge_and_meetings_group() {
+        let p = |id| ent(id, EntityType::Person, id);
+        let a = doc(
+            "a",
+            vec![p("x"), p("y"), p("z")],
+            vec![
+                rel("y", Predicate::MetWith, "x", Some("2020-01-02"), 0),
+                rel("x", Predicate::MetWith, "y", Some("2020-01-02"), 0),
+                rel("x", Predicate::MetWith, "z", Some("2020-01-02"), 20),
+            ],
+        );
+        let b = doc("b", vec![p("x"), p("y"), p("z")], vec![
+            rel("x", Predicate::MetWith, "y", Some("2020-01-02"), 5),
+            rel("z", Predicate::MetWith, "y", Some("2020-01-02"), 25),
+        ]);
+        let g = KnowledgeGraph::from_extractions(&[b, a]);
+        let e = g.edge("y", Predicate::MetWith, "x").unwrap();
+        assert_eq!((e.source.as_str(), e.target.as_str()), ("x", "y"));
+        assert_eq!(e.weight(), 2, "same span stated both ways counts once");
+        assert_eq!(g.meetings().len(), 1);
+        assert_eq!(g.meetings()[0].participants, ["x", "y", "z"]);
+        assert_eq!(g.meetings()[0].documents.len(), 2);
+    }
+
+    #[test]
+    fn filters_by_date_and_focus() {
+        let p = |id| ent(id, EntityType::Person, id);
+        let a = doc(
+            "a",
+            vec![p("x"), p("y"), p("z"), p("w")],
+            vec![
+                rel("x", Predicate::MetWith, "y", Some("2019-05-01"), 0),
+                rel("y", Predicate::Urged, "z", Some("2021-05-01"), 20),
+                rel("z", Predicate::Urged, "w", Some("2021-05-01"), 40),
+            ],
+        );
+        let g = KnowledgeGraph::from_extractions(&[a]);
+        let f = Filter {
+            since: Some("2020".into()),
+            ..Default::default()
+        };
+        let sub = g.filtered(&f).unwrap();
+        assert_eq!(sub.edge_count(), 2);
+        assert!(sub.node("x").is_none());
+        let f = Filter {
+            focus: Some("x".into()),
+            depth: 1,
+            ..Default::default()
+        };
+        let sub = g.filtered(&f).unwrap();
+        assert_eq!(sub.nodes().map(|n| n.id.as_str()).collect::<Vec<_>>(), ["x", "y"]);
+        let f = Filter {
+            until: Some("2019".into()),
+            ..Default::default()
+        };
+        assert_eq!(g.filtered(&f).unwrap().edge_count(), 1);
+        assert!(g.filtered(&Filter { focus: Some("nobody".into()), ..Default::default() }).is_err());
+    }
+}

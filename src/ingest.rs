@@ -1,1 +1,660 @@
-//! (being written)
+//! Ingest: read a file, strip markup and web boilerplate, and keep a map from
+//! every byte of the cleaned text back to the original file.
+//!
+//! Invariant: for any byte range of [`Document::text`], [`Document::span`]
+//! returns character offsets into the *original* file whose slice is the
+//! original text of that range (markup and removed lines never leak into
+//! evidence).
+
+use crate::error::{Error, Result};
+use crate::lexicon::Lexicon;
+use crate::model::{DocumentInfo, EntityType, Span};
+use regex::Regex;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Piecewise map from positions of one text to positions of another: each
+/// piece `(from, to)` says that `from + k` maps to `to + k` until the next piece.
+#[derive(Debug, Clone, Default)]
+pub struct OffsetMap {
+    pieces: Vec<(usize, usize)>,
+}
+
+impl OffsetMap {
+    pub fn push(&mut self, from: usize, to: usize) {
+        if let Some(&(f, t)) = self.pieces.last() {
+            if from >= f && to >= t && to - t == from - f {
+                return; // continues the current piece
+            }
+        }
+        self.pieces.push((from, to));
+    }
+
+    pub fn map(&self, x: usize) -> usize {
+        match self.pieces.binary_search_by(|&(f, _)| f.cmp(&x)) {
+            Ok(i) => self.pieces[i].1,
+            Err(0) => x,
+            Err(i) => {
+                let (f, t) = self.pieces[i - 1];
+                t + (x - f)
+            }
+        }
+    }
+}
+
+/// A document ready for segmentation.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub info: DocumentInfo,
+    pub original: String,
+    /// The text without markup and boilerplate: one line per kept line.
+    pub text: String,
+    /// Cleaned text → markup-free text (or original, for plain text).
+    line_map: OffsetMap,
+    /// Markup-free text → original (HTML only).
+    html_map: Option<OffsetMap>,
+    /// Byte offset in `original` → character offset, for non-ASCII files.
+    char_of_byte: Option<Vec<u32>>,
+    pub diagnostics: Vec<String>,
+}
+
+impl Document {
+    /// Byte offset in the original file of a byte offset in `text`.
+    pub fn orig_byte(&self, clean: usize) -> usize {
+        let x = self.line_map.map(clean);
+        let x = match &self.html_map {
+            Some(m) => m.map(x),
+            None => x,
+        };
+        x.min(self.original.len())
+    }
+
+    fn char_offset(&self, byte: usize) -> usize {
+        match &self.char_of_byte {
+            Some(v) => v[byte.min(v.len() - 1)] as usize,
+            None => byte,
+        }
+    }
+
+    /// The span of the original file that a byte range of `text` came from.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        let (mut s, mut e) = (self.orig_byte(start), self.orig_byte(end.max(start)));
+        if end > start {
+            // The end maps from the last byte included, so that a range ending
+            // at a removed line does not swallow it.
+            e = self.orig_byte(end - 1) + 1;
+        }
+        while s < self.original.len() && !self.original.is_char_boundary(s) {
+            s += 1;
+        }
+        while e < self.original.len() && !self.original.is_char_boundary(e) {
+            e += 1;
+        }
+        let e = e.max(s).min(self.original.len());
+        Span {
+            start: self.char_offset(s),
+            end: self.char_offset(e),
+            text: self.original[s..e].to_string(),
+        }
+    }
+}
+
+/// Expand directories into the documents they hold (`.txt`, `.html`,
+/// `.htm`, sorted), keeping explicit files as given. Missing paths become
+/// errors; the rest is still returned.
+pub fn collect_inputs(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in inputs {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            if let Err(e) = walk(p, &mut found) {
+                errors.push(e);
+            }
+            found.sort();
+            files.extend(found);
+        } else if p.exists() {
+            files.push(p.clone());
+        } else {
+            errors.push(Error::NotFound { path: p.clone() });
+        }
+    }
+    (files, errors)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in rd {
+        let p = entry.map_err(|e| Error::io(dir, e))?.path();
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if is_document(&p) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+fn is_document(p: &Path) -> bool {
+    matches!(
+        p.extension().and_then(|x| x.to_str()).map(|x| x.to_ascii_lowercase()).as_deref(),
+        Some("txt" | "html" | "htm" | "text")
+    )
+}
+
+fn is_html(path: &Path, text: &str) -> bool {
+    match path.extension().and_then(|x| x.to_str()).map(|x| x.to_ascii_lowercase()).as_deref() {
+        Some("html" | "htm" | "xhtml") => true,
+        Some("txt" | "text") => false,
+        _ => {
+            let head: String = text.chars().take(512).collect::<String>().to_ascii_lowercase();
+            head.contains("<html") || head.contains("<!doctype html")
+        }
+    }
+}
+
+/// Decode and check a file's bytes: empty, binary and non-UTF-8 files are
+/// errors that name the file and the offset.
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::Empty { path: path.to_path_buf() });
+    }
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(Error::Binary { path: path.to_path_buf(), offset });
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => Err(Error::NotUtf8 { path: path.to_path_buf(), offset: e.valid_up_to() }),
+    }
+}
+
+/// Read a document from its bytes.
+pub fn ingest(path: &Path, bytes: &[u8], lexicon: &Lexicon) -> Result<Document> {
+    let had_bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    let text = decode(path, bytes)?;
+    let mut original = text;
+    if had_bom {
+        // Offsets count from the first character after the BOM, like the text.
+        original = original.trim_start_matches('\u{feff}').to_string();
+    }
+    let (plain, html_map) = if is_html(path, &original) {
+        let (t, m) = strip_html(&original);
+        (t, Some(m))
+    } else {
+        (original.clone(), None)
+    };
+    let raw_lines: Vec<(usize, &str)> = line_ranges(&plain);
+    let mut text = String::with_capacity(plain.len());
+    let mut line_map = OffsetMap::default();
+    let mut kept: Vec<&str> = Vec::new();
+    let mut removed = 0usize;
+    for &(start, line) in &raw_lines {
+        if is_boilerplate(line) {
+            if !line.trim().is_empty() {
+                removed += 1;
+            }
+            continue;
+        }
+        let lead = line.len() - line.trim_start().len();
+        let body = line.trim();
+        line_map.push(text.len(), start + lead);
+        text.push_str(body);
+        line_map.push(text.len(), start + lead + body.len());
+        text.push('\n');
+        kept.push(body);
+    }
+    let char_of_byte = if original.is_ascii() {
+        None
+    } else {
+        let mut v = vec![0u32; original.len() + 1];
+        let mut c = 0u32;
+        for (i, ch) in original.char_indices() {
+            for k in 0..ch.len_utf8() {
+                v[i + k] = c;
+            }
+            c += 1;
+        }
+        v[original.len()] = c;
+        Some(v)
+    };
+    let mut diagnostics = Vec::new();
+    if removed > 0 {
+        diagnostics.push(format!("removed {removed} boilerplate lines"));
+    }
+    let raw: Vec<&str> = raw_lines.iter().map(|(_, l)| l.trim()).collect();
+    let date = find_date(&raw, &kept);
+    if date.is_none() {
+        diagnostics.push("no document date found".into());
+    }
+    let (publisher, country) = find_publisher(&plain, &raw, lexicon);
+    let info = DocumentInfo {
+        id: path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+        path: path.to_string_lossy().into_owned(),
+        title: find_title(&kept),
+        date,
+        publisher,
+        country,
+        sha256: hex(&Sha256::digest(bytes)),
+    };
+    Ok(Document { info, original, text, line_map, html_map, char_of_byte, diagnostics })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn line_ranges(s: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        if c == '\n' {
+            out.push((start, s[start..i].trim_end_matches('\r')));
+            start = i + 1;
+        }
+    }
+    if start < s.len() {
+        out.push((start, &s[start..]));
+    }
+    out
+}
+
+// ------------------------------------------------------------------ HTML
+
+/// Text of an HTML page without tags, scripts, styles and comments; block
+/// elements become line breaks; character references are decoded. Each
+/// piece of text keeps its offset in the page.
+pub fn strip_html(html: &str) -> (String, OffsetMap) {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut map = OffsetMap::default();
+    let b = html.as_bytes();
+    let mut i = 0;
+    let lower = html.to_ascii_lowercase();
+    while i < b.len() {
+        if b[i] == b'<' {
+            if lower[i..].starts_with("<!--") {
+                i = lower[i..].find("-->").map(|k| i + k + 3).unwrap_or(b.len());
+                continue;
+            }
+            let end = html[i..].find('>').map(|k| i + k + 1).unwrap_or(b.len());
+            let tag = &lower[i + 1..end.saturating_sub(1)];
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            if !tag.starts_with('/') && matches!(name.as_str(), "script" | "style" | "noscript" | "template") {
+                let close = format!("</{name}");
+                i = lower[end..].find(&close).map(|k| end + k).unwrap_or(b.len());
+                i = lower[i..].find('>').map(|k| i + k + 1).unwrap_or(b.len());
+                continue;
+            }
+            if is_block(&name) && !out.ends_with('\n') {
+                map.push(out.len(), i);
+                out.push('\n');
+            }
+            i = end;
+            continue;
+        }
+        if b[i] == b'&' {
+            if let Some((decoded, len)) = decode_entity(&html[i..]) {
+                map.push(out.len(), i);
+                out.push(decoded);
+                i += len;
+                map.push(out.len(), i);
+                continue;
+            }
+        }
+        let next = html[i..].find(['<', '&']).map(|k| i + k).unwrap_or(b.len());
+        let next = if next == i { i + html[i..].chars().next().map_or(1, |c| c.len_utf8()) } else { next };
+        map.push(out.len(), i);
+        out.push_str(&html[i..next]);
+        i = next;
+    }
+    (out, map)
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div" | "br" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr"
+            | "td" | "th" | "table" | "section" | "article" | "header" | "footer" | "nav" | "title"
+            | "dd" | "dt" | "blockquote" | "figcaption" | "figure" | "hr" | "main" | "aside"
+            | "body" | "head" | "html" | "form" | "pre"
+    )
+}
+
+fn decode_entity(s: &str) -> Option<(char, usize)> {
+    let end = s[..s.len().min(12)].find(';')?;
+    let name = &s[1..end];
+    let c = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" | "#39" => '\'',
+        "nbsp" => ' ',
+        "rsquo" => '’',
+        "lsquo" => '‘',
+        "rdquo" => '”',
+        "ldquo" => '“',
+        "ndash" => '–',
+        "mdash" => '—',
+        "hellip" => '…',
+        "middot" => '·',
+        "copy" => '©',
+        _ => {
+            let n = name.strip_prefix('#')?;
+            let v = if let Some(h) = n.strip_prefix(['x', 'X']) {
+                u32::from_str_radix(h, 16).ok()?
+            } else {
+                n.parse().ok()?
+            };
+            char::from_u32(v)?
+        }
+    };
+    Some((c, end + 1))
+}
+
+// ------------------------------------------------------------------ boilerplate
+
+/// Lines that are web furniture, not content: navigation and menus, interface
+/// strings in Korean or Japanese, share buttons, hit counters, copyright
+/// footers, "Top".
+pub fn is_boilerplate(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() {
+        return true;
+    }
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    let latin = t.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    if letters > 0 && latin * 2 < letters {
+        return true; // mostly Hangul / Kana / CJK: interface strings of the site
+    }
+    if letters == 0 && t.chars().count() < 12 && !t.contains('-') {
+        return true; // lone numbers and punctuation (hit counters, separators)
+    }
+    let l = t.to_lowercase();
+    let l = l.trim_end_matches([':', '.', '!']).trim();
+    const NAV: &[&str] = &[
+        "skip navigation", "skip to main content", "skip to content", "go to content", "text size",
+        "close", "top", "go to top", "back to top", "print", "share", "menu", "search", "home",
+        "kor", "eng", "list", "prev", "next", "previous", "facebook", "twitter", "x", "kakaotalk",
+        "email", "e-mail", "join us on social", "special coverage", "related articles",
+        "related article", "subscribe", "bar_progress", "font size", "zoom in", "zoom out", "hit",
+        "countries information", "press releases", "press release", "press", "news", "briefings",
+        "spokesperson's briefings", "latest news", "most viewed", "recommended", "more", "login",
+        "sign in", "sitemap", "site map", "contact us", "language", "english", "korean",
+        "japanese", "advertisement", "ad", "photo", "video", "copy link", "url copied",
+        "unofficial translation", "* unofficial translation", "back", "view", "download",
+    ];
+    if NAV.contains(&l) {
+        return true;
+    }
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(?ix)^(?:
+                hit\s*:?\s*\d+
+              | views?\s*:?\s*\d+
+              | (?:©|\(c\)|copyright\b).*
+              | .*\ball\ rights\ reserved\b.*
+              | \d{1,2}[.)]\s*(?:home|press|press\ releases|news|briefings|policy|about\ us|ministry|countries\ information|notice|events?)
+              | (?:share|print|tweet)(?:\s+(?:this|on|via)\b.*)?
+            )$",
+        )
+        .unwrap()
+    });
+    re.is_match(t)
+}
+
+// ------------------------------------------------------------------ metadata
+
+const MONTHS: [&str; 12] = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+];
+
+/// Month number of an English month name or abbreviation ("Sept.", "Dec").
+pub fn month_number(s: &str) -> Option<u32> {
+    let l = s.trim_end_matches('.').to_lowercase();
+    if l.len() < 3 {
+        return None;
+    }
+    if l == "sept" {
+        return Some(9);
+    }
+    MONTHS.iter().position(|m| m.starts_with(&l) && (l.len() == 3 || *m == l)).map(|i| i as u32 + 1)
+}
+
+fn iso(y: i32, m: u32, d: u32) -> Option<String> {
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1900..=2100).contains(&y) {
+        return None;
+    }
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// A full date written in one of the forms documents use for their own date.
+pub fn parse_full_date(s: &str) -> Option<String> {
+    static RE: OnceLock<[Regex; 4]> = OnceLock::new();
+    let [ymd, mdy, dmy, dotted] = RE.get_or_init(|| {
+        [
+            Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b").unwrap(),
+            Regex::new(r"\b([A-Z][a-z]{2,8}\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,\s*(\d{4})\b").unwrap(),
+            Regex::new(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8}\.?),?\s+(\d{4})\b").unwrap(),
+            Regex::new(r"\b(\d{4})[./](\d{1,2})[./](\d{1,2})\b").unwrap(),
+        ]
+    });
+    let mut best: Option<(usize, String)> = None;
+    let mut consider = |pos: usize, d: Option<String>| {
+        if let Some(d) = d {
+            if best.as_ref().is_none_or(|(p, _)| pos < *p) {
+                best = Some((pos, d));
+            }
+        }
+    };
+    if let Some(c) = ymd.captures(s) {
+        consider(c.get(0).unwrap().start(), iso(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?));
+    }
+    if let Some(c) = dotted.captures(s) {
+        consider(c.get(0).unwrap().start(), iso(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?));
+    }
+    for c in mdy.captures_iter(s) {
+        if let Some(m) = month_number(&c[1]) {
+            consider(c.get(0).unwrap().start(), iso(c[3].parse().ok()?, m, c[2].parse().ok()?));
+            break;
+        }
+    }
+    for c in dmy.captures_iter(s) {
+        if let Some(m) = month_number(&c[2]) {
+            consider(c.get(0).unwrap().start(), iso(c[3].parse().ok()?, m, c[1].parse().ok()?));
+            break;
+        }
+    }
+    best.map(|(_, d)| d)
+}
+
+/// The document's own date: a "Date :" field, or a line that is only a date,
+/// near the top; else a dateline or "Published" field anywhere.
+fn find_date(raw: &[&str], kept: &[&str]) -> Option<String> {
+    for (i, l) in raw.iter().enumerate().take(60) {
+        let low = l.to_lowercase();
+        if low.starts_with("date") || low.starts_with("published") || low.starts_with("posted") || low.starts_with("updated") || low.starts_with("released") {
+            if let Some(d) = parse_full_date(l) {
+                return Some(d);
+            }
+            // "Date" alone, the value on the next line.
+            if low.trim_end_matches([':', ' ']) == "date" {
+                if let Some(d) = raw.get(i + 1).and_then(|n| parse_full_date(n)) {
+                    return Some(d);
+                }
+            }
+        }
+    }
+    for l in kept.iter().take(25) {
+        if l.len() <= 40 {
+            if let Some(d) = parse_full_date(l) {
+                return Some(d);
+            }
+        }
+    }
+    // A dateline: "SEOUL, March 4, 2021 (Yonhap) --".
+    for l in kept.iter().take(40) {
+        if l.contains("--") || l.contains("(Yonhap)") || l.contains("(Kyodo)") {
+            if let Some(d) = parse_full_date(&l[..l.len().min(80)]) {
+                return Some(d);
+            }
+        }
+    }
+    None
+}
+
+/// The first kept line that reads like a headline: several words, not a
+/// date, not a category that the page repeats in a "Back to ..." link.
+fn find_title(kept: &[&str]) -> Option<String> {
+    let back: Vec<String> = kept
+        .iter()
+        .filter_map(|l| l.strip_prefix("Back to ").map(|s| s.trim().to_string()))
+        .collect();
+    kept.iter()
+        .take(30)
+        .find(|l| {
+            let words = l.split_whitespace().count();
+            (4..=40).contains(&words)
+                && parse_full_date(l).is_none_or(|_| words > 8)
+                && !back.iter().any(|b| b == *l)
+                && !l.starts_with("Back to ")
+                && !l.to_lowercase().starts_with("date")
+        })
+        .map(|l| l.to_string())
+}
+
+/// The publisher and the country the document speaks for, from what the page
+/// shows: a known publisher's name or web domain, a copyright line, or the
+/// furniture of a ministry's site.
+fn find_publisher(plain: &str, raw: &[&str], lex: &Lexicon) -> (Option<String>, Option<String>) {
+    let mut publisher: Option<String> = None;
+    let mut country: Option<String> = None;
+    // A known publisher named anywhere (longest label wins).
+    let mut best: Option<(usize, &crate::lexicon::LexEntry)> = None;
+    for e in lex.entries.iter().filter(|e| e.is_publisher) {
+        for l in std::iter::once(&e.label).chain(&e.alt_labels) {
+            if l.len() >= 4 && contains_word(plain, l) && best.is_none_or(|(n, _)| l.len() > n) {
+                best = Some((l.len(), e));
+            }
+        }
+    }
+    if let Some((_, e)) = best {
+        publisher = Some(e.label.clone());
+        country = e.country.clone();
+    }
+    // Web domains: a publisher's, or a country code.
+    static HOST: OnceLock<Regex> = OnceLock::new();
+    let host = HOST.get_or_init(|| Regex::new(r"\b(?:[a-z0-9-]+\.)+(?:com|net|org|gov|go|co|or|kr|jp|cn|us|ru|tw)(?:\.[a-z]{2})?\b").unwrap());
+    if country.is_none() {
+        for m in host.find_iter(plain) {
+            if let Some(e) = lex.by_domain(m.as_str()) {
+                if e.entity_type == EntityType::Country {
+                    country = Some(e.id.clone());
+                } else {
+                    publisher.get_or_insert_with(|| e.label.clone());
+                    country = e.country.clone();
+                }
+                break;
+            }
+        }
+    }
+    // A copyright line names the publisher even when the lexicon does not.
+    static COPY: OnceLock<Regex> = OnceLock::new();
+    let copy = COPY.get_or_init(|| Regex::new(r"(?:©|\(c\)|Copyright)\s*(?:\d{4}\s*)?(?:by\s+)?((?:The\s+)?[A-Z][\w&.' -]*?)\s*(?:\(|All rights|\.|,|$)").unwrap());
+    if publisher.is_none() {
+        for l in raw {
+            if let Some(c) = copy.captures(l) {
+                let name = c[1].trim().to_string();
+                if name.len() >= 3 {
+                    publisher = Some(name);
+                    break;
+                }
+            }
+        }
+    }
+    // The furniture of the foreign ministries' own sites.
+    if country.is_none() || publisher.is_none() {
+        let hangul_ui = raw.iter().take(15).any(|l| l.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)));
+        let japan_ui = raw.iter().any(|l| l.starts_with("Back to Japan-"))
+            || plain.contains("The overview of the meeting is as follows")
+            || plain.contains("The overview of the talk is as follows");
+        let site = if hangul_ui && plain.contains("Press Releases") {
+            Some("korea")
+        } else if japan_ui {
+            Some("japan")
+        } else {
+            None
+        };
+        if let Some(c) = site.filter(|c| lex.get(c).is_some()) {
+            country.get_or_insert_with(|| c.to_string());
+            if publisher.is_none() {
+                publisher = lex.foreign_ministry_of(c).and_then(|m| lex.get(m)).map(|m| m.label.clone());
+            }
+        }
+    }
+    (publisher, country)
+}
+
+fn contains_word(hay: &str, needle: &str) -> bool {
+    let mut from = 0;
+    while let Some(i) = hay[from..].find(needle) {
+        let s = from + i;
+        let e = s + needle.len();
+        let before = hay[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let after = hay[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        if before && after {
+            return true;
+        }
+        from = e;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_text_maps_back_to_the_page() {
+        let html = "<html><head><style>p{}</style><script>var x='<p>';</script></head><body><nav>Home</nav><p>Kim &amp; Lee met.</p></body></html>";
+        let (t, m) = strip_html(html);
+        let i = t.find("Lee").unwrap();
+        assert_eq!(&html[m.map(i)..m.map(i) + 3], "Lee");
+        assert!(!t.contains("var x"));
+        assert!(t.contains("Kim & Lee met."));
+    }
+
+    #[test]
+    fn boilerplate_lines() {
+        for l in ["Skip navigation", "본문 바로가기", "Hit : 18254", "  2. Press", "Top", "© The Asia Business Daily(www.asiae.co.kr). All rights reserved.", "2626"] {
+            assert!(is_boilerplate(l), "{l}");
+        }
+        for l in ["1. Mr. Kim met Mr. Lee.", "1 North Korea", "February 12, 2022"] {
+            assert!(!is_boilerplate(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn dates_in_their_usual_forms() {
+        assert_eq!(parse_full_date("Date : 2020-05-14 11:50:40").as_deref(), Some("2020-05-14"));
+        assert_eq!(parse_full_date("December 19, 2017").as_deref(), Some("2017-12-19"));
+        assert_eq!(parse_full_date("Sept. 3, 2019").as_deref(), Some("2019-09-03"));
+        assert_eq!(parse_full_date("3 March 2021").as_deref(), Some("2021-03-03"));
+        assert_eq!(parse_full_date("on the 29th"), None);
+    }
+
+    #[test]
+    fn bad_files_are_named_errors() {
+        let p = Path::new("x.txt");
+        assert!(matches!(decode(p, b""), Err(Error::Empty { .. })));
+        assert!(matches!(decode(p, b"ab\0c"), Err(Error::Binary { offset: 2, .. })));
+        assert!(matches!(decode(p, b"ab\xffc"), Err(Error::NotUtf8 { offset: 2, .. })));
+    }
+}

@@ -1,11 +1,42 @@
-//! The lexicon (stub: signatures fixed, body being written).
+//! The lexicon: the Turtle files of `ontology/` compiled, once, into matchers.
+//!
+//! * `ontology/gazetteer/*.ttl`: known entities with `skos:prefLabel` /
+//!   `skos:altLabel`, countries with demonyms, governments, ministries and
+//!   capitals, persons with `org:hasMembership`, issues with framings,
+//!   publishers with web domains, and generic themes that are never issues.
+//! * `ontology/triggers.ttl`: trigger phrases of each relation and the cue
+//!   words (hedges, negations, protest words) the relation stage reads.
+//!
+//! A user extends dipkg by editing Turtle: nothing here is compiled in.
+//! Labels are matched on the *normalised* text of a sentence (see
+//! [`crate::segment::normalize`]), so they are normalised the same way here.
 
-use crate::error::Result;
-use crate::model::EntityType;
-use std::path::Path;
+use crate::error::{Error, Result};
+use crate::model::{slug, EntityType, Framing};
+use crate::segment::normalize_str;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use oxrdf::{NamedOrBlankNode, Term};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+pub const DK: &str = "https://w3id.org/dipkg/ontology#";
+pub const ID: &str = "https://w3id.org/dipkg/id/";
+const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
+const ORG: &str = "http://www.w3.org/ns/org#";
+const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+
+/// A post held by a known person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Membership {
+    pub organization: String,
+    pub role: Option<String>,
+    /// Year (or date) the post began / ended, as written in the gazetteer.
+    pub from: Option<String>,
+    pub until: Option<String>,
+}
 
 /// One known entity of the gazetteer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct LexEntry {
     pub id: String,
     pub entity_type: EntityType,
@@ -13,16 +44,447 @@ pub struct LexEntry {
     pub alt_labels: Vec<String>,
     /// Entity id of the country it belongs to.
     pub country: Option<String>,
+    pub demonyms: Vec<String>,
+    pub government: Option<String>,
+    pub foreign_ministry: Option<String>,
+    pub capital: Option<String>,
+    pub domains: Vec<String>,
+    pub memberships: Vec<Membership>,
+    pub framings: Vec<Framing>,
+    pub is_publisher: bool,
 }
+
+impl Default for EntityType {
+    fn default() -> Self {
+        EntityType::Issue
+    }
+}
+
+/// What a label of the matcher stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelTarget {
+    /// An entity of the gazetteer (index into `entries`).
+    Entry(usize),
+    /// A demonym of a country ("Japanese").
+    Demonym(usize),
+    /// A generic theme: matched so that it shadows pattern-found issues.
+    Theme,
+}
+
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub target: LabelTarget,
+    /// The label, normalised.
+    pub text: String,
+    /// Short or all-capital labels ("US", "ROK") must match case exactly.
+    pub case_sensitive: bool,
+}
+
+/// A trigger phrase of a relation, compiled to a regex fragment.
+#[derive(Debug, Clone)]
+pub struct Trigger {
+    pub predicate: String,
+    pub phrase: String,
+}
+
+/// Cue words the relation stage reads, by kind (`hedge`, `negation`,
+/// `protest`, `telephone`, `video`, `mutual`).
+pub type Cues = BTreeMap<String, Vec<String>>;
 
 #[derive(Debug, Default)]
 pub struct Lexicon {
     pub entries: Vec<LexEntry>,
+    pub labels: Vec<Label>,
+    pub matcher: Option<AhoCorasick>,
+    pub by_id: HashMap<String, usize>,
+    pub triggers: Vec<Trigger>,
+    pub cues: Cues,
+    /// Generic themes ("bilateral relations"): never issues.
+    pub themes: Vec<String>,
+    /// The files it was read from.
+    pub files: Vec<PathBuf>,
 }
 
 impl Lexicon {
+    /// Read every `*.ttl` under `dir` (recursively, in sorted order) and compile.
     pub fn load_dir(dir: &Path) -> Result<Lexicon> {
-        let _ = dir;
-        Ok(Lexicon::default())
+        let mut files = Vec::new();
+        collect_ttl(dir, &mut files)?;
+        if files.is_empty() {
+            return Err(Error::Invalid {
+                path: dir.to_path_buf(),
+                message: "no Turtle (.ttl) files in the ontology directory".into(),
+            });
+        }
+        files.sort();
+        let mut graph = Graph::default();
+        for f in &files {
+            let bytes = std::fs::read(f).map_err(|e| Error::io(f, e))?;
+            graph.parse(f, &bytes)?;
+        }
+        let mut lex = graph.into_lexicon();
+        lex.files = files;
+        lex.compile();
+        Ok(lex)
     }
+
+    pub fn get(&self, id: &str) -> Option<&LexEntry> {
+        self.by_id.get(id).map(|&i| &self.entries[i])
+    }
+
+    /// The government organization of a country id.
+    pub fn government_of(&self, country: &str) -> Option<&str> {
+        self.get(country)?.government.as_deref()
+    }
+
+    pub fn foreign_ministry_of(&self, country: &str) -> Option<&str> {
+        self.get(country)?.foreign_ministry.as_deref()
+    }
+
+    /// The country whose capital this place is.
+    pub fn capital_of(&self, place: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|e| e.entity_type == EntityType::Country && e.capital.as_deref() == Some(place))
+            .map(|e| e.id.as_str())
+    }
+
+    /// Country (or publisher) whose web domain ends `host`.
+    pub fn by_domain(&self, host: &str) -> Option<&LexEntry> {
+        let host = host.to_ascii_lowercase();
+        // Longest domain first: "asiae.co.kr" before ".kr".
+        self.entries
+            .iter()
+            .flat_map(|e| e.domains.iter().map(move |d| (d, e)))
+            .filter(|(d, _)| host.ends_with(&d.to_ascii_lowercase()))
+            .max_by_key(|(d, _)| d.len())
+            .map(|(_, e)| e)
+    }
+
+    pub fn cue(&self, kind: &str) -> &[String] {
+        self.cues.get(kind).map(|v| v.as_slice()).unwrap_or(&[])
+    }
+
+    /// Country of a known entity: its own `dk:country`, or itself for a country.
+    pub fn country_of(&self, id: &str) -> Option<&str> {
+        let e = self.get(id)?;
+        if e.entity_type == EntityType::Country {
+            return Some(&e.id);
+        }
+        e.country.as_deref()
+    }
+
+    /// Build the Aho-Corasick matcher over every label, with the label
+    /// variants a gazetteer should not have to spell out (reversed person
+    /// names; "the Japanese government", "Japan's Foreign Ministry").
+    fn compile(&mut self) {
+        let mut labels: Vec<Label> = Vec::new();
+        let mut seen: HashMap<(String, bool), usize> = HashMap::new();
+        let mut push = |labels: &mut Vec<Label>, target: LabelTarget, text: &str| {
+            let norm = normalize_str(text);
+            let norm = norm.trim();
+            if norm.is_empty() {
+                return;
+            }
+            let case_sensitive = is_case_sensitive(norm);
+            let key = (norm.to_ascii_lowercase(), case_sensitive);
+            if seen.contains_key(&key) {
+                return;
+            }
+            seen.insert(key, labels.len());
+            labels.push(Label { target, text: norm.to_string(), case_sensitive });
+        };
+        for (i, e) in self.entries.iter().enumerate() {
+            if e.is_publisher && e.entity_type != EntityType::Organization {
+                continue;
+            }
+            let t = LabelTarget::Entry(i);
+            for l in std::iter::once(&e.label).chain(&e.alt_labels) {
+                push(&mut labels, t, l);
+                if e.entity_type == EntityType::Person {
+                    let parts: Vec<&str> = l.split_whitespace().collect();
+                    if parts.len() == 2 {
+                        push(&mut labels, t, &format!("{} {}", parts[1], parts[0]));
+                        // "HAYASHI Yoshimasa": Japanese readouts capitalise the surname.
+                        push(&mut labels, t, &format!("{} {}", parts[1].to_uppercase(), parts[0]));
+                    }
+                }
+            }
+        }
+        // Generated names of governments and foreign ministries.
+        for (i, e) in self.entries.iter().enumerate() {
+            if e.entity_type != EntityType::Country {
+                continue;
+            }
+            let names: Vec<&String> = std::iter::once(&e.label).chain(&e.alt_labels).collect();
+            for d in &e.demonyms {
+                push(&mut labels, LabelTarget::Demonym(i), d);
+            }
+            if let Some(g) = e.government.as_ref().and_then(|g| self.by_id.get(g)) {
+                let t = LabelTarget::Entry(*g);
+                for n in &names {
+                    for f in ["Government of {}", "{} government", "{}'s government", "{} Government"] {
+                        push(&mut labels, t, &f.replace("{}", n));
+                    }
+                }
+                for d in &e.demonyms {
+                    push(&mut labels, t, &format!("{d} government"));
+                }
+            }
+            if let Some(m) = e.foreign_ministry.as_ref().and_then(|m| self.by_id.get(m)) {
+                let t = LabelTarget::Entry(*m);
+                for n in &names {
+                    for f in [
+                        "Ministry of Foreign Affairs of {}",
+                        "Foreign Ministry of {}",
+                        "{}'s Ministry of Foreign Affairs",
+                        "{}'s Foreign Ministry",
+                        "{} Foreign Ministry",
+                        "{} Ministry of Foreign Affairs",
+                        "Minister of Foreign Affairs of {}",
+                        "Minister for Foreign Affairs of {}",
+                    ] {
+                        push(&mut labels, t, &f.replace("{}", n));
+                    }
+                }
+                for d in &e.demonyms {
+                    push(&mut labels, t, &format!("{d} Ministry of Foreign Affairs"));
+                    push(&mut labels, t, &format!("{d} Foreign Ministry"));
+                }
+            }
+        }
+        for e in &self.themes {
+            push(&mut labels, LabelTarget::Theme, e);
+        }
+        // Matching folds ASCII case; case-sensitive labels are checked
+        // against the text afterwards (see `mentions`).
+        let pats: Vec<&str> = labels.iter().map(|l| l.text.as_str()).collect();
+        self.matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(&pats)
+            .ok();
+        self.labels = labels;
+    }
+}
+
+/// Labels of four letters or fewer, or written all in capitals, are matched
+/// with their case: "US" is not "us", "ROK" is an acronym.
+fn is_case_sensitive(label: &str) -> bool {
+    let letters: Vec<char> = label.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() <= 4 || letters.iter().all(|c| c.is_uppercase())
+}
+
+fn collect_ttl(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in rd {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let p = entry.path();
+        if p.is_dir() {
+            collect_ttl(&p, out)?;
+        } else if p.extension().is_some_and(|x| x == "ttl") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// The triples of all files, indexed by subject.
+#[derive(Default)]
+struct Graph {
+    props: BTreeMap<String, Vec<(String, Term)>>,
+    order: Vec<String>,
+}
+
+fn node_key(n: &NamedOrBlankNode) -> String {
+    match n {
+        NamedOrBlankNode::NamedNode(n) => n.as_str().to_string(),
+        NamedOrBlankNode::BlankNode(b) => format!("_:{}", b.as_str()),
+    }
+}
+
+fn term_key(t: &Term) -> Option<String> {
+    match t {
+        Term::NamedNode(n) => Some(n.as_str().to_string()),
+        Term::BlankNode(b) => Some(format!("_:{}", b.as_str())),
+        _ => None,
+    }
+}
+
+fn literal(t: &Term) -> Option<String> {
+    match t {
+        Term::Literal(l) => Some(l.value().to_string()),
+        _ => None,
+    }
+}
+
+/// Local part of an id IRI (`https://w3id.org/dipkg/id/japan` → `japan`).
+fn local_id(iri: &str) -> String {
+    iri.strip_prefix(ID)
+        .map(str::to_string)
+        .unwrap_or_else(|| slug(iri.rsplit(['/', '#']).next().unwrap_or(iri)))
+}
+
+impl Graph {
+    fn parse(&mut self, path: &Path, bytes: &[u8]) -> Result<()> {
+        // Blank node labels are scoped per file.
+        let file_tag = slug(&path.to_string_lossy());
+        for t in oxttl::TurtleParser::new().for_slice(bytes) {
+            let t = t.map_err(|e| {
+                let loc = e.location();
+                Error::Syntax {
+                    path: path.to_path_buf(),
+                    line: loc.start.line + 1,
+                    column: loc.start.column + 1,
+                    message: e.message().to_string(),
+                }
+            })?;
+            let mut s = node_key(&t.subject);
+            if s.starts_with("_:") {
+                s = format!("{s}@{file_tag}");
+            }
+            let mut o = t.object.clone();
+            if let Term::BlankNode(b) = &o {
+                o = Term::NamedNode(oxrdf::NamedNode::new_unchecked(format!(
+                    "_:{}@{file_tag}",
+                    b.as_str()
+                )));
+            }
+            if !self.props.contains_key(&s) {
+                self.order.push(s.clone());
+            }
+            self.props.entry(s).or_default().push((t.predicate.as_str().to_string(), o));
+        }
+        Ok(())
+    }
+
+    fn values<'a>(&'a self, s: &str, p: &'a str) -> impl Iterator<Item = &'a Term> + 'a {
+        self.props
+            .get(s)
+            .into_iter()
+            .flatten()
+            .filter(move |(pp, _)| pp == p)
+            .map(|(_, o)| o)
+    }
+
+    fn literals(&self, s: &str, p: &str) -> Vec<String> {
+        self.values(s, p).filter_map(literal).collect()
+    }
+
+    fn first_literal(&self, s: &str, p: &str) -> Option<String> {
+        self.values(s, p).find_map(literal)
+    }
+
+    fn first_id(&self, s: &str, p: &str) -> Option<String> {
+        self.values(s, p).find_map(term_key).map(|k| local_id(&k))
+    }
+
+    fn types(&self, s: &str) -> Vec<String> {
+        self.values(s, RDF_TYPE)
+            .filter_map(term_key)
+            .filter_map(|t| t.strip_prefix(DK).map(str::to_string))
+            .collect()
+    }
+
+    fn into_lexicon(self) -> Lexicon {
+        let mut lex = Lexicon::default();
+        let pref = format!("{SKOS}prefLabel");
+        let alt = format!("{SKOS}altLabel");
+        let dk = |p: &str| format!("{DK}{p}");
+        for s in &self.order {
+            if s.starts_with("_:") {
+                continue;
+            }
+            let types = self.types(s);
+            if types.iter().any(|t| t == "GenericTheme") {
+                lex.themes.extend(self.literals(s, &pref));
+                lex.themes.extend(self.literals(s, &alt));
+                continue;
+            }
+            let is_publisher = types.iter().any(|t| t == "Publisher");
+            let entity_type = types.iter().find_map(|t| EntityType::parse(t)).or(if is_publisher {
+                Some(EntityType::Organization)
+            } else {
+                None
+            });
+            let Some(entity_type) = entity_type else {
+                // Triggers and cues hang off vocabulary terms (dk:raised dk:trigger "...").
+                if let Some(pred) = s.strip_prefix(DK) {
+                    for phrase in self.literals(s, &dk("trigger")) {
+                        lex.triggers.push(Trigger { predicate: pred.to_string(), phrase });
+                    }
+                    let cues = self.literals(s, &dk("cue"));
+                    if !cues.is_empty() {
+                        lex.cues.entry(pred.to_string()).or_default().extend(cues);
+                    }
+                }
+                continue;
+            };
+            let mut labels = self.literals(s, &pref);
+            labels.sort();
+            let Some(label) = labels.first().cloned() else { continue };
+            let mut alt_labels = self.literals(s, &alt);
+            alt_labels.extend(labels.into_iter().skip(1));
+            let memberships = self
+                .values(s, &format!("{ORG}hasMembership"))
+                .filter_map(term_key)
+                .map(|m| Membership {
+                    organization: self.first_id(&m, &format!("{ORG}organization")).unwrap_or_default(),
+                    role: self.first_literal(&m, &format!("{ORG}role")),
+                    from: self.first_literal(&m, &dk("from")),
+                    until: self.first_literal(&m, &dk("until")),
+                })
+                .collect();
+            let framings = self
+                .values(s, &dk("framing"))
+                .filter_map(term_key)
+                .filter_map(|f| {
+                    Some(Framing {
+                        label: self.first_literal(&f, &pref)?,
+                        used_by: self.first_id(&f, &dk("usedBy"))?,
+                    })
+                })
+                .collect();
+            let entry = LexEntry {
+                id: local_id(s),
+                entity_type,
+                label,
+                alt_labels,
+                country: self.first_id(s, &dk("country")),
+                demonyms: self.literals(s, &dk("demonym")),
+                government: self.first_id(s, &dk("government")),
+                foreign_ministry: self.first_id(s, &dk("foreignMinistry")),
+                capital: self.first_id(s, &dk("capital")),
+                domains: self.literals(s, &dk("domain")),
+                memberships,
+                framings,
+                is_publisher,
+            };
+            if let Some(&i) = lex.by_id.get(&entry.id) {
+                merge_entry(&mut lex.entries[i], entry);
+            } else {
+                lex.by_id.insert(entry.id.clone(), lex.entries.len());
+                lex.entries.push(entry);
+            }
+        }
+        lex
+    }
+}
+
+/// An id described in two files is one entity: union of what each says.
+fn merge_entry(into: &mut LexEntry, other: LexEntry) {
+    for l in std::iter::once(other.label).chain(other.alt_labels) {
+        if l != into.label && !into.alt_labels.contains(&l) {
+            into.alt_labels.push(l);
+        }
+    }
+    into.country = into.country.take().or(other.country);
+    into.demonyms.extend(other.demonyms);
+    into.government = into.government.take().or(other.government);
+    into.foreign_ministry = into.foreign_ministry.take().or(other.foreign_ministry);
+    into.capital = into.capital.take().or(other.capital);
+    into.domains.extend(other.domains);
+    into.memberships.extend(other.memberships);
+    into.framings.extend(other.framings);
+    into.is_publisher |= other.is_publisher;
 }

@@ -1,1 +1,780 @@
-//! (being written)
+//! Mentions: what a sentence names. Lexicon matches first (longest label
+//! wins), then patterns for what the lexicon does not know: persons after
+//! titles and honorifics or before an apposition, Korean personal names,
+//! organizations, issues and events by their shape, places by their suffix;
+//! plus the words the relation stage resolves ("the two Ministers", "he",
+//! "this") and dates.
+//!
+//! Offsets here are byte offsets into the sentence's normalised text.
+
+use crate::lexicon::{LabelTarget, Lexicon};
+use crate::model::EntityType;
+use crate::segment::Sentence;
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// What a mention refers to, before resolution.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ref {
+    /// A gazetteer entity (index into `Lexicon::entries`).
+    Entry(usize),
+    /// A country named by its demonym ("Japanese nationals").
+    Demonym(usize),
+    /// A person the lexicon does not know, by full name.
+    NewPerson(String),
+    /// A surname, with or without a title ("Minister Kang", "Takizaki").
+    Surname(String),
+    /// Several surnames under one plural title ("Directors-General Kim and Takizaki").
+    Surnames(Vec<String>),
+    /// An organization, issue, event or place found by its shape.
+    New(EntityType, String),
+    /// "the Ministry of Foreign Affairs" with no country: the document's own.
+    HomeMinistry,
+    /// "the two Ministers", "both sides", "they": the parties of the meeting.
+    Collective,
+    /// "he", "she", "his", "her".
+    Pronoun,
+    /// "the Minister", "the Secretary": the person last acting.
+    DefiniteTitle,
+    /// "this", "the issue": the matter just named.
+    Anaphor,
+    /// A generic theme ("bilateral relations"): never an entity.
+    Theme,
+}
+
+#[derive(Debug, Clone)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+    pub r: Ref,
+    /// The title or honorific before a person's name ("Director-General").
+    pub title: Option<String>,
+    /// Byte range of the apposition after a person (", Director-General of ...").
+    pub apposition: Option<(usize, usize)>,
+    /// Inside another mention's apposition: not a subject or object.
+    pub in_apposition: bool,
+    /// Nested inside an event's name ("... on the Korean Peninsula").
+    pub nested: bool,
+}
+
+impl Mention {
+    fn new(start: usize, end: usize, r: Ref) -> Mention {
+        Mention { start, end, r, title: None, apposition: None, in_apposition: false, nested: false }
+    }
+
+    pub fn overlaps(&self, s: usize, e: usize) -> bool {
+        self.start < e && s < self.end
+    }
+
+    /// The entity type, where the reference fixes it.
+    pub fn entity_type(&self, lex: &Lexicon) -> Option<EntityType> {
+        match &self.r {
+            Ref::Entry(i) => Some(lex.entries[*i].entity_type),
+            Ref::Demonym(_) => Some(EntityType::Country),
+            Ref::NewPerson(_) | Ref::Surname(_) | Ref::Surnames(_) => Some(EntityType::Person),
+            Ref::New(t, _) => Some(*t),
+            Ref::HomeMinistry => Some(EntityType::Organization),
+            _ => None,
+        }
+    }
+}
+
+/// A date written in a sentence, resolved later against the document date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateMention {
+    pub start: usize,
+    pub end: usize,
+    pub year: Option<i32>,
+    pub month: Option<u32>,
+    pub day: Option<u32>,
+    /// 0 = Monday .. 6 = Sunday, for "on Tuesday".
+    pub weekday: Option<u32>,
+    /// "yesterday" = -1, "today" = 0.
+    pub relative_days: Option<i64>,
+}
+
+pub const TITLES: &[&str] = &[
+    "Minister for Foreign Affairs", "Minister of Foreign Affairs", "Deputy Prime Minister",
+    "Prime Minister", "Vice Foreign Minister", "First Vice Foreign Minister", "Foreign Minister",
+    "Vice Minister", "Deputy Minister", "Minister", "Directors-General", "Director-General",
+    "Directors General", "Director General", "Deputy Director-General", "Director", "Directors",
+    "Deputy Secretary of State", "Secretary of State", "Deputy Secretary", "Assistant Secretary",
+    "Under Secretary", "Secretary-General", "Secretary General", "Secretary", "Chief Cabinet Secretary",
+    "Special Representative", "Special Envoy", "Envoy", "Ambassador", "President", "Vice President",
+    "Chairman", "Chairwoman", "Chair", "Premier", "State Councilor", "Spokesperson", "Spokesman",
+    "Spokeswoman", "Deputy Spokesperson", "Consul General", "Counselor", "Councillor", "Chief",
+    "Head", "Senator", "Governor", "Mayor", "Representative", "Deputy Chief of Mission",
+    "Chargé d'Affaires", "Charge d'Affaires", "Reporter", "Correspondent", "Lawmaker", "Rep.", "Sen.",
+    "Gen.", "General", "Admiral", "Commissioner", "Ministers", "Foreign Ministers",
+    "Chief Negotiator", "Emperor", "King", "Queen", "Leader", "Chancellor",
+];
+
+const HONORIFICS: &str = r"(?:H\.E\.\s+)?(?:(?:Mr|Ms|Mrs|Dr|Prof|Amb)\.|H\.E\.)";
+
+/// Capitalised words that are never part of a personal name.
+const NOT_NAME: &[&str] = &[
+    "The", "A", "An", "And", "Of", "For", "In", "On", "At", "To", "With", "By", "From", "This",
+    "That", "These", "Those", "Level", "Talks", "Talk", "Meeting", "Meetings", "Summit", "Affairs",
+    "Bureau", "Office", "Foreign", "Ministry", "Minister", "Ministers", "Government", "Relations",
+    "Cooperation", "Confirm", "Confirms", "Differences", "Again", "Also", "Meets", "Met", "First",
+    "Since", "State", "House", "Department", "Council", "Committee", "National", "Security",
+    "Peace", "Peninsula", "Republic", "People", "Division", "Director", "General", "Secretary",
+    "President", "Prime", "Deputy", "Vice", "Special", "Representative", "Headquarters",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+    "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "Asian", "Pacific", "Oceanian", "Asia", "Oceania", "North", "South",
+    "East", "West", "Northeast", "Korean", "Japanese", "Chinese", "American", "Russian", "He",
+    "She", "They", "It", "We", "Both", "During", "After", "Before", "However", "In", "Also",
+    "Said", "Says", "Stated", "Visit", "Visits", "Inauguration", "Administration", "Cabinet",
+    "Embassy", "Consulate", "Mission", "Spokesperson", "Press", "Photo", "Yonhap", "News",
+    "Reporter", "Staff", "Writer", "Has", "Have", "Had", "Is", "Was", "Will", "Would", "Not",
+    "No", "Notable", "Progress", "Issue", "Issues", "Olympics", "Games", "Strategic", "Dialogue",
+    "Economic", "Trade", "Defense", "Defence", "Unification", "Justice", "Finance", "Industry",
+    "Energy", "Environment", "Health", "Welfare", "Culture", "Sports", "Tourism", "Education",
+    "Science", "Technology", "Agriculture", "Fisheries", "Oceans", "Land", "Infrastructure",
+    "Transport", "Interior", "Safety", "Labor", "Labour", "Employment", "Gender", "Equality",
+    "Family", "SMEs", "Startups", "Veterans", "Patriots", "Internal", "Communications",
+    "Legislation", "Policy", "Planning", "Coordination", "Chief", "Head", "Counselor",
+];
+
+const KOREAN_SURNAMES: &str = "Kim|Lee|Yi|Rhee|Park|Pak|Bak|Choi|Choe|Chung|Jung|Jeong|Kang|Cho|Jo|Yoon|Yun|Jang|Chang|Lim|Im|Han|Oh|Seo|Suh|Shin|Sin|Kwon|Hwang|Ahn|An|Song|Yoo|Yu|Ryu|Hong|Jeon|Chun|Ko|Go|Moon|Mun|Son|Yang|Bae|Baek|Paek|Heo|Huh|Nam|Noh|Roh|No|Ha|Kwak|Sung|Seong|Cha|Joo|Ju|Woo|Min|Ryoo|Na|Jin|Ji|Eom|Um|Won|Chae|Byun|Pyon|Bang|Gong|Hyun|Ham|Yeo|Ban|Ri|Rim|Ra|Do|Tak|Pyo|Maeng|Chu|Choo|Wi|Gil|Seok|Sohn|Kil";
+
+fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pat).unwrap_or_else(|e| panic!("bad pattern {pat}: {e}")))
+}
+
+fn titles_alt() -> String {
+    let mut t: Vec<&str> = TITLES.to_vec();
+    t.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    t.iter().map(|s| regex::escape(s)).collect::<Vec<_>>().join("|")
+}
+
+const NAME_TOKEN: &str = r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*|[A-Z]{2,}(?:-[A-Z]+)?|[A-Z]\.)";
+
+fn is_word_boundary(s: &str, start: usize, end: usize) -> bool {
+    let before = s[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+    let after = s[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+    before && after
+}
+
+/// Find the mentions of one sentence.
+pub fn find(sentence: &Sentence, lex: &Lexicon) -> Vec<Mention> {
+    let s = sentence.norm.as_str();
+    let mut out = lexicon_matches(s, lex);
+    nested_in_events(s, lex, &mut out);
+    persons(s, sentence.heading, lex, &mut out);
+    if !sentence.heading {
+        organizations(s, &mut out);
+        issues(s, lex, &mut out);
+        events(s, lex, &mut out);
+    }
+    places(s, &mut out);
+    markers(s, &mut out);
+    out.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+    appositions(s, lex, &mut out);
+    out
+}
+
+fn lexicon_matches(s: &str, lex: &Lexicon) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let Some(ac) = &lex.matcher else { return out };
+    for m in ac.find_iter(s) {
+        let (a, b) = (m.start(), m.end());
+        if !is_word_boundary(s, a, b) {
+            continue;
+        }
+        let label = &lex.labels[m.pattern().as_usize()];
+        let text = &s[a..b];
+        if label.case_sensitive && text != label.text {
+            continue;
+        }
+        if !label.case_sensitive {
+            // A label written with a capital needs the capital in the text:
+            // "Korea" but not "korea"-inside-a-url, "Diet" but not "diet".
+            let lc = label.text.chars().next().is_some_and(|c| c.is_uppercase());
+            let tc = text.chars().next().is_some_and(|c| c.is_uppercase());
+            if lc && !tc {
+                continue;
+            }
+        }
+        let r = match label.target {
+            LabelTarget::Entry(i) => Ref::Entry(i),
+            LabelTarget::Demonym(i) => Ref::Demonym(i),
+            LabelTarget::Theme => Ref::Theme,
+        };
+        out.push(Mention::new(a, b, r));
+    }
+    out
+}
+
+/// Places and countries that an event is named after ("Meeting on Security
+/// and Stability on the Korean Peninsula") are mentioned too.
+fn nested_in_events(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
+    let Some(ac) = &lex.matcher else { return };
+    let events: Vec<(usize, usize)> = out
+        .iter()
+        .filter(|m| m.entity_type(lex) == Some(EntityType::Event))
+        .map(|m| (m.start, m.end))
+        .collect();
+    for (es, ee) in events {
+        let inner = &s[es..ee];
+        for m in ac.find_iter(inner) {
+            let (a, b) = (es + m.start(), es + m.end());
+            if a == es || !is_word_boundary(s, a, b) {
+                continue;
+            }
+            let LabelTarget::Entry(i) = lex.labels[m.pattern().as_usize()].target else { continue };
+            let t = lex.entries[i].entity_type;
+            let before = s[..a].trim_end();
+            let before = before.strip_suffix(" the").unwrap_or(before);
+            let prep = [" on", " in", " at", " of"].iter().any(|p| before.ends_with(p));
+            if matches!(t, EntityType::Place | EntityType::Country) && prep {
+                let mut mm = Mention::new(a, b, Ref::Entry(i));
+                mm.nested = true;
+                out.push(mm);
+            }
+        }
+    }
+}
+
+fn covered(out: &[Mention], s: usize, e: usize) -> bool {
+    out.iter().any(|m| !m.nested && m.overlaps(s, e))
+}
+
+fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
+    static TITLED: OnceLock<Regex> = OnceLock::new();
+    let titled = re(
+        &TITLED,
+        &format!(
+            r"\b(?P<title>(?:{HONORIFICS}\s+)?(?:(?:{t})\s+)?(?:{HONORIFICS}\s+)?)(?P<name>{n}(?:\s{n}){{0,2}})(?P<more>(?:,?\s(?:and|&)\s{n})?)",
+            t = titles_alt(),
+            n = NAME_TOKEN
+        ),
+    );
+    if !heading {
+        for c in titled.captures_iter(s) {
+            let title = c.name("title").unwrap();
+            if title.as_str().trim().is_empty() {
+                continue;
+            }
+            let name = c.name("name").unwrap();
+            let title_text = title.as_str().trim().to_string();
+            // A known person right after the title: attach the title to it.
+            if let Some(m) = out.iter_mut().find(|m| m.start == name.start() && matches!(m.r, Ref::Entry(i) if lex.entries[i].entity_type == EntityType::Person)) {
+                m.title = Some(title_text);
+                continue;
+            }
+            let tokens = name_tokens(s, name.start(), name.end(), out);
+            if tokens.is_empty() {
+                continue;
+            }
+            let (ns, ne) = (tokens[0].0, tokens[tokens.len() - 1].1);
+            if covered(out, ns, ne) {
+                continue;
+            }
+            let plural = title_text.ends_with('s') && !title_text.ends_with("ss");
+            let more = c.name("more").map(|m| m.as_str()).unwrap_or("");
+            if tokens.len() == 1 && plural && !more.is_empty() {
+                let second = more.trim_start_matches(',').split_whitespace().last().unwrap_or("");
+                let end = c.name("more").unwrap().end();
+                let mut m = Mention::new(ns, end, Ref::Surnames(vec![s[ns..ne].to_string(), second.to_string()]));
+                m.title = Some(title_text);
+                out.push(m);
+                continue;
+            }
+            let text = &s[ns..ne];
+            let r = if tokens.len() == 1 {
+                if text.chars().all(|c| c.is_uppercase()) && text.len() > 1 && !title.as_str().contains('.') {
+                    continue; // an acronym after a title word ("Minister ROK")
+                }
+                Ref::Surname(text.to_string())
+            } else {
+                Ref::NewPerson(text.to_string())
+            };
+            let mut m = Mention::new(ns, ne, r);
+            m.title = Some(title_text);
+            out.push(m);
+        }
+    }
+    // Korean names have a shape of their own: a surname and a hyphenated
+    // given name, in either order ("Kim Jung-han", "Kyung-wha Kang").
+    static KOREAN: OnceLock<Regex> = OnceLock::new();
+    let korean = re(
+        &KOREAN,
+        &format!(r"\b(?:(?:{KOREAN_SURNAMES}) [A-Z][a-z]+-[a-z]+|[A-Z][a-z]+-[a-z]+ (?:{KOREAN_SURNAMES}))\b"),
+    );
+    for m in korean.find_iter(s) {
+        if !covered(out, m.start(), m.end()) && is_word_boundary(s, m.start(), m.end()) {
+            out.push(Mention::new(m.start(), m.end(), Ref::NewPerson(m.as_str().to_string())));
+        }
+    }
+    // A name before an apposition: "Takizaki Shigeki, Director of ...",
+    // "Takizaki, who also serves as ...".
+    static APPOS: OnceLock<Regex> = OnceLock::new();
+    let appos = re(
+        &APPOS,
+        &format!(
+            r"(?P<name>{n}(?:\s{n}){{0,2}}),\s(?:the\s)?(?:(?:{t})\b|who\b)",
+            n = NAME_TOKEN,
+            t = titles_alt()
+        ),
+    );
+    for c in appos.captures_iter(s) {
+        let name = c.name("name").unwrap();
+        let mut tokens = name_tokens_rev(s, name.start(), name.end(), out);
+        if tokens.is_empty() {
+            continue;
+        }
+        tokens.truncate(2);
+        tokens.reverse();
+        let (ns, ne) = (tokens[0].0, tokens[tokens.len() - 1].1);
+        if covered(out, ns, ne) || (heading && tokens.len() < 2) {
+            continue;
+        }
+        let text = &s[ns..ne];
+        if tokens.len() == 1 && text.chars().all(|c| c.is_uppercase()) {
+            continue;
+        }
+        let r = if tokens.len() == 1 { Ref::Surname(text.to_string()) } else { Ref::NewPerson(text.to_string()) };
+        out.push(Mention::new(ns, ne, r));
+    }
+}
+
+/// The name tokens of `s[start..end]` from the left, stopping at a word that
+/// is never a name or that another mention covers.
+fn name_tokens(s: &str, start: usize, end: usize, out: &[Mention]) -> Vec<(usize, usize)> {
+    let mut v = Vec::new();
+    let mut pos = start;
+    for tok in s[start..end].split(' ') {
+        let (a, b) = (pos, pos + tok.len());
+        pos = b + 1;
+        if tok.is_empty() || NOT_NAME.contains(&tok) || covered(out, a, b) {
+            break;
+        }
+        v.push((a, b));
+    }
+    v
+}
+
+/// The name tokens of `s[start..end]` from the right.
+fn name_tokens_rev(s: &str, start: usize, end: usize, out: &[Mention]) -> Vec<(usize, usize)> {
+    let mut toks = Vec::new();
+    let mut pos = start;
+    for tok in s[start..end].split(' ') {
+        toks.push((pos, pos + tok.len()));
+        pos += tok.len() + 1;
+    }
+    let mut v = Vec::new();
+    for &(a, b) in toks.iter().rev() {
+        let tok = &s[a..b];
+        if tok.is_empty() || NOT_NAME.contains(&tok) || covered(out, a, b) || tok.ends_with('.') {
+            break;
+        }
+        v.push((a, b));
+    }
+    v
+}
+
+fn organizations(s: &str, out: &mut Vec<Mention>) {
+    // A bare foreign ministry: the document's own.
+    static BARE: OnceLock<Regex> = OnceLock::new();
+    let bare = re(&BARE, r"\b(?:Ministry of Foreign Affairs|Foreign Ministry)\b");
+    for m in bare.find_iter(s) {
+        if !covered(out, m.start(), m.end()) {
+            out.push(Mention::new(m.start(), m.end(), Ref::HomeMinistry));
+        }
+    }
+    static ORG: OnceLock<Regex> = OnceLock::new();
+    let org = re(
+        &ORG,
+        r"\b(?:Ministry of [A-Z][a-z]+(?:(?:,| and|, and) [A-Z][a-z]+){0,4}|(?:[A-Z][\w'-]*\s){1,3}(?:District |High |Supreme |Constitutional |Central |Family |Administrative )?Court|(?:[A-Z][\w'-]*\s){1,4}(?:Agency|Commission|Institute|Foundation|Corporation|Administration|Authority|Association|Party|Industries|Co\.|Ltd\.))",
+    );
+    for m in org.find_iter(s) {
+        let text = strip_leading_function_words(m.as_str());
+        let start = m.end() - text.len();
+        if text.split_whitespace().count() < 2 || covered(out, start, m.end()) {
+            continue;
+        }
+        out.push(Mention::new(start, m.end(), Ref::New(EntityType::Organization, text.to_string())));
+    }
+}
+
+fn strip_leading_function_words(t: &str) -> &str {
+    let mut t = t;
+    loop {
+        let first = t.split_whitespace().next().unwrap_or("");
+        if matches!(first, "The" | "A" | "An" | "During" | "After" | "Before" | "At" | "In" | "On" | "This" | "That" | "First" | "Second" | "Third" | "Last" | "Next" | "Upcoming" | "Recent" | "Both" | "Also" | "And" | "Of" | "For" | "From" | "To" | "With" | "Since" | "Following" | "While" | "When" | "Despite" | "Under" | "Its" | "Their" | "His" | "Her" | "Our" | "However" | "Meanwhile" | "Earlier" | "Later") {
+            t = t[first.len()..].trim_start();
+        } else {
+            return t;
+        }
+    }
+}
+
+/// Words that make "the X issue" a theme, not a specific matter.
+const GENERIC: &[&str] = &[
+    "bilateral", "pending", "thorny", "difficult", "outstanding", "other", "these", "those",
+    "such", "this", "that", "related", "regional", "main", "key", "important", "current",
+    "remaining", "historical", "history", "history-related", "sensitive", "various", "global",
+    "mutual", "common", "concern", "interest", "interests", "relevant", "major", "many", "some",
+    "all", "both", "several", "specific", "particular", "same", "new", "old", "broader",
+    "diplomatic", "economic", "security", "political", "past", "future", "domestic", "internal",
+    "international", "national", "serious", "critical", "pressing", "urgent", "core",
+    "fundamental", "general", "overall", "practical", "technical", "legal", "any", "each",
+    "their", "its", "our", "his", "her", "whose", "the", "a", "an", "of", "and", "or",
+];
+
+fn is_generic(words: &str) -> bool {
+    words.split([' ', '-']).all(|w| GENERIC.contains(&w.to_lowercase().as_str()) || w.is_empty())
+}
+
+fn issues(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
+    let _ = lex;
+    static ISSUE_OF: OnceLock<Regex> = OnceLock::new();
+    let issue_of = re(
+        &ISSUE_OF,
+        r"\b(?:issue|question|problem|dispute)s? of (?:the )?(?P<x>[A-Za-z][\w'-]*(?: (?:[A-Za-z][\w'-]*)){0,5})",
+    );
+    const STOP: &[&str] = &["and", "or", "including", "between", "in", "at", "with", "as", "during", "to", "from", "that", "which", "who", "is", "was", "were", "are", "on", "for", "by", "while", "based", "regarding", "through", "since", "has", "have"];
+    for c in issue_of.captures_iter(s) {
+        let x = c.name("x").unwrap();
+        let mut end = x.start();
+        for w in x.as_str().split(' ') {
+            if STOP.contains(&w) {
+                break;
+            }
+            end += if end == x.start() { w.len() } else { w.len() + 1 };
+        }
+        let text = s[x.start()..end].trim_end_matches([',', '.', ';', ':']);
+        let end = x.start() + text.len();
+        let whole = c.get(0).unwrap().start();
+        if text.is_empty() || is_generic(text) || covered(out, whole, end) {
+            continue;
+        }
+        out.push(Mention::new(whole, end, Ref::New(EntityType::Issue, text.to_string())));
+    }
+    static THE_X_ISSUE: OnceLock<Regex> = OnceLock::new();
+    let x_issue = re(&THE_X_ISSUE, r"\bthe (?P<x>(?:[A-Za-z][\w'-]* ){1,3})(?:issue|question|problem|dispute)s?\b");
+    for c in x_issue.captures_iter(s) {
+        let x = c.name("x").unwrap();
+        let text = x.as_str().trim();
+        if is_generic(text) || covered(out, x.start(), c.get(0).unwrap().end()) {
+            continue;
+        }
+        // "the X issue": keep only the words after a generic one ("the bilateral fisheries issue").
+        let kept: Vec<&str> = text.split(' ').skip_while(|w| GENERIC.contains(&w.to_lowercase().as_str())).collect();
+        if kept.is_empty() {
+            continue;
+        }
+        let label = format!("{} issue", kept.join(" "));
+        out.push(Mention::new(x.start(), c.get(0).unwrap().end(), Ref::New(EntityType::Issue, label)));
+    }
+    // Named instruments: "the Foreign Trade Act", "the Comprehensive ... Agreement".
+    static INSTRUMENT: OnceLock<Regex> = OnceLock::new();
+    let instr = re(
+        &INSTRUMENT,
+        r"\b(?:[A-Z][\w'-]*\s)(?:(?:[A-Z][\w'-]*|of|on|for|and|the)\s){0,6}(?:Act|Law|Treaty|Agreement|Accord|Declaration|Convention|Resolution|Initiative|Pact|Protocol)\b(?:\s\d+)?",
+    );
+    for m in instr.find_iter(s) {
+        let text = strip_leading_function_words(m.as_str());
+        let start = m.end() - text.len();
+        if text.split_whitespace().count() < 2 || covered(out, start, m.end()) {
+            continue;
+        }
+        out.push(Mention::new(start, m.end(), Ref::New(EntityType::Issue, text.to_string())));
+    }
+}
+
+const EVENT_HEADS: &str = r"Summit(?: Meeting)?|Meeting|Conference|Forum|Dialogue|Games|Olympics|Talks?|Expo|Assembly|Ministerial|Congress|Symposium|Festival|Exercise|Drills?";
+
+fn events(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
+    static EVENT: OnceLock<Regex> = OnceLock::new();
+    let event = re(
+        &EVENT,
+        &format!(
+            r"\b[A-Z0-9][\w.'-]*(?:\s(?:[A-Z0-9][\w.'-]*|of|and|for|the|on))*?\s(?:{EVENT_HEADS})\b(?:\son\s(?:the\s)?[A-Z][\w-]*(?:\s(?:and|of|on|the|[A-Z][\w-]*))*[A-Z][\w-]*)?"
+        ),
+    );
+    let mut found = Vec::new();
+    for m in event.find_iter(s) {
+        let text = strip_leading_function_words(m.as_str());
+        let start = m.end() - text.len();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if words.len() < 2 {
+            continue;
+        }
+        // A meeting between exactly two countries named in its prefix is the
+        // bilateral meeting a readout reports, not another event.
+        let countries = prefix_countries(&s[start..m.end()], lex);
+        if countries == 2 {
+            continue;
+        }
+        if out.iter().any(|o| !o.nested && o.overlaps(start, m.end()) && !(matches!(o.r, Ref::Entry(i) if matches!(lex.entries[i].entity_type, EntityType::Country | EntityType::Place)))) {
+            continue;
+        }
+        found.push((start, m.end(), text.to_string()));
+    }
+    for (a, b, text) in found {
+        // Countries and places inside the name: kept when a preposition
+        // introduces them, dropped when they are the name's modifiers.
+        out.retain(|o| !(o.overlaps(a, b) && !prep_before(s, o.start)));
+        for o in out.iter_mut().filter(|o| o.overlaps(a, b)) {
+            o.nested = true;
+        }
+        out.push(Mention::new(a, b, Ref::New(EntityType::Event, text)));
+    }
+}
+
+fn prep_before(s: &str, at: usize) -> bool {
+    let before = s[..at].trim_end();
+    let before = before.strip_suffix(" the").unwrap_or(before);
+    [" on", " in", " at", " of"].iter().any(|p| before.ends_with(p))
+}
+
+/// How many countries a hyphenated prefix names ("Japan-U.S.-ROK" → 3).
+fn prefix_countries(text: &str, lex: &Lexicon) -> usize {
+    let first = text.split_whitespace().next().unwrap_or("");
+    if !first.contains('-') {
+        return 0;
+    }
+    let mut n = 0;
+    for part in first.split('-') {
+        let part = part.trim_end_matches("'s");
+        let is_country = lex.matcher.as_ref().is_some_and(|ac| {
+            ac.find(part).is_some_and(|m| {
+                m.start() == 0
+                    && m.end() == part.len()
+                    && match lex.labels[m.pattern().as_usize()].target {
+                        LabelTarget::Entry(i) => lex.entries[i].entity_type == EntityType::Country,
+                        LabelTarget::Demonym(_) => true,
+                        LabelTarget::Theme => false,
+                    }
+            })
+        });
+        if is_country {
+            n += 1;
+        }
+    }
+    n
+}
+
+fn places(s: &str, out: &mut Vec<Mention>) {
+    static PLACE: OnceLock<Regex> = OnceLock::new();
+    let place = re(&PLACE, r"\b[A-Z][a-z]+-(?:gu|si|gun|dong|eup|myeon|ku|shi|machi)\b|\b[A-Z][a-z]+ Prefecture\b|\b[A-Z][a-z]+ Province\b");
+    for m in place.find_iter(s) {
+        if !covered(out, m.start(), m.end()) {
+            out.push(Mention::new(m.start(), m.end(), Ref::New(EntityType::Place, m.as_str().to_string())));
+        }
+    }
+}
+
+fn markers(s: &str, out: &mut Vec<Mention>) {
+    static COLLECTIVE: OnceLock<Regex> = OnceLock::new();
+    let collective = re(
+        &COLLECTIVE,
+        r"(?i)\b(?:(?:the two|both(?: the)?|the) (?:foreign |top |vice |deputy |chief )?(?:ministers|leaders|sides|directors-general|directors general|directors|diplomats|negotiators|envoys|delegations|heads|secretaries|representatives|parties|presidents|prime ministers|counterparts|officials)|they|both)\b",
+    );
+    for m in collective.find_iter(s) {
+        if !covered(out, m.start(), m.end()) {
+            // "both" before a noun other than those above is a determiner ("both countries").
+            let after = s[m.end()..].trim_start();
+            if m.as_str().eq_ignore_ascii_case("both") && !after.starts_with(|c: char| c.is_lowercase()) {
+                continue;
+            }
+            if m.as_str().eq_ignore_ascii_case("both") && ["countries", "nations", "governments", "of", "and", "sides'"].iter().any(|w| after.starts_with(w)) {
+                continue;
+            }
+            out.push(Mention::new(m.start(), m.end(), Ref::Collective));
+        }
+    }
+    static PRONOUN: OnceLock<Regex> = OnceLock::new();
+    let pronoun = re(&PRONOUN, r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er)\b");
+    for m in pronoun.find_iter(s) {
+        if !covered(out, m.start(), m.end()) {
+            out.push(Mention::new(m.start(), m.end(), Ref::Pronoun));
+        }
+    }
+    static DEF: OnceLock<Regex> = OnceLock::new();
+    let def = re(&DEF, r"\b[Tt]he (?:Foreign |Prime |Vice |Deputy )?(?:Minister|Secretary|Director-General|Director|President|Ambassador|Special Representative|Envoy|Spokesperson|Premier)\b(?: (?:of|for)\b)?");
+    for m in def.find_iter(s) {
+        if m.as_str().ends_with(" of") || m.as_str().ends_with(" for") {
+            continue;
+        }
+        if !covered(out, m.start(), m.end()) {
+            out.push(Mention::new(m.start(), m.end(), Ref::DefiniteTitle));
+        }
+    }
+    static ANA: OnceLock<Regex> = OnceLock::new();
+    let ana = re(&ANA, r"\b(?:on|about|regarding|over|to|of) (?P<a>this|that|it|these issues|the issue|the matter|the problem|the question|the dispute)\b(?: (?:issue|matter))?|\b(?P<b>[Tt]he (?:issue|matter|problem|dispute))\b(?: (?:was|is|has|had|will))");
+    for c in ana.captures_iter(s) {
+        let g = c.name("a").or(c.name("b")).unwrap();
+        let after = &s[g.end()..];
+        if after.starts_with(" of") {
+            continue;
+        }
+        if !covered(out, g.start(), g.end()) {
+            out.push(Mention::new(g.start(), g.end(), Ref::Anaphor));
+        }
+    }
+}
+
+/// Mark appositions after persons (", Director-General ... of the Ministry
+/// of Foreign Affairs,"): mentions inside are not subjects or objects.
+fn appositions(s: &str, lex: &Lexicon, out: &mut [Mention]) {
+    static START: OnceLock<Regex> = OnceLock::new();
+    let start_re = re(
+        &START,
+        &format!(r"^,?\s(?:the\s|a\s|who\s(?:is|was|also\sserves\sas)\s)?(?:(?:{t})\b|(?:[A-Z][\w'-]*\s){{0,4}}(?:{t})\b|[A-Z][\w-]*\s(?:Foreign\s)?Minister\b)", t = titles_alt()),
+    );
+    let n = out.len();
+    for i in 0..n {
+        if out[i].entity_type(lex) != Some(EntityType::Person) {
+            continue;
+        }
+        let end = out[i].end;
+        let rest = &s[end..];
+        let rest = rest.strip_prefix("'s").unwrap_or(rest);
+        if !rest.starts_with(',') || !start_re.is_match(rest) {
+            continue;
+        }
+        // The apposition runs to the next comma (or the sentence's end).
+        let body = &rest[1..];
+        let stop = body.find([',', ';']).map(|k| k + 1).unwrap_or(body.len());
+        let (a, b) = (end + 1, end + 1 + stop);
+        out[i].apposition = Some((a, b));
+        for m in out.iter_mut() {
+            if m.start >= a && m.end <= b {
+                m.in_apposition = true;
+            }
+        }
+    }
+}
+
+/// Dates written in the sentence.
+pub fn dates(s: &str) -> Vec<DateMention> {
+    static DATE: OnceLock<Regex> = OnceLock::new();
+    let re_date = re(
+        &DATE,
+        r"\b(?P<mon>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?)\s(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(?P<year>\d{4}))?|\b(?P<day2>\d{1,2})\s(?P<mon2>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*)\.?(?:,?\s(?P<year2>\d{4}))?\b|\b(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})\b|\bthe (?P<nth>\d{1,2})(?:st|nd|rd|th)\b|\b(?:on|last|this|next)\s(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b(?P<rel>yesterday|today)\b",
+    );
+    let mut out = Vec::new();
+    for c in re_date.captures_iter(s) {
+        let m = c.get(0).unwrap();
+        let mut d = DateMention { start: m.start(), end: m.end(), year: None, month: None, day: None, weekday: None, relative_days: None };
+        if let Some(mon) = c.name("mon").or(c.name("mon2")) {
+            let Some(mn) = crate::ingest::month_number(mon.as_str()) else { continue };
+            if mon.as_str() == "May" && c.name("day").is_none() {
+                continue;
+            }
+            d.month = Some(mn);
+            d.day = c.name("day").or(c.name("day2")).and_then(|x| x.as_str().parse().ok());
+            d.year = c.name("year").or(c.name("year2")).and_then(|x| x.as_str().parse().ok());
+        } else if let Some(y) = c.name("iy") {
+            d.year = y.as_str().parse().ok();
+            d.month = c.name("im").and_then(|x| x.as_str().parse().ok());
+            d.day = c.name("id").and_then(|x| x.as_str().parse().ok());
+        } else if let Some(n) = c.name("nth") {
+            d.day = n.as_str().parse().ok();
+        } else if let Some(w) = c.name("wd") {
+            d.weekday = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"].iter().position(|x| *x == w.as_str()).map(|x| x as u32);
+        } else if let Some(r) = c.name("rel") {
+            d.relative_days = Some(if r.as_str() == "yesterday" { -1 } else { 0 });
+        }
+        if d.day.is_some_and(|x| !(1..=31).contains(&x)) {
+            continue;
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// Resolve a written date against the document's date (ISO `YYYY-MM-DD`):
+/// a missing year is the one that puts the date closest to the document;
+/// "the 29th" is in the document's month or the one before; a weekday is the
+/// latest such day not after the document.
+pub fn resolve_date(d: &DateMention, doc: Option<&str>) -> Option<String> {
+    let docd = doc.and_then(parse_iso);
+    match (d.year, d.month, d.day) {
+        (Some(y), Some(m), Some(day)) => Some(format!("{y:04}-{m:02}-{day:02}")),
+        (None, Some(m), Some(day)) => {
+            let (dy, dm, dd) = docd?;
+            let doc_days = days_from_civil(dy, dm, dd);
+            let best = [dy - 1, dy, dy + 1]
+                .into_iter()
+                .min_by_key(|&y| {
+                    let diff = days_from_civil(y, m, day) - doc_days;
+                    // Prefer the past: a readout reports what happened.
+                    if diff > 0 { diff * 4 } else { -diff }
+                })?;
+            Some(format!("{best:04}-{m:02}-{day:02}"))
+        }
+        (None, None, Some(day)) => {
+            let (dy, dm, dd) = docd?;
+            let (y, m) = if day <= dd + 1 { (dy, dm) } else if dm == 1 { (dy - 1, 12) } else { (dy, dm - 1) };
+            Some(format!("{y:04}-{m:02}-{day:02}"))
+        }
+        _ => {
+            let (dy, dm, dd) = docd?;
+            let doc_days = days_from_civil(dy, dm, dd);
+            let target = if let Some(w) = d.weekday {
+                let dow = (doc_days + 3).rem_euclid(7) as u32; // 1970-01-01 was a Thursday (3)
+                let back = (dow + 7 - w) % 7;
+                doc_days - back as i64
+            } else {
+                doc_days + d.relative_days?
+            };
+            let (y, m, day) = civil_from_days(target);
+            Some(format!("{y:04}-{m:02}-{day:02}"))
+        }
+    }
+}
+
+fn parse_iso(s: &str) -> Option<(i32, u32, u32)> {
+    let mut it = s.split('-');
+    Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+}
+
+/// Days since 1970-01-01 (Howard Hinnant's algorithm).
+fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y } as i64;
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+fn civil_from_days(z: i64) -> (i32, u32, u32) {
+    let z = z + 719468;
+    let era = if z >= 0 { z } else { z - 146096 } / 146097;
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str, doc: &str) -> Option<String> {
+        dates(s).first().and_then(|d| resolve_date(d, Some(doc)))
+    }
+
+    #[test]
+    fn dates_resolve_against_the_document() {
+        assert_eq!(date("on the morning of May 13, and", "2020-05-14").as_deref(), Some("2020-05-13"));
+        assert_eq!(date("on December 19", "2018-01-03").as_deref(), Some("2017-12-19"));
+        assert_eq!(date("in Seoul on the 29th", "2020-10-30").as_deref(), Some("2020-10-29"));
+        assert_eq!(date("in Seoul on the 29th", "2020-11-02").as_deref(), Some("2020-10-29"));
+        // 2021-03-04 was a Thursday; "on Tuesday" is 2021-03-02.
+        assert_eq!(date("met on Tuesday", "2021-03-04").as_deref(), Some("2021-03-02"));
+        assert_eq!(date("on February 12 (local time)", "2022-02-12").as_deref(), Some("2022-02-12"));
+        assert_eq!(date("on March 3, 2019", "2022-02-12").as_deref(), Some("2019-03-03"));
+    }
+}

@@ -1,8 +1,18 @@
-//! Runs the stages over files. (stub: signatures fixed, body being written)
+//! Runs the stages over files: ingest → segment → mentions → resolve →
+//! relations, per document and in parallel; then resolution across
+//! documents. One bad file never stops the others: it becomes an error in
+//! [`Run::errors`] and the rest is extracted.
 
 use crate::error::{Error, Result};
+use crate::ingest::{self, Document};
 use crate::lexicon::Lexicon;
-use crate::model::Extraction;
+use crate::mentions::{self, Mention, Ref};
+use crate::model::{EntityType, Extraction, Predicate, Relation, Span};
+use crate::relations::{self, Context, Resolved, Triggers};
+use crate::resolve::{self, Resolver};
+use crate::segment::{self, Sentence};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -27,22 +37,18 @@ impl Run {
 #[derive(Clone)]
 pub struct Pipeline {
     pub lexicon: Arc<Lexicon>,
+    triggers: Arc<Triggers>,
 }
 
 impl Pipeline {
     pub fn new(lexicon: Lexicon) -> Pipeline {
-        Pipeline { lexicon: Arc::new(lexicon) }
+        let triggers = Triggers::compile(&lexicon);
+        Pipeline { lexicon: Arc::new(lexicon), triggers: Arc::new(triggers) }
     }
 
     /// Load the lexicon from an ontology directory and build the pipeline.
     pub fn from_ontology_dir(dir: &Path) -> Result<Pipeline> {
         Ok(Pipeline::new(Lexicon::load_dir(dir)?))
-    }
-
-    /// Extract one document from its bytes (`path` is used for ids and errors).
-    pub fn extract_bytes(&self, path: &Path, bytes: &[u8]) -> Result<Extraction> {
-        let _ = (path, bytes);
-        Err(Error::Other("not yet".into()))
     }
 
     /// Extract one file.
@@ -51,12 +57,177 @@ impl Pipeline {
         self.extract_bytes(path, &bytes)
     }
 
+    /// Extract one document from its bytes (`path` is used for ids and errors).
+    pub fn extract_bytes(&self, path: &Path, bytes: &[u8]) -> Result<Extraction> {
+        let doc = ingest::ingest(path, bytes, &self.lexicon)?;
+        Ok(self.extract_document(doc))
+    }
+
+    /// Run the stages after ingest.
+    pub fn extract_document(&self, doc: Document) -> Extraction {
+        let lex = &*self.lexicon;
+        let sentences = segment::segment(&doc.text);
+        let mut found: Vec<Vec<Mention>> = sentences.iter().map(|s| mentions::find(s, lex)).collect();
+        let mut res = Resolver::new(lex, doc.info.date.clone(), doc.info.country.clone());
+        let span = |s: &Sentence, a: usize, b: usize| {
+            let (x, y) = s.clean_range(a, b);
+            doc.span(x, y)
+        };
+        // Pass 1: full names and lexicon entries, so that a surname can find
+        // the full name wherever the document gives it.
+        let mut ids: Vec<Vec<Option<Vec<String>>>> = found.iter().map(|ms| vec![None; ms.len()]).collect();
+        for (si, s) in sentences.iter().enumerate() {
+            for (mi, m) in found[si].iter().enumerate() {
+                if matches!(m.r, Ref::Entry(_) | Ref::NewPerson(_)) {
+                    ids[si][mi] = Some(res.resolve(m, &s.norm[m.start..m.end], span(s, m.start, m.end)));
+                }
+            }
+        }
+        // A surname alone ("Kono said") of a person the document named.
+        let surnames: BTreeSet<String> = res
+            .entities
+            .values()
+            .filter(|e| e.entity_type == EntityType::Person)
+            .flat_map(|e| e.label.split_whitespace().map(|t| t.trim_matches(|c: char| !c.is_alphanumeric()).to_string()).collect::<Vec<_>>())
+            .filter(|t| t.len() >= 3 && t.chars().next().is_some_and(|c| c.is_uppercase()))
+            .collect();
+        for (si, s) in sentences.iter().enumerate() {
+            let extra = bare_surnames(&s.norm, &found[si], &surnames);
+            for m in extra {
+                found[si].push(m);
+                ids[si].push(None);
+            }
+        }
+        // Pass 2: the rest.
+        for (si, s) in sentences.iter().enumerate() {
+            for (mi, m) in found[si].iter().enumerate() {
+                if ids[si][mi].is_none() {
+                    ids[si][mi] = Some(res.resolve(m, &s.norm[m.start..m.end], span(s, m.start, m.end)));
+                }
+            }
+        }
+        // Relations, sentence by sentence.
+        let mut ctx = Context { doc_date: doc.info.date.clone(), ..Context::default() };
+        let mut rels: Vec<Relation> = Vec::new();
+        for (si, s) in sentences.iter().enumerate() {
+            let rs: Vec<Resolved> = found[si]
+                .iter()
+                .zip(&ids[si])
+                .filter(|(m, _)| !matches!(m.r, Ref::Theme))
+                .map(|(m, i)| Resolved {
+                    start: m.start,
+                    end: m.end,
+                    ids: i.clone().unwrap_or_default(),
+                    entity_type: m.entity_type(lex),
+                    r: m.r.clone(),
+                    in_apposition: m.in_apposition,
+                    nested: m.nested,
+                    apposition: m.apposition,
+                })
+                .filter(|r| !r.ids.is_empty() || r.entity_type.is_none())
+                .collect();
+            let evidence = doc.span(s.start, s.end);
+            for (p, o, rule) in member_of(&rs) {
+                rels.push(relation(p, Predicate::MemberOf, o, None, evidence.clone(), 0.9, rule));
+            }
+            if s.heading {
+                // Headlines restate the body; their entities count, their acts do not.
+                continue;
+            }
+            let dates = mentions::dates(&s.norm);
+            for f in relations::sentence_relations(&s.norm, &rs, &dates, &self.triggers, lex, &mut ctx) {
+                let mut r = relation(f.subject, f.predicate, f.object, None, evidence.clone(), f.confidence, f.rule);
+                r.date = f.date;
+                r.place = f.place;
+                r.format = f.format;
+                r.occasion = f.occasion;
+                rels.push(r);
+            }
+        }
+        // Keep only relations between entities the document has; dedupe.
+        let known: BTreeSet<String> = res.entities.keys().cloned().collect();
+        rels.retain(|r| known.contains(&r.subject) && known.contains(&r.object) && r.subject != r.object);
+        let types: std::collections::BTreeMap<String, EntityType> = res.entities.values().map(|e| (e.id.clone(), e.entity_type)).collect();
+        rels.retain(|r| r.predicate.admits_object(types[&r.object]) && types[&r.subject].is_party());
+        rels.sort_by(|a, b| (a.evidence.start, &a.subject, a.predicate, &a.object).cmp(&(b.evidence.start, &b.subject, b.predicate, &b.object)));
+        rels.dedup_by(|a, b| a.subject == b.subject && a.predicate == b.predicate && a.object == b.object && a.evidence == b.evidence);
+        let referenced: BTreeSet<String> = rels.iter().flat_map(|r| [r.subject.clone(), r.object.clone()]).collect();
+        let mut info = doc.info.clone();
+        if info.country.is_none() {
+            info.country = None;
+        }
+        let entities = res
+            .into_entities_keeping(&referenced);
+        Extraction { document: info, entities, relations: rels, diagnostics: doc.diagnostics.clone() }
+    }
+
     /// Expand directories, extract every document in parallel, resolve ids
     /// across documents. Bad inputs become errors; the others still run.
     pub fn run(&self, inputs: &[PathBuf]) -> Run {
-        let _ = inputs;
-        Run::default()
+        let (files, mut errors) = ingest::collect_inputs(inputs);
+        let results: Vec<Result<Extraction>> = files.par_iter().map(|p| self.extract_file(p)).collect();
+        let mut extractions = Vec::new();
+        for r in results {
+            match r {
+                Ok(x) => extractions.push(x),
+                Err(e) => errors.push(e),
+            }
+        }
+        extractions.sort_by(|a, b| a.document.path.cmp(&b.document.path));
+        resolve::resolve_corpus(&mut extractions);
+        Run { extractions, errors }
     }
+}
+
+fn relation(subject: String, predicate: Predicate, object: String, date: Option<String>, evidence: Span, confidence: f32, rule: String) -> Relation {
+    Relation { subject, predicate, object, date, place: None, format: None, occasion: None, evidence, confidence, rule }
+}
+
+/// A person's apposition that names an organization gives `memberOf`
+/// ("Kim Jung-han, Director-General ... of the Ministry of Foreign Affairs").
+fn member_of(rs: &[Resolved]) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for p in rs.iter().filter(|m| m.entity_type == Some(EntityType::Person)) {
+        let Some((a, b)) = p.apposition else { continue };
+        for o in rs.iter().filter(|m| m.start >= a && m.end <= b && m.entity_type == Some(EntityType::Organization)) {
+            for pid in &p.ids {
+                for oid in &o.ids {
+                    out.push((pid.clone(), oid.clone(), "memberOf/apposition".to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Capitalised words equal to a surname of a person the document named,
+/// not already part of a mention.
+fn bare_surnames(s: &str, ms: &[Mention], surnames: &BTreeSet<String>) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for tok in s.split(' ') {
+        let (a, mut b) = (pos, pos + tok.len());
+        pos = b + 1;
+        let word = tok.trim_end_matches(|c: char| !c.is_alphanumeric());
+        b = a + word.len();
+        let word = word.strip_suffix("'s").unwrap_or(word);
+        let b2 = a + word.len();
+        if surnames.contains(word) && !ms.iter().any(|m| m.overlaps(a, b)) {
+            let mut m = Mention {
+                start: a,
+                end: b2,
+                r: Ref::Surname(word.to_string()),
+                title: None,
+                apposition: None,
+                in_apposition: false,
+                nested: false,
+            };
+            // Inside an apposition span of another mention?
+            m.in_apposition = ms.iter().any(|x| x.apposition.is_some_and(|(p, q)| a >= p && b2 <= q));
+            out.push(m);
+        }
+    }
+    out
 }
 
 /// Where the ontology lives: `$DIPKG_ONTOLOGY`, else `./ontology` when it

@@ -1,1 +1,650 @@
-//! (being written)
+//! Relations: clause-level facts from the trigger phrases of the lexicon.
+//!
+//! A sentence is cut at its triggers: each trigger's *scope* runs to the next
+//! trigger that is acted (not hypothetical, negated, infinitival or passive),
+//! and holds its objects. Its subject is the party right before it, or the
+//! sentence's first party (the subject of coordinated verbs: "explained …;
+//! once again called for …; and pointed out …"), or the subject of the
+//! previous trigger. "The two Ministers", "both sides" and "they" stand for
+//! the parties of the meeting being reported; "he"/"she" for the person last
+//! acting; "this"/"the issue" for the matter just named.
+
+use crate::lexicon::Lexicon;
+use crate::mentions::{resolve_date, DateMention, Ref};
+use crate::model::{EntityType, MeetingFormat, Predicate};
+use regex::Regex;
+use std::collections::BTreeSet;
+
+/// A mention after resolution, as the relation stage reads it.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub start: usize,
+    pub end: usize,
+    pub ids: Vec<String>,
+    pub entity_type: Option<EntityType>,
+    pub r: Ref,
+    pub in_apposition: bool,
+    pub nested: bool,
+    pub apposition: Option<(usize, usize)>,
+}
+
+/// A relation found in one sentence (offsets in the normalised sentence).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub subject: String,
+    pub predicate: Predicate,
+    pub object: String,
+    pub date: Option<String>,
+    pub place: Option<String>,
+    pub format: Option<MeetingFormat>,
+    pub occasion: Option<String>,
+    pub confidence: f32,
+    pub rule: String,
+}
+
+/// The trigger phrases compiled: one regex that finds any of them, and one
+/// anchored regex per phrase to tell which predicate it was.
+pub struct Triggers {
+    any: Regex,
+    each: Vec<(Regex, Predicate)>,
+    hedge: Regex,
+    negation: Regex,
+    protest_cue: Option<Regex>,
+    telephone: Option<Regex>,
+    video: Option<Regex>,
+}
+
+fn phrase_regex(p: &str) -> String {
+    p.split_whitespace()
+        .map(|w| if w == "*" { r"(?:[\w'-]+\s){0,5}?".to_string() } else { format!("{}\\s", regex::escape(w)) })
+        .collect::<String>()
+        .trim_end_matches("\\s")
+        .to_string()
+}
+
+fn words_regex(words: &[String]) -> Option<Regex> {
+    if words.is_empty() {
+        return None;
+    }
+    let mut w: Vec<&String> = words.iter().collect();
+    w.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let alt = w.iter().map(|x| phrase_regex(x)).collect::<Vec<_>>().join("|");
+    Regex::new(&format!(r"(?i)\b(?:{alt})\b")).ok()
+}
+
+impl Triggers {
+    pub fn compile(lex: &Lexicon) -> Triggers {
+        let mut phrases: Vec<(&str, Predicate)> = lex
+            .triggers
+            .iter()
+            .filter_map(|t| Some((t.phrase.as_str(), Predicate::parse(&t.predicate)?)))
+            .collect();
+        // Longest first, so that "shared the view" wins over "shared".
+        phrases.sort_by_key(|(p, _)| (std::cmp::Reverse(p.replace('*', "").len()), *p));
+        let alt = phrases.iter().map(|(p, _)| phrase_regex(p)).collect::<Vec<_>>().join("|");
+        let any = Regex::new(&format!(r"(?i)\b(?:{alt})\b")).unwrap_or_else(|_| Regex::new("$^").unwrap());
+        let each = phrases
+            .iter()
+            .filter_map(|(p, pred)| Some((Regex::new(&format!(r"(?i)^(?:{})$", phrase_regex(p))).ok()?, *pred)))
+            .collect();
+        let never = || Regex::new("$^").unwrap();
+        Triggers {
+            any,
+            each,
+            hedge: words_regex(lex.cue("hedge")).unwrap_or_else(never),
+            negation: words_regex(lex.cue("negation")).unwrap_or_else(never),
+            protest_cue: words_regex(lex.cue("protested")),
+            telephone: words_regex(lex.cue("telephone")),
+            video: words_regex(lex.cue("video")),
+        }
+    }
+
+    fn find(&self, s: &str) -> Vec<(usize, usize, Predicate)> {
+        self.any
+            .find_iter(s)
+            .filter_map(|m| {
+                let p = self.each.iter().find(|(r, _)| r.is_match(m.as_str()))?.1;
+                Some((m.start(), m.end(), p))
+            })
+            .collect()
+    }
+}
+
+/// What the relation stage carries from sentence to sentence.
+#[derive(Debug, Default, Clone)]
+pub struct Context {
+    pub doc_date: Option<String>,
+    /// The parties of the meeting being reported.
+    pub participants: Vec<String>,
+    pub last_person: Option<String>,
+    /// Issues (and events) named last.
+    pub last_issues: Vec<String>,
+}
+
+const PREPOSITIONS: &[&str] = &[
+    "to", "in", "at", "from", "with", "of", "for", "on", "by", "between", "among", "during",
+    "against", "toward", "towards", "into", "about", "regarding", "including", "like", "than",
+    "over", "under", "after", "before", "through", "across", "within", "without", "via", "per",
+    "as", "upon", "amid",
+];
+/// Prepositions after which a country is a place or a party to a relation,
+/// not the matter raised ("the situation in Japan", "between the ROK and Japan").
+const LOCATIVE: &[&str] = &["in", "at", "between", "among", "from", "to", "across", "within", "into", "toward", "towards", "with"];
+const FUNCTION_WORDS: &[&str] = &[
+    "to", "and", "or", "in", "on", "at", "of", "for", "with", "by", "from", "will", "would",
+    "should", "could", "can", "may", "must", "has", "have", "had", "is", "are", "was", "were",
+    "be", "been", "as", "that", "which", "who", "but", "side", "also", "not", "did", "does", "do",
+    "to", "itself", "alone", "too", "first", "again", "together", "so", "its", "their", "during",
+    "over", "under", "after", "before", "through", "since", "while", "needs", "need", "said",
+    "says", "stated", "agreed", "urged", "the", "a", "an",
+];
+
+fn word_before(s: &str, at: usize) -> &str {
+    let before = s[..at].trim_end();
+    let before = before.strip_suffix(" the").or_else(|| before.strip_suffix(" a")).unwrap_or(before);
+    before.rsplit(|c: char| c.is_whitespace() || c == '(' || c == ',').next().unwrap_or("")
+}
+
+fn word_after(s: &str, at: usize) -> &str {
+    s[at..].split_whitespace().next().unwrap_or("")
+}
+
+fn possessive(s: &str, m: &Resolved) -> bool {
+    s[m.end..].starts_with("'s") || s[m.end..].starts_with("' ")
+}
+
+/// A name used as a modifier ("the ROK taskforce", "a Ministry of Foreign
+/// Affairs official") rather than as a party or a topic.
+fn adjectival(s: &str, m: &Resolved) -> bool {
+    if s[m.end..].starts_with('-') || s[..m.start].ends_with('-') {
+        return true;
+    }
+    let w = word_after(s, m.end);
+    let w = w.trim_end_matches([',', '.', ';', ':', ')']);
+    s[m.end..].starts_with(' ')
+        && w.chars().next().is_some_and(|c| c.is_lowercase())
+        && !FUNCTION_WORDS.contains(&w)
+        && !w.ends_with("ed")
+        && !w.ends_with("ly")
+        && is_noun_like(w)
+}
+
+/// Crude: a lower-case word that is not a verb form we know reads as a noun.
+fn is_noun_like(w: &str) -> bool {
+    !matches!(
+        w,
+        "said" | "says" | "agreed" | "urged" | "asked" | "raised" | "protested" | "explained"
+            | "stated" | "expressed" | "reiterated" | "stressed" | "emphasized" | "mentioned"
+            | "conveyed" | "noted" | "called" | "requested" | "demanded" | "met" | "held"
+            | "shared" | "discussed" | "visited" | "thanked" | "invited" | "took" | "gave"
+            | "made" | "plans" | "wants" | "continues" | "remains" | "seeks" | "hopes"
+    )
+}
+
+struct Hit {
+    start: usize,
+    end: usize,
+    pred: Predicate,
+}
+
+/// Relations of one sentence.
+pub fn sentence_relations(
+    s: &str,
+    ms: &[Resolved],
+    dates: &[DateMention],
+    trig: &Triggers,
+    lex: &Lexicon,
+    ctx: &mut Context,
+) -> Vec<Found> {
+    let mut out = Vec::new();
+    let hits: Vec<Hit> = trig
+        .find(s)
+        .into_iter()
+        .filter(|&(a, b, p)| acted(s, a, b, p, trig, ms))
+        .map(|(a, b, p)| Hit { start: a, end: b, pred: p })
+        .collect();
+    let mut prev_subject: Vec<String> = Vec::new();
+    let mut prev_issues: Vec<String> = Vec::new();
+    for (k, h) in hits.iter().enumerate() {
+        let pre_start = if k == 0 { 0 } else { hits[k - 1].end };
+        let scope_end = hits.get(k + 1).map(|n| n.start).unwrap_or(s.len());
+        let (mut subject, mut conf, rule) = subject_of(s, ms, pre_start, h, k == 0, &prev_subject, lex, ctx);
+        if subject.is_empty() {
+            continue;
+        }
+        let scope: Vec<&Resolved> = ms.iter().filter(|m| m.start >= h.end && m.end <= scope_end && !m.in_apposition && !m.nested).collect();
+        // Mutual acts ("exchanged views") involve the meeting's other party.
+        if h.pred == Predicate::Discussed && subject.len() == 1 && ctx.participants.contains(&subject[0]) {
+            for p in &ctx.participants {
+                if !subject.contains(p) {
+                    subject.push(p.clone());
+                }
+            }
+        }
+        let issues = issue_objects(s, &scope, ctx);
+        let emit = |subj: &[String], pred: Predicate, obj: &str, conf: f32, rule: &str, out: &mut Vec<Found>| {
+            for sj in subj {
+                if sj != obj {
+                    out.push(Found { subject: sj.clone(), predicate: pred, object: obj.to_string(), date: None, place: None, format: None, occasion: None, confidence: conf, rule: rule.to_string() });
+                }
+            }
+        };
+        match h.pred {
+            Predicate::MetWith => {
+                let persons: Vec<String> = scope.iter().filter(|m| m.entity_type == Some(EntityType::Person)).take(1).flat_map(|m| coordinated(s, ms, m)).collect();
+                let subjects: Vec<String> = subject.iter().filter(|id| is_person(ms, id)).cloned().collect();
+                let pairs: Vec<(String, String)> = if persons.is_empty() {
+                    // "Kim and Lee held talks": the subjects met each other.
+                    let mut v = Vec::new();
+                    for i in 0..subjects.len() {
+                        for j in i + 1..subjects.len() {
+                            v.push((subjects[i].clone(), subjects[j].clone()));
+                        }
+                    }
+                    v
+                } else {
+                    subjects.iter().flat_map(|a| persons.iter().map(move |b| (a.clone(), b.clone()))).collect()
+                };
+                if pairs.is_empty() {
+                    continue;
+                }
+                let date = dates.iter().find_map(|d| resolve_date(d, ctx.doc_date.as_deref()));
+                let place = ms.iter().find(|m| m.entity_type == Some(EntityType::Place) && !m.in_apposition && !m.nested).and_then(|m| m.ids.first().cloned());
+                let format = meeting_format(s, trig);
+                let occasion = occasion(s, ms);
+                let mut parts = BTreeSet::new();
+                for (a, b) in pairs {
+                    if a == b {
+                        continue;
+                    }
+                    parts.insert(a.clone());
+                    parts.insert(b.clone());
+                    out.push(Found { subject: a, predicate: Predicate::MetWith, object: b, date: date.clone(), place: place.clone(), format: Some(format), occasion: occasion.clone(), confidence: conf.min(0.95), rule: format!("metWith/{rule}") });
+                }
+                ctx.participants = parts.into_iter().collect();
+            }
+            Predicate::Raised | Predicate::Discussed | Predicate::AgreedOn => {
+                let mut objs = issues.clone();
+                let rule_o = if objs.is_empty() && s[h.end..scope_end].contains("position") && !prev_issues.is_empty() {
+                    // "…, and Director Takizaki explained the Japanese government's position."
+                    objs = prev_issues.clone();
+                    conf *= 0.7;
+                    "position-on-previous-clause"
+                } else {
+                    "trigger"
+                };
+                for c in country_objects(s, &scope, h.end) {
+                    if !objs.contains(&c) {
+                        objs.push(c);
+                    }
+                }
+                for o in &objs {
+                    emit(&subject, h.pred, o, conf, &format!("{}/{rule}/{rule_o}", h.pred), &mut out);
+                }
+            }
+            Predicate::Urged => {
+                let party = scope.iter().find(|m| is_party_object(s, m)).map(|m| party_id(m, lex));
+                if let Some(p) = party.flatten() {
+                    emit(&subject, Predicate::Urged, &p, conf, &format!("urged/{rule}"), &mut out);
+                }
+                // An urging that names the matter also raises it.
+                for o in &issues {
+                    emit(&subject, Predicate::Raised, o, conf * 0.9, &format!("raised/urged-matter/{rule}"), &mut out);
+                }
+            }
+            Predicate::Protested => {
+                let mut objs = issues.clone();
+                if let Some(p) = scope.iter().find(|m| is_party_object(s, m)).and_then(|m| party_id(m, lex)) {
+                    objs.push(p);
+                }
+                if objs.is_empty() {
+                    objs = ctx.last_issues.clone();
+                }
+                for o in &objs {
+                    emit(&subject, Predicate::Protested, o, conf, &format!("protested/{rule}"), &mut out);
+                }
+            }
+            Predicate::Invited | Predicate::Thanked => {
+                let want = |m: &&&Resolved| match h.pred {
+                    Predicate::Invited => m.entity_type == Some(EntityType::Person),
+                    _ => is_party_object(s, m),
+                };
+                if let Some(o) = scope.iter().find(want).and_then(|m| party_id(m, lex)) {
+                    emit(&subject, h.pred, &o, conf, &format!("{}/{rule}", h.pred), &mut out);
+                }
+            }
+            Predicate::Visited => {
+                let first = scope.iter().find(|m| matches!(m.entity_type, Some(EntityType::Place) | Some(EntityType::Country)) && !matches!(m.r, Ref::Demonym(_)) && !possessive(s, m));
+                if let Some(m) = first {
+                    let mut objs: Vec<String> = m.ids.clone();
+                    // "Honolulu, U.S.": the country after the place too.
+                    if let Some(n) = scope.iter().find(|n| n.start > m.end && s[m.end..n.start].trim() == ",") {
+                        objs.extend(n.ids.clone());
+                    }
+                    for o in objs {
+                        emit(&subject, Predicate::Visited, &o, conf, &format!("visited/{rule}"), &mut out);
+                    }
+                }
+            }
+            Predicate::MemberOf => {}
+        }
+        // Protest words in the clause make its act a protest too ("urged …
+        // to withdraw the unjust export restrictions").
+        if h.pred != Predicate::Protested && !matches!(h.pred, Predicate::MetWith | Predicate::Thanked | Predicate::Invited | Predicate::Visited) {
+            if let Some(cue) = &trig.protest_cue {
+                if cue.is_match(&s[h.end..scope_end]) {
+                    let mut objs = issues.clone();
+                    if objs.is_empty() {
+                        objs = scope
+                            .iter()
+                            .filter(|m| m.entity_type == Some(EntityType::Country) && !matches!(m.r, Ref::Demonym(_)))
+                            .flat_map(|m| m.ids.clone())
+                            .collect();
+                    }
+                    if objs.is_empty() {
+                        objs = ctx.last_issues.clone();
+                    }
+                    for o in &objs {
+                        emit(&subject, Predicate::Protested, o, conf * 0.85, &format!("protested/cue/{rule}"), &mut out);
+                    }
+                }
+            }
+        }
+        if !issues.is_empty() {
+            prev_issues = issues.clone();
+        }
+        if let Some(p) = subject.iter().rev().find(|id| is_person(ms, id) || ctx.participants.contains(id)) {
+            ctx.last_person = Some(p.clone());
+        }
+        prev_subject = subject;
+    }
+    // The matter just named, for "this" and "the issue" in later sentences.
+    let named: Vec<String> = ms.iter().filter(|m| m.entity_type == Some(EntityType::Issue) || m.entity_type == Some(EntityType::Event)).flat_map(|m| m.ids.clone()).collect();
+    if !named.is_empty() {
+        ctx.last_issues = named;
+    }
+    if hits.is_empty() {
+        if let Some(p) = ms.iter().filter(|m| m.entity_type == Some(EntityType::Person) && !m.in_apposition).last() {
+            ctx.last_person = p.ids.first().cloned();
+        }
+    }
+    out
+}
+
+fn is_person(ms: &[Resolved], id: &str) -> bool {
+    ms.iter().any(|m| m.entity_type == Some(EntityType::Person) && m.ids.iter().any(|i| i == id)) || id.contains('-') && !ms.iter().any(|m| m.ids.iter().any(|i| i == id))
+}
+
+/// Is the act of this trigger stated as done? Not when it is infinitival
+/// ("to visit"), passive without agent, hedged ("will consider") or negated
+/// ("did not discuss") within its clause.
+fn acted(s: &str, a: usize, b: usize, p: Predicate, trig: &Triggers, ms: &[Resolved]) -> bool {
+    let before = s[..a].trim_end();
+    let last = before.rsplit(' ').next().unwrap_or("").to_lowercase();
+    if last == "to" && !matches!(p, Predicate::Visited) {
+        return false;
+    }
+    if last == "to" && s[a..b].to_lowercase().starts_with("visit") && !s[a..b].to_lowercase().starts_with("visit to") {
+        return false;
+    }
+    if matches!(last.as_str(), "was" | "were" | "been" | "being" | "be" | "is" | "are" | "also" | "briefly")
+        && s[a..b].ends_with("ed")
+        && !matches!(p, Predicate::Visited)
+    {
+        let passive = ["was", "were", "been", "being", "be", "is", "are"].iter().any(|w| before.ends_with(&format!(" {w}")) || before.ends_with(&format!(" {w} also")) || before.ends_with(&format!(" {w} briefly")) || before.ends_with(&format!(" {w} also briefly")));
+        if passive {
+            return false;
+        }
+    }
+    // Participles used as adjectives: "the ones mentioned at the consultation".
+    if matches!(last.as_str(), "ones" | "issues" | "matters" | "measures" | "items" | "topics") && s[a..b].ends_with("ed") {
+        return false;
+    }
+    // The clause before the trigger: from the last coordinator or trigger.
+    let clause_start = [";", " and ", ", but ", ": "].iter().filter_map(|c| before.rfind(c).map(|i| i + c.len())).max().unwrap_or(0);
+    let window = &s[clause_start.min(a)..a];
+    if p != Predicate::AgreedOn && (trig.hedge.is_match(window)) {
+        return false;
+    }
+    if trig.negation.is_match(window) {
+        return false;
+    }
+    // "Japan will not respond to such consultations": a negated verb after the trigger.
+    let _ = ms;
+    true
+}
+
+#[allow(clippy::too_many_arguments)]
+fn subject_of(
+    s: &str,
+    ms: &[Resolved],
+    pre_start: usize,
+    h: &Hit,
+    first: bool,
+    prev: &[String],
+    lex: &Lexicon,
+    ctx: &Context,
+) -> (Vec<String>, f32, &'static str) {
+    let nominal = s[h.start..h.end].to_lowercase().starts_with("visit to") || s[h.start..h.end].to_lowercase().starts_with("trip to");
+    let eligible = |m: &&Resolved| -> bool {
+        if m.in_apposition || m.nested || m.start < pre_start || m.end > h.start {
+            return false;
+        }
+        if PREPOSITIONS.contains(&word_before(s, m.start).to_lowercase().as_str()) {
+            return false;
+        }
+        let party = match m.entity_type {
+            Some(EntityType::Person) => true,
+            Some(EntityType::Organization) | Some(EntityType::Country) => {
+                !matches!(m.r, Ref::Demonym(_)) || word_after(s, m.end) == "side"
+            }
+            Some(EntityType::Place) => m.ids.first().is_some_and(|p| lex.capital_of(p).is_some()),
+            _ => matches!(m.r, Ref::Collective | Ref::Pronoun | Ref::DefiniteTitle),
+        };
+        if !party {
+            return false;
+        }
+        let poss = possessive(s, m) || matches!(&m.r, Ref::Pronoun if matches!(s[m.start..m.end].to_lowercase().as_str(), "his" | "her"));
+        if poss && !nominal {
+            return false;
+        }
+        if matches!(m.entity_type, Some(EntityType::Organization) | Some(EntityType::Country)) && adjectival(s, m) && word_after(s, m.end) != "side" {
+            return false;
+        }
+        true
+    };
+    let cands: Vec<&Resolved> = ms.iter().filter(eligible).collect();
+    let glue = |m: &Resolved| -> bool {
+        let from = m.apposition.map(|(_, b)| b).unwrap_or(m.end).max(m.end);
+        if from > h.start {
+            return false;
+        }
+        let gap = s[from..h.start].trim();
+        let gap = gap.trim_start_matches("'s").trim();
+        gap.split([' ', ',']).filter(|w| !w.is_empty()).all(|w| {
+            matches!(
+                w.to_lowercase().as_str(),
+                "also" | "then" | "once" | "again" | "further" | "furthermore" | "strongly" | "briefly"
+                    | "jointly" | "both" | "all" | "each" | "had" | "has" | "have" | "did" | "in"
+                    | "turn" | "response" | "particular" | "additionally" | "firmly" | "repeatedly"
+                    | "subsequently" | "later" | "earlier" | "reportedly" | "formally" | "officially"
+                    | "separately" | "specifically" | "personally" | "directly" | "immediately"
+                    | "clearly" | "explicitly" | "previously" | "today" | "yesterday" | "first"
+                    | "who" | "which" | "is" | "was" | "and" | "side" | "sides" | "then-"
+            )
+        })
+    };
+    let chosen = cands.iter().rev().find(|m| glue(m)).copied().map(|m| (m, 0.9, "adjacent-subject"));
+    let chosen = chosen.or_else(|| if first { cands.first().copied().map(|m| (m, 0.85, "sentence-subject")) } else { None });
+    if let Some((m, conf, rule)) = chosen {
+        let ids = subject_ids(s, ms, m, lex, ctx);
+        if !ids.is_empty() {
+            return (ids, conf, rule);
+        }
+    }
+    if !prev.is_empty() {
+        return (prev.to_vec(), 0.8, "coordinated-subject");
+    }
+    (Vec::new(), 0.0, "none")
+}
+
+/// The entity ids a subject mention stands for.
+fn subject_ids(s: &str, ms: &[Resolved], m: &Resolved, lex: &Lexicon, ctx: &Context) -> Vec<String> {
+    match &m.r {
+        Ref::Collective => {
+            if ctx.participants.len() >= 2 {
+                ctx.participants.clone()
+            } else {
+                Vec::new()
+            }
+        }
+        Ref::Pronoun | Ref::DefiniteTitle => {
+            if let Some(p) = &ctx.last_person {
+                vec![p.clone()]
+            } else {
+                // Cataphora: "During her visit to Japan, Minister Kang met …".
+                ms.iter().find(|x| x.start > m.end && x.entity_type == Some(EntityType::Person) && !x.in_apposition).map(|x| x.ids.clone()).unwrap_or_default()
+            }
+        }
+        _ => {
+            let mut ids = Vec::new();
+            for c in coordinated_back(s, ms, m) {
+                for id in &c.ids {
+                    let id = match c.entity_type {
+                        // A capital acting stands for its government ("Tokyo protested").
+                        Some(EntityType::Place) => lex.capital_of(id).and_then(|c| lex.government_of(c)).unwrap_or(id).to_string(),
+                        _ => id.clone(),
+                    };
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+            ids
+        }
+    }
+}
+
+/// The mention and those coordinated before it ("Minister Kono and Minister Kang").
+fn coordinated_back<'a>(s: &str, ms: &'a [Resolved], m: &'a Resolved) -> Vec<&'a Resolved> {
+    let mut v = vec![m];
+    let mut cur = m;
+    loop {
+        let prev = ms.iter().filter(|x| x.end <= cur.start && x.entity_type == cur.entity_type && !x.in_apposition && !x.nested).max_by_key(|x| x.end);
+        match prev {
+            Some(p) if matches!(s[p.end..cur.start].trim(), "and" | "," | ", and" | "&") => {
+                v.insert(0, p);
+                cur = p;
+            }
+            _ => break,
+        }
+    }
+    v
+}
+
+/// The ids of a mention and those coordinated after it ("met with A and B").
+fn coordinated(s: &str, ms: &[Resolved], m: &Resolved) -> Vec<String> {
+    let mut ids = m.ids.clone();
+    let mut cur_end = m.apposition.map(|(_, b)| b).unwrap_or(m.end).max(m.end);
+    loop {
+        let next = ms.iter().filter(|x| x.start >= cur_end && x.entity_type == m.entity_type && !x.in_apposition).min_by_key(|x| x.start);
+        match next {
+            Some(n) if matches!(s[cur_end..n.start].trim(), "and" | "," | ", and" | "&") => {
+                ids.extend(n.ids.clone());
+                cur_end = n.apposition.map(|(_, b)| b).unwrap_or(n.end).max(n.end);
+            }
+            _ => break,
+        }
+    }
+    ids
+}
+
+fn is_party_object(s: &str, m: &Resolved) -> bool {
+    match m.entity_type {
+        Some(EntityType::Person) => true,
+        Some(EntityType::Organization) => !adjectival(s, m) || word_after(s, m.end) == "side",
+        Some(EntityType::Country) => !matches!(m.r, Ref::Demonym(_)) || word_after(s, m.end) == "side",
+        Some(EntityType::Place) => false,
+        _ => false,
+    }
+}
+
+fn party_id(m: &Resolved, lex: &Lexicon) -> Option<String> {
+    let id = m.ids.first()?;
+    Some(match m.entity_type {
+        Some(EntityType::Place) => lex.capital_of(id).and_then(|c| lex.government_of(c)).unwrap_or(id).to_string(),
+        _ => id.clone(),
+    })
+}
+
+/// Issues and events in scope, and "this"/"the issue" for the matter just named.
+fn issue_objects(s: &str, scope: &[&Resolved], ctx: &Context) -> Vec<String> {
+    let _ = s;
+    let mut v: Vec<String> = Vec::new();
+    for m in scope {
+        if matches!(m.entity_type, Some(EntityType::Issue) | Some(EntityType::Event)) {
+            for id in &m.ids {
+                if !v.contains(id) {
+                    v.push(id.clone());
+                }
+            }
+        } else if matches!(m.r, Ref::Anaphor) {
+            for id in &ctx.last_issues {
+                if !v.contains(id) {
+                    v.push(id.clone());
+                }
+            }
+        }
+    }
+    v
+}
+
+/// Countries that are the topic of a clause: named (not by demonym), not a
+/// modifier ("Japan's position", "the ROK taskforce", "Japan-ROK"), not a
+/// place ("in Japan", "between the ROK and Japan"), not the subject of a
+/// reported clause ("noted that the ROK and Japan have …").
+fn country_objects(s: &str, scope: &[&Resolved], trigger_end: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut prev_skipped: Option<(usize, bool)> = None;
+    for m in scope {
+        if m.entity_type != Some(EntityType::Country) {
+            if m.entity_type.is_some() {
+                prev_skipped = Some((m.end, false));
+            }
+            continue;
+        }
+        let list_continues = prev_skipped.is_some_and(|(e, _)| e <= m.start && matches!(s[e..m.start].trim().trim_start_matches(',').trim(), "and" | "," | "" | "and the" | "the" | ", the" | "or"));
+        let inherited = list_continues && prev_skipped.is_some_and(|(_, skip)| skip);
+        let skip = matches!(m.r, Ref::Demonym(_))
+            || possessive(s, m)
+            || adjectival(s, m)
+            || LOCATIVE.contains(&word_before(s, m.start).to_lowercase().as_str())
+            || s[trigger_end..m.start].contains(" that ")
+            || inherited;
+        prev_skipped = Some((m.end, skip));
+        if !skip {
+            for id in &m.ids {
+                if !out.contains(id) {
+                    out.push(id.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn meeting_format(s: &str, trig: &Triggers) -> MeetingFormat {
+    if trig.video.as_ref().is_some_and(|r| r.is_match(s)) {
+        MeetingFormat::Video
+    } else if trig.telephone.as_ref().is_some_and(|r| r.is_match(s)) {
+        MeetingFormat::Telephone
+    } else {
+        MeetingFormat::InPerson
+    }
+}
+
+/// "on the margins of X" / "on the sidelines of X": the event X.
+fn occasion(s: &str, ms: &[Resolved]) -> Option<String> {
+    let i = ["on the margins of", "on the sidelines of", "on the occasion of", "to attend", "while attending", "during the"].iter().filter_map(|p| s.find(p).map(|i| i + p.len())).min()?;
+    ms.iter().filter(|m| m.start >= i && m.entity_type == Some(EntityType::Event)).min_by_key(|m| m.start).and_then(|m| m.ids.first().cloned())
+}

@@ -1,1 +1,260 @@
-//! (being written)
+//! Segment: blocks (paragraphs and numbered points), sentences, and a
+//! normalised view of each sentence.
+//!
+//! The normalised view is what every later stage reads: quotation marks
+//! dropped, apostrophes and hyphens made ASCII, white space folded. Each of
+//! its bytes maps back to a byte of the cleaned text, so offsets survive
+//! every cleaning step (invariant: `map[i]` is the cleaned-text byte of
+//! normalised byte `i`, and `map.len() == norm.len() + 1`).
+
+use regex::Regex;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    pub index: usize,
+    /// Index of the block (paragraph or numbered point) it belongs to.
+    pub block: usize,
+    /// Byte range in the cleaned text.
+    pub start: usize,
+    pub end: usize,
+    /// The normalised text.
+    pub norm: String,
+    /// Normalised byte → cleaned-text byte.
+    pub map: Vec<usize>,
+    /// A headline, title or label: no final punctuation. Relations are not
+    /// read from headings, which restate the body in telegraphic style.
+    pub heading: bool,
+}
+
+impl Sentence {
+    /// Cleaned-text byte range of a normalised byte range.
+    pub fn clean_range(&self, start: usize, end: usize) -> (usize, usize) {
+        let s = self.map[start.min(self.map.len() - 1)];
+        let e = if end > start { self.map[(end - 1).min(self.map.len() - 1)] + 1 } else { s };
+        (s, e)
+    }
+}
+
+/// Normalise a string without keeping the map (for lexicon labels).
+pub fn normalize_str(s: &str) -> String {
+    normalize(s, 0).0
+}
+
+/// Normalise `s` (which starts at byte `base` of the cleaned text).
+pub fn normalize(s: &str, base: usize) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(s.len());
+    let mut map = Vec::with_capacity(s.len() + 1);
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut pending_space: Option<usize> = None;
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let prev = if k > 0 { Some(chars[k - 1].1) } else { None };
+        let next = chars.get(k + 1).map(|&(_, c)| c);
+        let rep: Option<char> = match c {
+            '“' | '”' | '"' | '«' | '»' | '„' | '″' => None,
+            '‘' | '’' | '\'' | '`' | '´' | 'ʼ' => {
+                if prev.is_some_and(|p| p.is_alphanumeric()) && next.is_some_and(|n| n.is_alphabetic()) {
+                    Some('\'')
+                } else {
+                    None
+                }
+            }
+            '\u{2010}' | '\u{2011}' => Some('-'),
+            c if c.is_whitespace() || c == '\u{a0}' => {
+                if !out.is_empty() && pending_space.is_none() {
+                    pending_space = Some(base + i);
+                }
+                continue;
+            }
+            c => Some(c),
+        };
+        let Some(r) = rep else { continue };
+        if let Some(sp) = pending_space.take() {
+            map.push(sp);
+            out.push(' ');
+        }
+        for _ in 0..r.len_utf8() {
+            map.push(base + i);
+        }
+        out.push(r);
+    }
+    map.push(base + s.len());
+    (out, map)
+}
+
+/// Abbreviations that do not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "ms", "mrs", "dr", "h.e", "u.s", "u.k", "u.n", "e.u", "st", "jr", "sr", "no", "nos",
+    "vs", "etc", "e.g", "i.e", "a.m", "p.m", "gen", "lt", "col", "capt", "adm", "gov", "sen",
+    "rep", "prof", "amb", "dept", "min", "approx", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+    "co", "corp", "inc", "ltd", "p.r", "r.o.k", "d.c", "fig", "vol", "art", "para",
+];
+
+fn list_marker() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(?:\(\d{1,2}\)|\d{1,2}[.)]|\d{1,2}\s+[A-Z]|[o°•·▪■□◦\-*–]\s|\([a-z]\)|[ivx]{1,4}[.)])\s*").unwrap()
+    })
+}
+
+/// Split the cleaned text into sentences.
+pub fn segment(text: &str) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let lines: Vec<(usize, &str)> = {
+        let mut v = Vec::new();
+        let mut start = 0;
+        for (i, c) in text.char_indices() {
+            if c == '\n' {
+                v.push((start, &text[start..i]));
+                start = i + 1;
+            }
+        }
+        if start < text.len() {
+            v.push((start, &text[start..]));
+        }
+        v
+    };
+    // Join wrapped lines: a line without final punctuation followed by one
+    // that starts in lower case continues the same block.
+    let mut blocks: Vec<(usize, usize)> = Vec::new();
+    for &(s, l) in &lines {
+        if l.trim().is_empty() {
+            continue;
+        }
+        let e = s + l.len();
+        if let Some(last) = blocks.last_mut() {
+            let prev = text[last.0..last.1].trim_end();
+            let continues = !prev.ends_with(['.', '!', '?', ':', ';', ')', '"', '”'])
+                && l.trim_start().chars().next().is_some_and(|c| c.is_lowercase())
+                && !list_marker().is_match(l.trim_start());
+            if continues {
+                last.1 = e;
+                continue;
+            }
+        }
+        blocks.push((s, e));
+    }
+    for (bi, &(bs, be)) in blocks.iter().enumerate() {
+        let block = &text[bs..be];
+        // "1 North Korea": the marker ends before the capital it matched.
+        let marker = list_marker()
+            .find(block)
+            .map(|m| if m.as_str().ends_with(|c: char| c.is_ascii_uppercase()) { m.end() - 1 } else { m.end() })
+            .unwrap_or(0);
+        let body_start = bs + marker;
+        let body = &text[body_start..be];
+        let words = body.split_whitespace().count();
+        let trimmed = body.trim_end().trim_end_matches(['"', '”', '’', '\'']);
+        let is_heading = !trimmed.ends_with(['.', '!', '?', ':', ';']) && words <= 30;
+        for (s, e) in split_sentences(body) {
+            let (norm, map) = normalize(&body[s..e], body_start + s);
+            if norm.trim().is_empty() {
+                continue;
+            }
+            out.push(Sentence {
+                index: out.len(),
+                block: bi,
+                start: body_start + s,
+                end: body_start + e,
+                norm,
+                map,
+                heading: is_heading,
+            });
+        }
+    }
+    out
+}
+
+/// Sentence boundaries inside one block: terminal punctuation followed by
+/// space and a capital, digit, quote or bracket, unless an abbreviation or
+/// an initial precedes it.
+pub fn split_sentences(s: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'.' || c == b'!' || c == b'?' {
+            let mut j = i + 1;
+            while j < b.len() && matches!(b[j], b'.' | b'"' | b')' | b'\'') {
+                j += 1;
+            }
+            // closing curly quotes (3 bytes each)
+            while s[j..].starts_with('”') || s[j..].starts_with('’') {
+                j += 3;
+            }
+            let after_space = j < b.len() && (b[j] == b' ' || b[j] == b'\t');
+            if after_space {
+                let mut k = j;
+                while k < b.len() && (b[k] == b' ' || b[k] == b'\t') {
+                    k += 1;
+                }
+                let next = s[k..].chars().next();
+                let starts_new = next.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || matches!(n, '"' | '“' | '(' | '[' | '‘'));
+                if starts_new && (c != b'.' || !is_abbreviation(&s[start..i])) {
+                    out.push((start, j));
+                    start = k;
+                    i = k;
+                    continue;
+                }
+            }
+            i = j.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    if start < s.len() && !s[start..].trim().is_empty() {
+        out.push((start, s.trim_end().len().max(start)));
+    }
+    out
+}
+
+/// Does the text end with an abbreviation or an initial ("Mr", "U.S", "J")?
+fn is_abbreviation(before: &str) -> bool {
+    let word = before.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
+    let w = word.trim_start_matches(['"', '“', '(']).to_lowercase();
+    if w.chars().count() == 1 && w.chars().all(|c| c.is_alphabetic()) {
+        return true; // an initial
+    }
+    ABBREVIATIONS.contains(&w.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abbreviations_do_not_end_sentences() {
+        let s = "Mr. Kim met H.E. Dr. Kang in the U.S. on Sept. 3. The two Ministers agreed. Secretary J. Doe said so.";
+        let parts: Vec<&str> = split_sentences(s).into_iter().map(|(a, b)| &s[a..b]).collect();
+        assert_eq!(parts, vec![
+            "Mr. Kim met H.E. Dr. Kang in the U.S. on Sept. 3.",
+            "The two Ministers agreed.",
+            "Secretary J. Doe said so."
+        ]);
+    }
+
+    #[test]
+    fn numbered_points_and_headings() {
+        let text = "Outcome of Talks (May 13)\n1. Mr. Kim met Mr. Lee. They agreed.\n(2) The issue was raised.\no Minister Kim left.\n";
+        let s = segment(text);
+        assert!(s[0].heading);
+        assert_eq!(s[1].norm, "Mr. Kim met Mr. Lee.");
+        assert!(!s[1].heading);
+        assert_eq!(s[3].norm, "The issue was raised.");
+        assert_eq!(s[4].norm, "Minister Kim left.");
+        assert_eq!(&text[s[4].start..s[4].end], "Minister Kim left.");
+    }
+
+    #[test]
+    fn normalised_view_maps_back() {
+        let src = "the ‘comfort women’  issue and Japan’s position";
+        let (n, map) = normalize(src, 0);
+        assert_eq!(n, "the comfort women issue and Japan's position");
+        let i = n.find("Japan's").unwrap();
+        assert_eq!(&src[map[i]..map[i + 5]], "Japan");
+        assert_eq!(map.len(), n.len() + 1);
+    }
+}

@@ -1,0 +1,139 @@
+//! GraphML with typed attribute keys, for Gephi, Cytoscape, NetworkX and
+//! igraph. Written by hand (a small XML format) with proper escaping.
+//!
+//! The graph is declared directed; `metWith` edges carry `edgeType =
+//! Undirected` instead of GraphML's per-edge `directed="false"`, which
+//! NetworkX rejects inside a directed graph.
+
+use crate::graph::KnowledgeGraph;
+use crate::stats::Measures;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+/// Escape text for XML content and attribute values; characters XML 1.0
+/// cannot hold are dropped.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One `<key>` declaration: id, domain, name, type.
+struct Key(&'static str, &'static str, &'static str, &'static str);
+
+const NODE_KEYS: [Key; 7] = [
+    Key("label", "node", "label", "string"),
+    Key("type", "node", "type", "string"),
+    Key("country", "node", "country", "string"),
+    Key("aliases", "node", "aliases", "string"),
+    Key("documents", "node", "documents", "string"),
+    Key("mentions", "node", "mentions", "int"),
+    Key("known", "node", "known", "boolean"),
+];
+
+const MEASURE_KEYS: [Key; 6] = [
+    Key("degree", "node", "degree", "int"),
+    Key("weightedDegree", "node", "weightedDegree", "int"),
+    Key("pageRank", "node", "pageRank", "double"),
+    Key("betweenness", "node", "betweenness", "double"),
+    Key("component", "node", "component", "int"),
+    Key("community", "node", "community", "int"),
+];
+
+const EDGE_KEYS: [Key; 8] = [
+    Key("e_predicate", "edge", "predicate", "string"),
+    Key("e_label", "edge", "label", "string"),
+    Key("e_type", "edge", "edgeType", "string"),
+    Key("e_weight", "edge", "weight", "double"),
+    Key("e_date", "edge", "date", "string"),
+    Key("e_dates", "edge", "dates", "string"),
+    Key("e_documents", "edge", "documents", "string"),
+    Key("e_confidence", "edge", "confidence", "double"),
+];
+
+fn data(out: &mut String, key: &str, value: &str) {
+    let _ = writeln!(out, "      <data key=\"{key}\">{}</data>", xml_escape(value));
+}
+
+/// The GraphML document as a string.
+pub fn to_graphml(g: &KnowledgeGraph, measures: Option<&Measures>) -> String {
+    let mut out = String::new();
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(
+        "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" \
+         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+         xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns \
+         http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n",
+    );
+    let measure_keys: &[Key] = if measures.is_some() { &MEASURE_KEYS } else { &[] };
+    for Key(id, domain, name, ty) in NODE_KEYS.iter().chain(measure_keys).chain(&EDGE_KEYS) {
+        let _ = writeln!(out, "  <key id=\"{id}\" for=\"{domain}\" attr.name=\"{name}\" attr.type=\"{ty}\"/>");
+    }
+    out.push_str("  <graph id=\"dipkg\" edgedefault=\"directed\">\n");
+    for n in g.nodes() {
+        let _ = writeln!(out, "    <node id=\"{}\">", xml_escape(&n.id));
+        data(&mut out, "label", &n.label);
+        data(&mut out, "type", n.entity_type.as_str());
+        data(&mut out, "country", n.country.as_deref().unwrap_or(""));
+        data(&mut out, "aliases", &n.aliases.iter().cloned().collect::<Vec<_>>().join(";"));
+        data(&mut out, "documents", &n.documents.iter().cloned().collect::<Vec<_>>().join(";"));
+        data(&mut out, "mentions", &n.mentions.to_string());
+        data(&mut out, "known", if n.known { "true" } else { "false" });
+        if let Some(m) = measures.and_then(|m| m.get(&n.id)) {
+            data(&mut out, "degree", &m.degree.to_string());
+            data(&mut out, "weightedDegree", &m.weighted_degree.to_string());
+            data(&mut out, "pageRank", &format!("{:.6}", m.pagerank));
+            data(&mut out, "betweenness", &format!("{:.6}", m.betweenness));
+            data(&mut out, "component", &m.component.to_string());
+            data(&mut out, "community", &m.community.to_string());
+        }
+        out.push_str("    </node>\n");
+    }
+    for (i, e) in g.edges().enumerate() {
+        let _ = writeln!(
+            out,
+            "    <edge id=\"e{i}\" source=\"{}\" target=\"{}\">",
+            xml_escape(&e.source),
+            xml_escape(&e.target)
+        );
+        let dates: Vec<&str> = e.dates().into_iter().collect();
+        data(&mut out, "e_predicate", e.predicate.as_str());
+        data(&mut out, "e_label", e.predicate.as_str());
+        data(&mut out, "e_type", if e.is_directed() { "Directed" } else { "Undirected" });
+        data(&mut out, "e_weight", &format!("{:.1}", e.weight() as f64));
+        data(&mut out, "e_date", dates.first().copied().unwrap_or(""));
+        data(&mut out, "e_dates", &dates.join(";"));
+        data(&mut out, "e_documents", &e.documents().into_iter().collect::<Vec<_>>().join(";"));
+        data(&mut out, "e_confidence", &format!("{:.3}", e.confidence()));
+        out.push_str("    </edge>\n");
+    }
+    out.push_str("  </graph>\n</graphml>\n");
+    out
+}
+
+/// Write the GraphML document.
+pub fn write_graphml<W: Write>(mut w: W, g: &KnowledgeGraph, measures: Option<&Measures>) -> io::Result<W> {
+    w.write_all(to_graphml(g, measures).as_bytes())?;
+    Ok(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_control_characters() {
+        assert_eq!(xml_escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;");
+    }
+}

@@ -1,0 +1,41 @@
+//! JSON Lines of extractions: one `Extraction` per line, exactly the
+//! model's serde serialization (the contract of ANNOTATION.md).
+
+use crate::error::{Error, Result};
+use crate::model::Extraction;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// One line per extraction.
+pub fn write_jsonl<W: Write>(mut w: W, extractions: &[Extraction]) -> io::Result<W> {
+    for x in extractions {
+        serde_json::to_writer(&mut w, x)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(w)
+}
+
+/// Read a JSON Lines file written by [`write_jsonl`] (blank lines skipped);
+/// a bad line is an error with its line and column.
+pub fn read_jsonl(path: &Path) -> Result<Vec<Extraction>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    parse_jsonl(path, &text)
+}
+
+/// Parse JSON Lines text; `path` names it in errors.
+pub fn parse_jsonl(path: &Path, text: &str) -> Result<Vec<Extraction>> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let x = serde_json::from_str(line).map_err(|e| Error::Syntax {
+            path: path.to_path_buf(),
+            line: i as u64 + 1,
+            column: e.column() as u64,
+            message: e.to_string(),
+        })?;
+        out.push(x);
+    }
+    Ok(out)
+}

@@ -1,2 +1,191 @@
-//! (being written)
-fn main() {}
+//! Throughput of each pipeline stage, in bytes of input documents per second.
+//!
+//! `cargo bench --bench stages` (add `-- GROUP` to run one group, e.g.
+//! `-- extract`). The corpus is `DIPKG_BENCH_DOCS` (default 300) documents
+//! from `dipkg::synth` with seed 1 and the project's lexicon, plus the five
+//! seed documents in their own group. Every group reports throughput in
+//! bytes of the *original* files, so the numbers add up: a stage at X MB/s
+//! costs 1/X seconds per MB of corpus.
+//!
+//! Groups: `synth` (the generator itself), `ingest`, `segment`, `mentions`,
+//! `after_ingest` (segment + mentions + resolve + relations),
+//! `extract` (`Pipeline::extract_bytes`: everything for one document),
+//! `seeds` (`extract_bytes` on the real seeds).
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use dipkg::pipeline::{default_ontology_dir, Pipeline};
+use dipkg::synth::Generator;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+struct Corpus {
+    pipeline: Pipeline,
+    docs: Vec<(PathBuf, Vec<u8>)>,
+    bytes: u64,
+}
+
+fn corpus() -> Corpus {
+    let pipeline = Pipeline::from_ontology_dir(&default_ontology_dir()).expect("the ontology loads");
+    let n: usize = std::env::var("DIPKG_BENCH_DOCS").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
+    let generator = Generator::new(&pipeline.lexicon, 1);
+    let docs: Vec<(PathBuf, Vec<u8>)> = generator
+        .documents(n)
+        .map(|d| (PathBuf::from("synth").join(&d.name), d.text.into_bytes()))
+        .collect();
+    let bytes = docs.iter().map(|(_, b)| b.len() as u64).sum();
+    Corpus { pipeline, docs, bytes }
+}
+
+fn stages(c: &mut Criterion) {
+    let corpus = corpus();
+    let lex = &*corpus.pipeline.lexicon;
+
+    // ---------------------------------------------------------- synth
+    {
+        let generator = Generator::new(lex, 1);
+        let mut g = c.benchmark_group("synth");
+        g.throughput(Throughput::Bytes(corpus.bytes));
+        g.sample_size(10).measurement_time(Duration::from_secs(5));
+        g.bench_function("generate", |b| {
+            b.iter(|| {
+                for d in generator.documents(corpus.docs.len()) {
+                    black_box(d);
+                }
+            })
+        });
+        g.finish();
+    }
+
+    // ---------------------------------------------------------- ingest
+    {
+        let mut g = c.benchmark_group("ingest");
+        g.throughput(Throughput::Bytes(corpus.bytes));
+        g.sample_size(10).measurement_time(Duration::from_secs(5));
+        g.bench_function("ingest", |b| {
+            b.iter(|| {
+                for (path, bytes) in &corpus.docs {
+                    black_box(dipkg::ingest::ingest(path, bytes, lex).expect("ingests"));
+                }
+            })
+        });
+        g.finish();
+    }
+
+    // Stages after ingest start from ingested documents.
+    let ingested: Vec<dipkg::ingest::Document> = corpus
+        .docs
+        .iter()
+        .map(|(p, b)| dipkg::ingest::ingest(p, b, lex).expect("ingests"))
+        .collect();
+
+    // ---------------------------------------------------------- segment
+    {
+        let mut g = c.benchmark_group("segment");
+        g.throughput(Throughput::Bytes(corpus.bytes));
+        g.sample_size(10).measurement_time(Duration::from_secs(5));
+        g.bench_function("segment", |b| {
+            b.iter(|| {
+                for d in &ingested {
+                    black_box(dipkg::segment::segment(&d.text));
+                }
+            })
+        });
+        g.finish();
+    }
+
+    let sentences: Vec<Vec<dipkg::segment::Sentence>> =
+        ingested.iter().map(|d| dipkg::segment::segment(&d.text)).collect();
+
+    // ---------------------------------------------------------- mentions
+    {
+        let mut g = c.benchmark_group("mentions");
+        g.throughput(Throughput::Bytes(corpus.bytes));
+        g.sample_size(10).measurement_time(Duration::from_secs(5));
+        g.bench_function("find", |b| {
+            b.iter(|| {
+                for doc in &sentences {
+                    for s in doc {
+                        black_box(dipkg::mentions::find(s, lex));
+                    }
+                }
+            })
+        });
+        g.finish();
+    }
+
+    // ---------------------------------------------------------- relations
+    // TODO(lead): a group for the relation stage alone. It needs the
+    // resolved mentions of each sentence (`relations::Resolved`) and the
+    // compiled `relations::Triggers`, which only `Pipeline::extract_document`
+    // builds today; once the pipeline exposes them (e.g. a
+    // `Pipeline::prepare(&Document) -> Vec<(Sentence, Vec<Resolved>)>` and
+    // `Pipeline::triggers()`), time `relations::sentence_relations` over the
+    // prepared sentences here, with `Throughput::Bytes(corpus.bytes)`.
+    // Meanwhile `after_ingest` below times segment + mentions + resolve +
+    // relations together, and `after_ingest - segment - mentions` bounds them.
+
+    // ---------------------------------------------------------- after ingest
+    {
+        let mut g = c.benchmark_group("after_ingest");
+        g.throughput(Throughput::Bytes(corpus.bytes));
+        g.sample_size(10).measurement_time(Duration::from_secs(8));
+        g.bench_function("extract_document", |b| {
+            b.iter_batched(
+                || ingested.clone(),
+                |docs| {
+                    for d in docs {
+                        black_box(corpus.pipeline.extract_document(d));
+                    }
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        g.finish();
+    }
+
+    // ---------------------------------------------------------- whole document
+    {
+        let mut g = c.benchmark_group("extract");
+        g.throughput(Throughput::Bytes(corpus.bytes));
+        g.sample_size(10).measurement_time(Duration::from_secs(8));
+        g.bench_function("extract_bytes", |b| {
+            b.iter(|| {
+                for (path, bytes) in &corpus.docs {
+                    black_box(corpus.pipeline.extract_bytes(path, bytes).expect("extracts"));
+                }
+            })
+        });
+        g.finish();
+    }
+
+    // ---------------------------------------------------------- the real seeds
+    {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut seeds: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter_map(|p| std::fs::read(&p).ok().map(|b| (p, b)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        seeds.sort();
+        if !seeds.is_empty() {
+            let bytes: u64 = seeds.iter().map(|(_, b)| b.len() as u64).sum();
+            let mut g = c.benchmark_group("seeds");
+            g.throughput(Throughput::Bytes(bytes));
+            g.sample_size(20).measurement_time(Duration::from_secs(3));
+            g.bench_function("extract_bytes", |b| {
+                b.iter(|| {
+                    for (path, bytes) in &seeds {
+                        black_box(corpus.pipeline.extract_bytes(path, bytes).ok());
+                    }
+                })
+            });
+            g.finish();
+        }
+    }
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);

@@ -709,6 +709,8 @@ fn meeting_id(date: Option<&str>, scope: &str, participants: &[String]) -> Strin
 }
 
 /// The meetings of one document: (date, sorted participants, evidence).
+/// Undated `metWith` statements whose participants all belong to exactly
+/// one dated meeting of the document are taken to refer to it.
 fn meetings_of_document(
     x: &Extraction,
     nodes: &BTreeMap<String, Node>,
@@ -723,36 +725,102 @@ fn meetings_of_document(
             by_date.entry(r.date.clone()).or_default().push(r);
         }
     }
+    let mut groups: Vec<(Option<String>, BTreeSet<&str>, Vec<&Relation>)> = Vec::new();
+    for (date, rels) in &by_date {
+        for g in meeting_groups(rels) {
+            groups.push((date.clone(), participants_of(&g), g));
+        }
+    }
+    let (mut dated, undated): (Vec<_>, Vec<_>) = groups.into_iter().partition(|g| g.0.is_some());
+    let mut out_undated = Vec::new();
+    for u in undated {
+        let hosts: Vec<usize> = (0..dated.len())
+            .filter(|&i| u.1.is_subset(&dated[i].1))
+            .collect();
+        match hosts.as_slice() {
+            [i] => dated[*i].2.extend(u.2),
+            _ => out_undated.push(u),
+        }
+    }
+    dated
+        .into_iter()
+        .chain(out_undated)
+        .map(|(date, people, rels)| {
+            let evidence = rels.iter().map(|r| evidence_of(x, r)).collect();
+            (date, people.into_iter().map(String::from).collect(), evidence)
+        })
+        .collect()
+}
+
+fn participants_of<'a>(rels: &[&'a Relation]) -> BTreeSet<&'a str> {
+    rels.iter()
+        .flat_map(|r| [r.subject.as_str(), r.object.as_str()])
+        .collect()
+}
+
+/// Group the `metWith` statements of one date into meetings. Statements
+/// of one sentence ("A met B and C") are one meeting, as are statements
+/// with the same participants. Groups sharing participants merge when all
+/// their participants are pairwise linked (a multilateral meeting stated
+/// pair by pair); otherwise they stay apart (B met A, then B met C: two
+/// bilateral meetings).
+fn meeting_groups<'a>(rels: &[&'a Relation]) -> Vec<Vec<&'a Relation>> {
+    let mut groups: BTreeMap<(usize, usize), Vec<&'a Relation>> = BTreeMap::new();
+    for &r in rels {
+        groups.entry((r.evidence.start, r.evidence.end)).or_default().push(r);
+    }
+    let mut by_people: BTreeMap<BTreeSet<&'a str>, Vec<&'a Relation>> = BTreeMap::new();
+    for g in groups.into_values() {
+        by_people.entry(participants_of(&g)).or_default().extend(g);
+    }
+    let groups: Vec<(BTreeSet<&'a str>, Vec<&'a Relation>)> = by_people.into_iter().collect();
+    let linked: BTreeSet<(&str, &str)> = groups
+        .iter()
+        .flat_map(|(people, _)| {
+            people
+                .iter()
+                .flat_map(move |a| people.iter().filter(move |b| a < *b).map(move |b| (*a, *b)))
+        })
+        .collect();
     let mut out = Vec::new();
-    for (date, rels) in by_date {
-        for group in connected_groups(&rels) {
-            let participants: BTreeSet<&String> = group.iter().flat_map(|r| [&r.subject, &r.object]).collect();
-            let evidence = group.iter().map(|r| evidence_of(x, r)).collect();
-            out.push((date.clone(), participants.into_iter().cloned().collect(), evidence));
+    for component in components_of(&groups) {
+        let people: BTreeSet<&str> = component.iter().flat_map(|&i| groups[i].0.iter().copied()).collect();
+        let clique = people
+            .iter()
+            .all(|a| people.iter().filter(|b| a < *b).all(|b| linked.contains(&(*a, *b))));
+        if clique {
+            out.push(component.iter().flat_map(|&i| groups[i].1.iter().copied()).collect());
+        } else {
+            out.extend(component.iter().map(|&i| groups[i].1.clone()));
         }
     }
     out
 }
 
-/// Split relations into groups connected through shared participants.
-fn connected_groups<'a>(rels: &[&'a Relation]) -> Vec<Vec<&'a Relation>> {
-    let mut groups: Vec<(BTreeSet<&'a str>, Vec<&'a Relation>)> = Vec::new();
-    for &r in rels {
-        let ends = [r.subject.as_str(), r.object.as_str()];
-        let (touching, rest): (Vec<_>, Vec<_>) = groups
-            .into_iter()
-            .partition(|(members, _)| ends.iter().any(|e| members.contains(e)));
-        let mut members: BTreeSet<&str> = ends.into_iter().collect();
-        let mut list = Vec::new();
-        for (m, l) in touching {
-            members.extend(m);
-            list.extend(l);
+/// Indices of groups connected through shared participants.
+fn components_of<T>(groups: &[(BTreeSet<&str>, T)]) -> Vec<Vec<usize>> {
+    let mut seen = vec![false; groups.len()];
+    let mut out = Vec::new();
+    for start in 0..groups.len() {
+        if seen[start] {
+            continue;
         }
-        list.push(r);
-        groups = rest;
-        groups.push((members, list));
+        seen[start] = true;
+        let mut component = vec![start];
+        let mut queue = VecDeque::from([start]);
+        while let Some(i) = queue.pop_front() {
+            for j in 0..groups.len() {
+                if !seen[j] && !groups[i].0.is_disjoint(&groups[j].0) {
+                    seen[j] = true;
+                    component.push(j);
+                    queue.push_back(j);
+                }
+            }
+        }
+        component.sort();
+        out.push(component);
     }
-    groups.into_iter().map(|(_, l)| l).collect()
+    out
 }
 
 /// Keep the edges within `depth` hops of `focus` (both ends within reach).
@@ -837,26 +905,52 @@ mod tests {
     #[test]
     fn symmetric_edges_merge_and_meetings_group() {
         let p = |id| ent(id, EntityType::Person, id);
+        let d = Some("2020-01-02");
         let a = doc(
             "a",
             vec![p("x"), p("y"), p("z")],
             vec![
-                rel("y", Predicate::MetWith, "x", Some("2020-01-02"), 0),
-                rel("x", Predicate::MetWith, "y", Some("2020-01-02"), 0),
-                rel("x", Predicate::MetWith, "z", Some("2020-01-02"), 20),
+                rel("y", Predicate::MetWith, "x", d, 0),
+                rel("x", Predicate::MetWith, "y", d, 0),
+                rel("x", Predicate::MetWith, "z", d, 20),
+                rel("y", Predicate::MetWith, "z", d, 20),
+                rel("y", Predicate::MetWith, "x", None, 40),
             ],
         );
-        let b = doc("b", vec![p("x"), p("y"), p("z")], vec![
-            rel("x", Predicate::MetWith, "y", Some("2020-01-02"), 5),
-            rel("z", Predicate::MetWith, "y", Some("2020-01-02"), 25),
-        ]);
+        let b = doc(
+            "b",
+            vec![p("x"), p("y"), p("z")],
+            vec![
+                rel("x", Predicate::MetWith, "y", d, 5),
+                rel("z", Predicate::MetWith, "y", d, 25),
+                rel("z", Predicate::MetWith, "x", d, 25),
+            ],
+        );
         let g = KnowledgeGraph::from_extractions(&[b, a]);
         let e = g.edge("y", Predicate::MetWith, "x").unwrap();
         assert_eq!((e.source.as_str(), e.target.as_str()), ("x", "y"));
-        assert_eq!(e.weight(), 2, "same span stated both ways counts once");
-        assert_eq!(g.meetings().len(), 1);
+        assert_eq!(e.weight(), 3, "same span stated both ways counts once");
+        assert_eq!(g.meetings().len(), 1, "{:#?}", g.meetings());
         assert_eq!(g.meetings()[0].participants, ["x", "y", "z"]);
         assert_eq!(g.meetings()[0].documents.len(), 2);
+        assert_eq!(g.meetings()[0].evidence.len(), 6, "the undated mention joins the dated meeting");
+    }
+
+    #[test]
+    fn separate_bilateral_meetings_stay_apart() {
+        let p = |id| ent(id, EntityType::Person, id);
+        let a = doc(
+            "a",
+            vec![p("x"), p("y"), p("z")],
+            vec![
+                rel("y", Predicate::MetWith, "x", None, 0),
+                rel("y", Predicate::MetWith, "z", None, 20),
+            ],
+        );
+        let g = KnowledgeGraph::from_extractions(&[a]);
+        let people: Vec<_> = g.meetings().iter().map(|m| m.participants.join("+")).collect();
+        assert_eq!(people, ["x+y", "y+z"]);
+        assert_eq!(g.meetings()[0].id, "a_x_y");
     }
 
     #[test]

@@ -441,8 +441,8 @@ pub fn parse_full_date(s: &str) -> Option<String> {
     let [ymd, mdy, dmy, dotted] = RE.get_or_init(|| {
         [
             Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b").unwrap(),
-            Regex::new(r"\b([A-Z][a-z]{2,8}\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,\s*(\d{4})\b").unwrap(),
-            Regex::new(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8}\.?),?\s+(\d{4})\b").unwrap(),
+            Regex::new(r"\b([A-Z][A-Za-z]{2,8}\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,\s*(\d{4})\b").unwrap(),
+            Regex::new(r"\b(\d{1,2})\s+([A-Z][A-Za-z]{2,8}\.?),?\s+(\d{4})\b").unwrap(),
             Regex::new(r"\b(\d{4})[./](\d{1,2})[./](\d{1,2})\b").unwrap(),
         ]
     });

@@ -55,11 +55,13 @@ pub struct Mention {
     pub in_apposition: bool,
     /// Nested inside an event's name ("... on the Korean Peninsula").
     pub nested: bool,
+    /// Where the title before a person's name starts.
+    pub title_start: Option<usize>,
 }
 
 impl Mention {
     fn new(start: usize, end: usize, r: Ref) -> Mention {
-        Mention { start, end, r, title: None, apposition: None, in_apposition: false, nested: false }
+        Mention { start, end, r, title: None, apposition: None, in_apposition: false, nested: false, title_start: None }
     }
 
     pub fn overlaps(&self, s: usize, e: usize) -> bool {
@@ -135,9 +137,15 @@ const NOT_NAME: &[&str] = &[
     "Transport", "Interior", "Safety", "Labor", "Labour", "Employment", "Gender", "Equality",
     "Family", "SMEs", "Startups", "Veterans", "Patriots", "Internal", "Communications",
     "Legislation", "Policy", "Planning", "Coordination", "Chief", "Head", "Counselor",
+    "Furthermore", "Moreover", "Meanwhile", "Additionally", "Separately", "Earlier", "Later",
+    "Then", "Previously", "Today", "Yesterday", "Nevertheless", "Instead", "Indeed", "Finally",
+    "Lastly", "Secondly", "Thirdly", "Firstly", "Specifically", "Notably", "Similarly",
+    "Likewise", "Accordingly", "Therefore", "Thus", "Hence", "Here", "There", "Now", "Still",
+    "Yet", "Recently", "Currently", "Particularly", "Especially", "Regarding", "Concerning",
+    "Afterwards", "Subsequently", "Overall", "Nonetheless", "Elsewhere", "Officials", "Sources",
 ];
 
-const KOREAN_SURNAMES: &str = "Kim|Lee|Yi|Rhee|Park|Pak|Bak|Choi|Choe|Chung|Jung|Jeong|Kang|Cho|Jo|Yoon|Yun|Jang|Chang|Lim|Im|Han|Oh|Seo|Suh|Shin|Sin|Kwon|Hwang|Ahn|An|Song|Yoo|Yu|Ryu|Hong|Jeon|Chun|Ko|Go|Moon|Mun|Son|Yang|Bae|Baek|Paek|Heo|Huh|Nam|Noh|Roh|No|Ha|Kwak|Sung|Seong|Cha|Joo|Ju|Woo|Min|Ryoo|Na|Jin|Ji|Eom|Um|Won|Chae|Byun|Pyon|Bang|Gong|Hyun|Ham|Yeo|Ban|Ri|Rim|Ra|Do|Tak|Pyo|Maeng|Chu|Choo|Wi|Gil|Seok|Sohn|Kil";
+pub const KOREAN_SURNAMES: &str = "Kim|Lee|Yi|Rhee|Park|Pak|Bak|Choi|Choe|Chung|Jung|Jeong|Kang|Cho|Jo|Yoon|Yun|Jang|Chang|Lim|Im|Han|Oh|Seo|Suh|Shin|Sin|Kwon|Hwang|Ahn|An|Song|Yoo|Yu|Ryu|Hong|Jeon|Chun|Ko|Go|Moon|Mun|Son|Yang|Bae|Baek|Paek|Heo|Huh|Nam|Noh|Roh|No|Ha|Kwak|Sung|Seong|Cha|Joo|Ju|Woo|Min|Ryoo|Na|Jin|Ji|Eom|Um|Won|Chae|Byun|Pyon|Bang|Gong|Hyun|Ham|Yeo|Ban|Ri|Rim|Ra|Do|Tak|Pyo|Maeng|Chu|Choo|Wi|Gil|Seok|Sohn|Kil";
 
 fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pat).unwrap_or_else(|e| panic!("bad pattern {pat}: {e}")))
@@ -262,6 +270,7 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
             // A known person right after the title: attach the title to it.
             if let Some(m) = out.iter_mut().find(|m| m.start == name.start() && matches!(m.r, Ref::Entry(i) if lex.entries[i].entity_type == EntityType::Person)) {
                 m.title = Some(title_text);
+                m.title_start = Some(title.start());
                 continue;
             }
             let tokens = name_tokens(s, name.start(), name.end(), out);
@@ -293,8 +302,10 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
             };
             let mut m = Mention::new(ns, ne, r);
             m.title = Some(title_text);
+            m.title_start = Some(title.start());
             out.push(m);
         }
+        long_titles(s, out);
     }
     // Korean names have a shape of their own: a surname and a hyphenated
     // given name, in either order ("Kim Jung-han", "Kyung-wha Kang").
@@ -337,6 +348,55 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
         }
         let r = if tokens.len() == 1 { Ref::Surname(text.to_string()) } else { Ref::NewPerson(text.to_string()) };
         out.push(Mention::new(ns, ne, r));
+    }
+}
+
+/// A name after a long title: "Director-General for Asian and Oceanian
+/// Affairs Kenta Morioka", "Assistant Secretary of State for East Asian and
+/// Pacific Affairs Gregory Tillman": the last two capitalised words of the
+/// title's run, when the run ends there.
+fn long_titles(s: &str, out: &mut Vec<Mention>) {
+    static LONG: OnceLock<Regex> = OnceLock::new();
+    let long = re(&LONG, &format!(r"\b(?:{t})\s(?:of|for)\s", t = titles_alt()));
+    let found: Vec<(usize, usize)> = long.find_iter(s).map(|m| (m.start(), m.end())).collect();
+    for (ts, te) in found {
+        let mut toks: Vec<(usize, usize)> = Vec::new();
+        let mut pos = te;
+        let mut closed = false;
+        for tok in s[te..].split(' ').take(14) {
+            let clean = tok.trim_end_matches([',', '.', ';', ':', ')']);
+            let (a, b) = (pos, pos + clean.len());
+            pos += tok.len() + 1;
+            let capital = clean.chars().next().is_some_and(|c| c.is_uppercase());
+            if capital || matches!(clean, "of" | "for" | "and" | "the" | "on") {
+                toks.push((a, b));
+                if clean.len() != tok.len() {
+                    closed = true;
+                    break;
+                }
+            } else {
+                closed = true;
+                break;
+            }
+        }
+        if !closed || toks.len() < 3 {
+            continue;
+        }
+        let name = &toks[toks.len() - 2..];
+        let ok = name.iter().all(|&(a, b)| {
+            let w = &s[a..b];
+            w.chars().next().is_some_and(|c| c.is_uppercase()) && w.chars().skip(1).any(|c| c.is_lowercase()) && !NOT_NAME.contains(&w) && !covered(out, a, b)
+        });
+        // The word before the name closes the title ("Affairs", a country).
+        let before = &s[toks[toks.len() - 3].0..toks[toks.len() - 3].1];
+        if !ok || matches!(before, "of" | "for" | "and" | "the" | "on") {
+            continue;
+        }
+        let (ns, ne) = (name[0].0, name[1].1);
+        let mut m = Mention::new(ns, ne, Ref::NewPerson(s[ns..ne].to_string()));
+        m.title = Some(s[ts..ns].trim().to_string());
+        m.title_start = Some(ts);
+        out.push(m);
     }
 }
 
@@ -492,7 +552,7 @@ fn events(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
     let event = re(
         &EVENT,
         &format!(
-            r"\b[A-Z0-9][\w.'-]*(?:\s(?:[A-Z0-9][\w.'-]*|of|and|for|the|on))*?\s(?:{EVENT_HEADS})\b(?:\son\s(?:the\s)?[A-Z][\w-]*(?:\s(?:and|of|on|the|[A-Z][\w-]*))*[A-Z][\w-]*)?"
+            r"\b[A-Z0-9][\w.'-]*(?:\s(?:[A-Z0-9][\w.'-]*|of|and|for|the|on))*?\s(?:{EVENT_HEADS})\b(?:\son\s(?:the\s)?[A-Z][\w-]*(?:(?:\s(?:and|of|on|the))*\s[A-Z][\w-]*)*)?"
         ),
     );
     let mut found = Vec::new();
@@ -572,7 +632,7 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
     static COLLECTIVE: OnceLock<Regex> = OnceLock::new();
     let collective = re(
         &COLLECTIVE,
-        r"(?i)\b(?:(?:the two|both(?: the)?|the) (?:foreign |top |vice |deputy |chief )?(?:ministers|leaders|sides|directors-general|directors general|directors|diplomats|negotiators|envoys|delegations|heads|secretaries|representatives|parties|presidents|prime ministers|counterparts|officials)|they|both)\b",
+        r"(?i)\b(?:(?:the two|the three|the four|all three|both(?: the)?|the) (?:foreign |top |vice |deputy |chief |senior )?(?:ministers|leaders|sides|directors-general|directors general|directors|diplomats|negotiators|envoys|delegations|heads|secretaries|representatives|parties|presidents|prime ministers|counterparts|officials|men|women)|they|both)\b",
     );
     for m in collective.find_iter(s) {
         if !covered(out, m.start(), m.end()) {
@@ -610,6 +670,11 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
         let g = c.name("a").or(c.name("b")).unwrap();
         let after = &s[g.end()..];
         if after.starts_with(" of") {
+            continue;
+        }
+        // "this idea", "that country": a determiner, not the matter just named.
+        let next = after.trim_start().split([' ', ',', '.', ';']).next().unwrap_or("");
+        if matches!(g.as_str(), "this" | "that" | "it") && next.chars().next().is_some_and(|c| c.is_lowercase()) && !matches!(next, "and" | "or" | "in" | "as" | "with" | "at" | "was" | "is" | "issue" | "matter") {
             continue;
         }
         if !covered(out, g.start(), g.end()) {

@@ -123,6 +123,7 @@ impl Pipeline {
                     in_apposition: m.in_apposition,
                     nested: m.nested,
                     apposition: m.apposition,
+                    title_start: m.title_start,
                 })
                 .filter(|r| !r.ids.is_empty() || r.entity_type.is_none())
                 .collect();
@@ -135,6 +136,12 @@ impl Pipeline {
                 continue;
             }
             let dates = mentions::dates(&s.norm);
+            if std::env::var_os("DIPKG_DEBUG").is_some() {
+                eprintln!("S{si}{} {}", if s.heading { "h" } else { "" }, s.norm);
+                for r in &rs {
+                    eprintln!("   [{}..{}] {:?} {:?} {:?}{}{}", r.start, r.end, &s.norm[r.start..r.end], r.entity_type, r.ids, if r.in_apposition { " appos" } else { "" }, if r.nested { " nested" } else { "" });
+                }
+            }
             for f in relations::sentence_relations(&s.norm, &rs, &dates, &self.triggers, lex, &mut ctx) {
                 let mut r = relation(f.subject, f.predicate, f.object, None, evidence.clone(), f.confidence, f.rule);
                 r.date = f.date;
@@ -188,6 +195,17 @@ fn relation(subject: String, predicate: Predicate, object: String, date: Option<
 fn member_of(rs: &[Resolved]) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     for p in rs.iter().filter(|m| m.entity_type == Some(EntityType::Person)) {
+        // An organization right before the title: "Japanese Ministry of
+        // Foreign Affairs Director-General ... Kenta Morioka".
+        if let Some(t) = p.title_start {
+            for o in rs.iter().filter(|m| m.entity_type == Some(EntityType::Organization) && m.end + 1 == t) {
+                for pid in &p.ids {
+                    for oid in &o.ids {
+                        out.push((pid.clone(), oid.clone(), "memberOf/title".to_string()));
+                    }
+                }
+            }
+        }
         let Some((a, b)) = p.apposition else { continue };
         for o in rs.iter().filter(|m| m.start >= a && m.end <= b && m.entity_type == Some(EntityType::Organization)) {
             for pid in &p.ids {
@@ -221,6 +239,7 @@ fn bare_surnames(s: &str, ms: &[Mention], surnames: &BTreeSet<String>) -> Vec<Me
                 apposition: None,
                 in_apposition: false,
                 nested: false,
+                title_start: None,
             };
             // Inside an apposition span of another mention?
             m.in_apposition = ms.iter().any(|x| x.apposition.is_some_and(|(p, q)| a >= p && b2 <= q));

@@ -26,6 +26,7 @@ pub struct Resolved {
     pub in_apposition: bool,
     pub nested: bool,
     pub apposition: Option<(usize, usize)>,
+    pub title_start: Option<usize>,
 }
 
 /// A relation found in one sentence (offsets in the normalised sentence).
@@ -62,14 +63,15 @@ fn phrase_regex(p: &str) -> String {
         .to_string()
 }
 
-fn words_regex(words: &[String]) -> Option<Regex> {
+fn words_regex(words: &[String], case_insensitive: bool) -> Option<Regex> {
     if words.is_empty() {
         return None;
     }
     let mut w: Vec<&String> = words.iter().collect();
     w.sort_by_key(|s| std::cmp::Reverse(s.len()));
     let alt = w.iter().map(|x| phrase_regex(x)).collect::<Vec<_>>().join("|");
-    Regex::new(&format!(r"(?i)\b(?:{alt})\b")).ok()
+    let flags = if case_insensitive { "(?i)" } else { "" };
+    Regex::new(&format!(r"{flags}\b(?:{alt})\b")).ok()
 }
 
 impl Triggers {
@@ -91,11 +93,12 @@ impl Triggers {
         Triggers {
             any,
             each,
-            hedge: words_regex(lex.cue("hedge")).unwrap_or_else(never),
-            negation: words_regex(lex.cue("negation")).unwrap_or_else(never),
-            protest_cue: words_regex(lex.cue("protested")),
-            telephone: words_regex(lex.cue("telephone")),
-            video: words_regex(lex.cue("video")),
+            // Hedges are matched with their case: "may" is not "May 7".
+            hedge: words_regex(lex.cue("hedge"), false).unwrap_or_else(never),
+            negation: words_regex(lex.cue("negation"), false).unwrap_or_else(never),
+            protest_cue: words_regex(lex.cue("protested"), true),
+            telephone: words_regex(lex.cue("telephone"), true),
+            video: words_regex(lex.cue("video"), true),
         }
     }
 
@@ -129,7 +132,7 @@ const PREPOSITIONS: &[&str] = &[
 ];
 /// Prepositions after which a country is a place or a party to a relation,
 /// not the matter raised ("the situation in Japan", "between the ROK and Japan").
-const LOCATIVE: &[&str] = &["in", "at", "between", "among", "from", "to", "across", "within", "into", "toward", "towards", "with"];
+const LOCATIVE: &[&str] = &["in", "at", "between", "among", "from", "to", "across", "within", "into", "toward", "towards"];
 const FUNCTION_WORDS: &[&str] = &[
     "to", "and", "or", "in", "on", "at", "of", "for", "with", "by", "from", "will", "would",
     "should", "could", "can", "may", "must", "has", "have", "had", "is", "are", "was", "were",
@@ -203,8 +206,15 @@ pub fn sentence_relations(
         .filter(|&(a, b, p)| acted(s, a, b, p, trig, ms))
         .map(|(a, b, p)| Hit { start: a, end: b, pred: p })
         .collect();
+    if std::env::var_os("DIPKG_DEBUG").is_some() {
+        for (a, b, p) in trig.find(s) {
+            eprintln!("   T {:?} {p} acted={}", &s[a..b], acted(s, a, b, p, trig, ms));
+        }
+    }
     let mut prev_subject: Vec<String> = Vec::new();
     let mut prev_issues: Vec<String> = Vec::new();
+    // "Regarding X, the Minister requested …": X is the matter of the first act.
+    let fronted: Vec<String> = fronted_topic(s, ms);
     for (k, h) in hits.iter().enumerate() {
         let pre_start = if k == 0 { 0 } else { hits[k - 1].end };
         let scope_end = hits.get(k + 1).map(|n| n.start).unwrap_or(s.len());
@@ -221,7 +231,10 @@ pub fn sentence_relations(
                 }
             }
         }
-        let issues = issue_objects(s, &scope, ctx);
+        let mut issues = issue_objects(s, &scope, ctx);
+        if k == 0 && issues.is_empty() {
+            issues = fronted.clone();
+        }
         let emit = |subj: &[String], pred: Predicate, obj: &str, conf: f32, rule: &str, out: &mut Vec<Found>| {
             for sj in subj {
                 if sj != obj {
@@ -231,7 +244,15 @@ pub fn sentence_relations(
         };
         match h.pred {
             Predicate::MetWith => {
-                let persons: Vec<String> = scope.iter().filter(|m| m.entity_type == Some(EntityType::Person)).take(1).flat_map(|m| coordinated(s, ms, m)).collect();
+                // Everyone named in the scope, except agents ("hosted by").
+                let mut persons: Vec<String> = Vec::new();
+                for m in scope.iter().filter(|m| m.entity_type == Some(EntityType::Person) && word_before(s, m.start) != "by") {
+                    for id in &m.ids {
+                        if !persons.contains(id) && !subject.contains(id) {
+                            persons.push(id.clone());
+                        }
+                    }
+                }
                 let subjects: Vec<String> = subject.iter().filter(|id| is_person(ms, id)).cloned().collect();
                 let pairs: Vec<(String, String)> = if persons.is_empty() {
                     // "Kim and Lee held talks": the subjects met each other.
@@ -239,6 +260,16 @@ pub fn sentence_relations(
                     for i in 0..subjects.len() {
                         for j in i + 1..subjects.len() {
                             v.push((subjects[i].clone(), subjects[j].clone()));
+                        }
+                    }
+                    v
+                } else if persons.len() > 1 || s.contains("trilateral") {
+                    // A meeting of three or more: everyone met everyone.
+                    let all: Vec<&String> = subjects.iter().chain(&persons).collect();
+                    let mut v = Vec::new();
+                    for i in 0..all.len() {
+                        for j in i + 1..all.len() {
+                            v.push((all[i].clone(), all[j].clone()));
                         }
                     }
                     v
@@ -401,7 +432,7 @@ fn acted(s: &str, a: usize, b: usize, p: Predicate, trig: &Triggers, ms: &[Resol
         return false;
     }
     // The clause before the trigger: from the last coordinator or trigger.
-    let clause_start = [";", " and ", ", but ", ": "].iter().filter_map(|c| before.rfind(c).map(|i| i + c.len())).max().unwrap_or(0);
+    let clause_start = [";", " and ", ", but ", ": ", ", while "].iter().filter_map(|c| s[..a].rfind(c).map(|i| i + c.len())).max().unwrap_or(0);
     let window = &s[clause_start.min(a)..a];
     if p != Predicate::AgreedOn && (trig.hedge.is_match(window)) {
         return false;
@@ -532,7 +563,7 @@ fn coordinated_back<'a>(s: &str, ms: &'a [Resolved], m: &'a Resolved) -> Vec<&'a
     loop {
         let prev = ms.iter().filter(|x| x.end <= cur.start && x.entity_type == cur.entity_type && !x.in_apposition && !x.nested).max_by_key(|x| x.end);
         match prev {
-            Some(p) if matches!(s[p.end..cur.start].trim(), "and" | "," | ", and" | "&") => {
+            Some(p) if is_coordination(&s[p.end..cur.start]) => {
                 v.insert(0, p);
                 cur = p;
             }
@@ -549,7 +580,7 @@ fn coordinated(s: &str, ms: &[Resolved], m: &Resolved) -> Vec<String> {
     loop {
         let next = ms.iter().filter(|x| x.start >= cur_end && x.entity_type == m.entity_type && !x.in_apposition).min_by_key(|x| x.start);
         match next {
-            Some(n) if matches!(s[cur_end..n.start].trim(), "and" | "," | ", and" | "&") => {
+            Some(n) if is_coordination(&s[cur_end..n.start]) => {
                 ids.extend(n.ids.clone());
                 cur_end = n.apposition.map(|(_, b)| b).unwrap_or(n.end).max(n.end);
             }
@@ -557,6 +588,20 @@ fn coordinated(s: &str, ms: &[Resolved], m: &Resolved) -> Vec<String> {
         }
     }
     ids
+}
+
+/// The text between two coordinated names: "and", a comma, and the titles
+/// of the second ("Minister Kono and Minister Kang").
+fn is_coordination(gap: &str) -> bool {
+    let mut saw_join = false;
+    for w in gap.split([' ', ',']).filter(|w| !w.is_empty()) {
+        if w == "and" || w == "&" {
+            saw_join = true;
+        } else if !(crate::mentions::TITLES.iter().any(|t| t.split(' ').any(|x| x == w)) || matches!(w, "Mr." | "Ms." | "Mrs." | "Dr." | "H.E." | "Prof." | "Foreign")) {
+            return false;
+        }
+    }
+    saw_join || gap.trim() == ","
 }
 
 fn is_party_object(s: &str, m: &Resolved) -> bool {
@@ -631,6 +676,18 @@ fn country_objects(s: &str, scope: &[&Resolved], trigger_end: usize) -> Vec<Stri
         }
     }
     out
+}
+
+fn fronted_topic(s: &str, ms: &[Resolved]) -> Vec<String> {
+    const OPENERS: &[&str] = &["Regarding ", "Concerning ", "As for ", "As to ", "On ", "With regard to ", "In regard to ", "With respect to ", "As regards ", "On the issue of ", "On the matter of "];
+    if !OPENERS.iter().any(|o| s.starts_with(o)) {
+        return Vec::new();
+    }
+    let Some(comma) = s.find(',') else { return Vec::new() };
+    ms.iter()
+        .filter(|m| m.end <= comma && matches!(m.entity_type, Some(EntityType::Issue) | Some(EntityType::Event)))
+        .flat_map(|m| m.ids.clone())
+        .collect()
 }
 
 fn meeting_format(s: &str, trig: &Triggers) -> MeetingFormat {

@@ -49,11 +49,44 @@ pub fn fold_token(t: &str) -> String {
     s
 }
 
-/// The order-free key of a personal name.
+/// The order-free key of a personal name. Korean romanisation variants are
+/// folded only in names that look Korean (a hyphenated given name or a
+/// Korean surname), so that "Hideo" stays "hideo".
 pub fn person_key(name: &str) -> Vec<String> {
-    let mut k: Vec<String> = name.split_whitespace().map(fold_token).filter(|t| !t.is_empty()).collect();
+    let toks: Vec<&str> = name.split_whitespace().collect();
+    let korean = toks.iter().any(|t| t.contains('-'))
+        || toks.iter().any(|t| crate::mentions::KOREAN_SURNAMES.split('|').any(|k| k.eq_ignore_ascii_case(t)));
+    let mut k: Vec<String> = toks
+        .iter()
+        .map(|t| if korean { fold_token(t) } else { plain_token(t) })
+        .filter(|t| !t.is_empty())
+        .collect();
     k.sort();
     k
+}
+
+fn plain_token(t: &str) -> String {
+    t.chars().map(crate::model::fold_accent).filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()).collect()
+}
+
+/// "KANZAKI Hideo" → "Kanzaki Hideo": capitals mark the surname, not the name.
+pub fn display_name(name: &str) -> String {
+    name.split_whitespace()
+        .map(|t| {
+            if t.len() > 1 && t.chars().all(|c| !c.is_lowercase()) && t.chars().any(|c| c.is_alphabetic()) {
+                let mut out = String::new();
+                let mut up = true;
+                for c in t.chars() {
+                    if up { out.extend(c.to_uppercase()) } else { out.extend(c.to_lowercase()) }
+                    up = c == '-';
+                }
+                out
+            } else {
+                t.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Levenshtein distance (small strings only).
@@ -220,7 +253,7 @@ impl<'a> Resolver<'a> {
             }
             return id;
         }
-        self.add_new(EntityType::Person, name, surface, span, "person pattern")
+        self.add_new(EntityType::Person, &display_name(name), surface, span, "person pattern")
     }
 
     fn note(&mut self, id: &str, msg: String) {

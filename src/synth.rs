@@ -82,7 +82,7 @@ impl Generator {
     pub fn document(&self, index: usize) -> SynthDoc {
         let mut rng = Rng::new(mix(self.seed, index as u64));
         let html = rng.chance(10);
-        let target = 1700 + rng.below(3200) - if html { 650 } else { 0 };
+        let target = 1450 + rng.below(3100) - if html { 600 } else { 0 };
         let doc = compose(&self.world, &mut rng, target);
         let (text, ext) = if html {
             (render_html(&doc, &mut rng), "html")
@@ -444,13 +444,18 @@ impl World {
                 (_, []) => continue,
             };
             let h = mix(seed, e.id.len() as u64 ^ fnv(&e.id));
-            let role = match h % 10 {
-                0 => Role::Leader,
-                1..=5 => Role::ForeignMinister,
-                6 => Role::ViceMinister,
-                7 | 8 => Role::DirectorGeneral,
-                _ => Role::Ambassador,
-            };
+            let role = e
+                .memberships
+                .iter()
+                .rev()
+                .find_map(|m| m.role.as_deref().and_then(role_of))
+                .unwrap_or(match h % 10 {
+                    0 => Role::Leader,
+                    1..=5 => Role::ForeignMinister,
+                    6 => Role::ViceMinister,
+                    7 | 8 => Role::DirectorGeneral,
+                    _ => Role::Ambassador,
+                });
             countries[ci].known.push(Person {
                 full: e.label.clone(),
                 family,
@@ -489,6 +494,24 @@ impl World {
             places.extend(PLACES.iter().map(|p| Named::plain(p)));
         }
         World { countries, issues, events, places }
+    }
+}
+
+/// The role of a gazetteer membership ("Minister for Foreign Affairs").
+fn role_of(title: &str) -> Option<Role> {
+    let t = title.to_lowercase();
+    if t.contains("vice") || t.contains("deputy") {
+        Some(Role::ViceMinister)
+    } else if t.contains("prime minister") || t.starts_with("president") || t.contains("chancellor") {
+        Some(Role::Leader)
+    } else if t.contains("director") || t.contains("assistant secretary") {
+        Some(Role::DirectorGeneral)
+    } else if t.contains("ambassador") {
+        Some(Role::Ambassador)
+    } else if t.contains("foreign") || t.contains("secretary of state") || t.contains("external affairs") {
+        Some(Role::ForeignMinister)
+    } else {
+        None
     }
 }
 
@@ -715,13 +738,16 @@ struct Ctx<'w> {
     format: Format,
     /// Used issues rotate through `issues`.
     next_issue: usize,
+    /// Statement templates already used (bit mask), to avoid repeats.
+    used: u64,
 }
 
 impl Ctx<'_> {
+    /// The next issue of the document, with its article where English wants one.
     fn issue(&mut self) -> String {
-        let i = self.issues[self.next_issue % self.issues.len()].clone();
+        let i = &self.issues[self.next_issue % self.issues.len()];
         self.next_issue += 1;
-        i
+        with_article(i)
     }
     fn theme(&self, rng: &mut Rng) -> &'static str {
         *rng.pick(THEMES)
@@ -872,7 +898,7 @@ fn setup<'w>(w: &'w World, rng: &mut Rng, publisher: Option<&str>) -> Ctx<'w> {
         1 => cb.capital.clone(),
         _ => rng.pick(&w.places).name(rng),
     };
-    Ctx { ca, cb, a, b, a_ref, b_ref, both, issues, event, place, date: Date::random(rng), format, next_issue: 0 }
+    Ctx { ca, cb, a, b, a_ref, b_ref, both, issues, event, place, date: Date::random(rng), format, next_issue: 0, used: 0 }
 }
 
 fn compose(w: &World, rng: &mut Rng, target: usize) -> Doc {
@@ -884,18 +910,31 @@ fn compose(w: &World, rng: &mut Rng, target: usize) -> Doc {
     }
 }
 
-/// One statement about the talks, from the point of view of side `a`.
+/// One statement about the talks, from the point of view of side `a`;
+/// templates are not repeated within a document until all have been used.
 fn statement(x: &mut Ctx, rng: &mut Rng) -> String {
+    const N: usize = 30;
+    if x.used.count_ones() as usize >= N {
+        x.used = 0;
+    }
+    let mut k = rng.below(N);
+    while x.used & (1 << k) != 0 {
+        k = (k + 1) % N;
+    }
+    x.used |= 1 << k;
     let (a, b, both) = (x.a_ref.clone(), x.b_ref.clone(), x.both.clone());
     let (ca, cb) = (x.ca, x.cb);
     let both_l = lower_first(&both);
-    match rng.below(24) {
+    match k {
         0 => format!("{both} exchanged views on {}, {} and other {}.", x.issue(), x.issue(), x.theme(rng)),
         1 => format!(
             "{a} explained the position of {} on {}. {b} explained the position of {}.",
             ca.gov, x.issue(), cb.gov
         ),
-        2 => format!("{a} urged {} to promptly withdraw the unjust {}.", cb.gov, x.issue()),
+        2 => format!(
+            "{a} urged {} to promptly take appropriate measures regarding {}.",
+            cb.gov, x.issue()
+        ),
         3 => format!(
             "{a} stated that it is completely unacceptable and regrettable that {} took such a step regarding {}, and lodged a protest.",
             cb.short, x.issue()
@@ -905,8 +944,8 @@ fn statement(x: &mut Ctx, rng: &mut Rng) -> String {
             cb.gov, x.issue()
         ),
         5 => format!(
-            "{both} agreed to continue close communication and consultations between the diplomatic authorities of the two countries to resolve {}, including {}.",
-            x.theme(rng), x.issue()
+            "{both} agreed to continue close communication and consultations between the diplomatic authorities of the two countries to resolve pending issues, including {}.",
+            x.issue()
         ),
         6 => format!(
             "{a} invited {} to visit {} at an early date, to which {b} responded that the visit will be considered based on the schedule and other factors.",
@@ -925,7 +964,7 @@ fn statement(x: &mut Ctx, rng: &mut Rng) -> String {
             "{a} expressed grave concern over {} and called on {} to refrain from further unilateral measures.",
             x.issue(), cb.gov
         ),
-        11 => format!("The issue of {} was also briefly raised.", x.issue()),
+        11 => format!("{} was also briefly raised.", upper_first(&x.issue())),
         12 => format!(
             "{both} reaffirmed the importance of {}-{} cooperation for {}, including in dealing with {}.",
             ca.bare_short(), cb.bare_short(), x.theme(rng), x.issue()
@@ -967,10 +1006,59 @@ fn statement(x: &mut Ctx, rng: &mut Rng) -> String {
             "Regarding {}, {b} stated that {} has consistently maintained its position and asked {} to take a constructive approach.",
             x.issue(), cb.short, ca.gov
         ),
-        _ => format!(
+        23 => format!(
             "{both} welcomed the progress made in {}, such as cooperation on {}.",
             x.theme(rng), x.issue()
         ),
+        24 => format!(
+            "{a} stressed that despite issues between {} and {}, {} has sought to communicate frequently with {} at various levels; to manage thorny issues between the two countries in a stable manner; and to advance the bilateral partnership in a future-oriented way. {b} suggested that the two countries, while properly managing those issues, move their relations forward.",
+            ca.short, cb.short, ca.gov, cb.gov
+        ),
+        25 => format!(
+            "{both}, recognizing the need for bilateral cooperation for the safety and repatriation of nationals of {} and {} staying overseas, agreed to continue collaboration in protecting their nationals abroad, and {a} expressed appreciation to {} for supporting the emergency repatriation of {} nationals.",
+            ca.short, cb.short, cb.gov, ca.adj
+        ),
+        26 => format!(
+            "The meeting, which came during the first visit of {} {} to {} since {} inauguration, is seen to have taken to the next level the bilateral trust built through frequent communication between the two governments.",
+            x.a.honorific(), x.a.full, cb.short, x.a.his()
+        ),
+        27 => format!(
+            "{both} shared with each other assessments of the security situation in the region in the wake of recent developments concerning {}; reaffirmed the shared goal of a peaceful resolution; and agreed to coordinate closely in enhancing the effectiveness of the international response.",
+            x.issue()
+        ),
+        28 => format!(
+            "{b} explained that {} is taking measures regarding {} and will continue to provide information in a transparent manner. {a} asked {} to keep close communication with neighboring countries.",
+            cb.gov, x.issue(), cb.gov
+        ),
+        _ => format!(
+            "In response, {b} said that {} will not respond to such requests regarding {}, and {a} expressed regret.",
+            cb.short, x.issue()
+        ),
+    }
+}
+
+/// "the forced labor issue", "COVID-19", "climate change".
+fn with_article(name: &str) -> String {
+    let lower = name.chars().next().is_some_and(|c| c.is_lowercase() || c == '“');
+    let definite = [
+        "issue", "situation", "restrictions", "measures", "dispute", "controls", "agreement",
+        "water", "program", "ruling",
+    ];
+    let starts = ["issue ", "situation ", "release ", "nomination ", "denuclearization ", "war ", "“"];
+    if !name.starts_with("the ")
+        && (definite.iter().any(|d| name.ends_with(d)) || (lower && starts.iter().any(|s| name.starts_with(s))))
+    {
+        format!("the {name}")
+    } else {
+        name.to_string()
+    }
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 
@@ -1120,7 +1208,7 @@ fn japan_overview(w: &World, rng: &mut Rng, target: usize) -> Doc {
     let visiting = if x.format == Format::InPerson && rng.chance(50) {
         format!(", who is visiting {} to attend the {},", x.place, x.event)
     } else {
-        String::new()
+        ",".to_string()
     };
     let held = match x.format {
         Format::Telephone => "held a telephone talk".to_string(),
@@ -1157,8 +1245,8 @@ fn japan_overview(w: &World, rng: &mut Rng, target: usize) -> Doc {
             body.push(format!("  {sec}. {}", statement(&mut x, rng)));
             sec += 1;
         } else {
-            if item == 1 || rng.chance(30) {
-                body.push(format!("{sec} {}", sections[(sec - 1) % sections.len()]));
+            if item == 1 || (rng.chance(30) && sec <= sections.len()) {
+                body.push(format!("{sec} {}", sections[(sec - 1).min(sections.len() - 1)]));
                 sec += 1;
                 item = 1;
             }
@@ -1223,7 +1311,7 @@ fn news(w: &World, rng: &mut Rng, target: usize) -> Doc {
             x.b.full,
             full_title(&x.b, x.cb, x.ca, rng),
             x.ca.ministry,
-            x.place,
+            x.ca.capital,
             x.date.ordinal(),
             photographer.full,
             photographer.family.to_lowercase()
@@ -1245,14 +1333,20 @@ fn news(w: &World, rng: &mut Rng, target: usize) -> Doc {
         x.ca.short, x.cb.short, x.date.ordinal(), x.issue(), x.issue()
     )];
     body.push(format!(
-        "{}, {}, {} {} with {}, {}, {}, exchanging opinions on {} for about {} hours.",
+        "{}, {}, {} {}{}, {}, {}, exchanging opinions on {} for about {} hours.",
         x.a.full,
         full_title(&x.a, x.ca, x.cb, rng),
         meeting_phrase(&x, rng, false),
-        if rng.chance(50) { "" } else { "a delegation led by" },
+        if rng.chance(70) { "" } else { "a delegation led by " },
         x.b.full,
         full_title(&x.b, x.cb, x.ca, rng),
-        if x.format == Format::InPerson { format!("at the {} building in {} on {}", x.ca.ministry, x.place, x.date.ordinal()) } else { format!("on {}", x.date.ordinal()) },
+        match x.format {
+            Format::InPerson if x.place == x.ca.capital => {
+                format!("at the {} building in {} on {}", x.ca.ministry, x.place, x.date.ordinal())
+            }
+            Format::InPerson => format!("in {} on {}", x.place, x.date.ordinal()),
+            _ => format!("on {}", x.date.ordinal()),
+        },
         x.theme(rng),
         rng.pick(&["two", "three", "one and a half"])
     ).replace("  ", " "));
@@ -1260,7 +1354,7 @@ fn news(w: &World, rng: &mut Rng, target: usize) -> Doc {
         let s = statement(&mut x, rng);
         let p = match rng.below(4) {
             0 => format!("A {} official explained, \"{}\"", x.ca.ministry, s),
-            1 => format!("\"{}\" the official added.", s.trim_end_matches('.')),
+            1 => format!("\"{},\" the official added.", s.trim_end_matches('.')),
             _ => s,
         };
         body.push(p);
@@ -1305,7 +1399,7 @@ fn us_readout(w: &World, rng: &mut Rng, target: usize) -> Doc {
         x.b_ref,
     )];
     while body.iter().map(|s| s.len() + 2).sum::<usize>() + 250 < target && body.len() < 30 {
-        let s = match rng.below(4) {
+        let s = match rng.below(8) {
             0 => format!(
                 "{a_ref} underscored the importance of the {}-{} alliance in addressing {}.",
                 x.ca.bare_short(),
@@ -1528,6 +1622,21 @@ mod tests {
             if d.name.ends_with(".html") {
                 assert!(d.text.starts_with("<!DOCTYPE html>") && d.text.ends_with("</html>\n"));
             }
+        }
+    }
+
+    #[test]
+    fn works_with_the_project_gazetteer() {
+        let dir = crate::pipeline::default_ontology_dir();
+        let Ok(lex) = Lexicon::load_dir(&dir) else {
+            return; // the gazetteer's own tests report its errors
+        };
+        let g = Generator::new(&lex, 11);
+        let docs: Vec<SynthDoc> = g.documents(300).collect();
+        let avg = docs.iter().map(|d| d.text.len()).sum::<usize>() / docs.len();
+        assert!((2800..=3800).contains(&avg), "average size {avg}");
+        if lex.entries.iter().any(|e| e.entity_type == EntityType::Country && e.label == "Japan") {
+            assert!(docs.iter().filter(|d| d.text.contains("Japan")).count() > 50);
         }
     }
 

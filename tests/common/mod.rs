@@ -26,7 +26,7 @@ fn sentence_span(text: &str, needle: &str) -> Span {
             end = after + i;
             break;
         }
-        if prev_dot && c.is_whitespace() {
+        if prev_dot && c.is_whitespace() && !ends_with_abbreviation(&text[..after + i]) {
             end = after + i;
             break;
         }
@@ -39,6 +39,11 @@ fn sentence_span(text: &str, needle: &str) -> Span {
         end: start + slice.chars().count(),
         text: slice.to_string(),
     }
+}
+
+/// Does the text end with a title abbreviation ("Mr.") that ends no sentence?
+fn ends_with_abbreviation(text: &str) -> bool {
+    ["Mr.", "Ms.", "Dr.", "H.E.", "U.S."].iter().any(|a| text.ends_with(a))
 }
 
 /// Every occurrence of `name` as a mention span.

@@ -935,11 +935,7 @@ fn stem(doc: &Map<String, Value>) -> Option<String> {
 
 /// `pathlib.PurePosixPath(p).stem` (Python 3.11).
 fn py_stem(p: &str) -> String {
-    let name = p
-        .split('/')
-        .filter(|c| !c.is_empty() && *c != ".")
-        .next_back()
-        .unwrap_or("");
+    let name = p.split('/').rfind(|c| !c.is_empty() && *c != ".").unwrap_or("");
     match name.rfind('.') {
         Some(i) if i > 0 && i < name.len() - 1 => name[..i].to_string(),
         _ => name.to_string(),

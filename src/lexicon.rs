@@ -260,7 +260,7 @@ impl Lexicon {
         // against the text afterwards (see `mentions`).
         let pats: Vec<&str> = labels.iter().map(|l| l.text.as_str()).collect();
         self.matcher = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
+            .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(true)
             .build(&pats)
             .ok();

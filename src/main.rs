@@ -115,12 +115,14 @@ fn parse_predicate(s: &str) -> Result<Predicate, String> {
 
 /// Build the knowledge graph of a corpus and write every output file.
 #[derive(Args)]
-#[command(after_help = "Writes graph.nq, graph.trig, extract.jsonl, graph.dot, nodes.csv, edges.csv, \
+#[command(
+    after_help = "Writes graph.nq, graph.trig, extract.jsonl, graph.dot, nodes.csv, edges.csv, \
 graph.graphml, the countries-* and ministries-* roll-ups and timeline.csv.\n\n\
 Examples:\n  dipkg build                         # seeds/ -> out/\n  \
 dipkg build corpus/ -o corpus-out --min-confidence 0.6\n\n\
 Exit status: 0 when every input was extracted, 1 when some failed (the others are still \
-written), 2 when the output cannot be written.")]
+written), 2 when the output cannot be written."
+)]
 struct BuildArgs {
     #[command(flatten)]
     inputs: Inputs,
@@ -131,9 +133,11 @@ struct BuildArgs {
 
 /// Extract documents and print the result on standard output.
 #[derive(Args)]
-#[command(after_help = "json is the JSON Lines contract of ANNOTATION.md (one document per line).\n\n\
+#[command(
+    after_help = "json is the JSON Lines contract of ANNOTATION.md (one document per line).\n\n\
 Examples:\n  dipkg extract seeds --format json > extract.jsonl\n  \
-dipkg extract seeds/001_e294427f1326c480.txt --format turtle")]
+dipkg extract seeds/001_e294427f1326c480.txt --format turtle"
+)]
 struct ExtractArgs {
     #[command(flatten)]
     inputs: Inputs,
@@ -144,12 +148,14 @@ struct ExtractArgs {
 
 /// Run a SPARQL query over the graph.
 #[derive(Args)]
-#[command(after_help = "The prefixes dk:, id:, doc:, meeting:, rdf:, rdfs:, xsd:, skos:, foaf:, org:, \
+#[command(
+    after_help = "The prefixes dk:, id:, doc:, meeting:, rdf:, rdfs:, xsd:, skos:, foaf:, org:, \
 schema:, prov:, dcterms: and dc: are declared for you. The default graph is the union of all graphs. Each document's statements are in \
 the named graph doc:<id>; merged entities and measures in <https://w3id.org/dipkg/graph/entities>.\n\n\
 Examples:\n  dipkg query 'SELECT ?a ?b WHERE { ?a dk:metWith ?b }'\n  \
 dipkg query --file examples/queries/meetings.rq --format csv\n  \
-dipkg query 'ASK { id:taro-kono dk:protested ?x }' --data out/graph.nq")]
+dipkg query 'ASK { id:taro-kono dk:protested ?x }' --data out/graph.nq"
+)]
 struct QueryArgs {
     /// The SPARQL query (or use --file)
     sparql: Option<String>,
@@ -162,6 +168,11 @@ struct QueryArgs {
     /// Result format of SELECT/ASK: table, csv, tsv, json or xml (CONSTRUCT/DESCRIBE give Turtle)
     #[arg(long, default_value = "table", value_parser = ["table", "csv", "tsv", "json", "xml"])]
     format: String,
+    /// Persistent RocksDB store directory: --data files are added to it,
+    /// and without --data the query runs on what it holds
+    #[cfg(feature = "rocksdb")]
+    #[arg(long, value_name = "DIR")]
+    store: Option<PathBuf>,
 }
 
 /// Score an extraction against gold files (ANNOTATION.md).
@@ -200,10 +211,12 @@ struct RenderArgs {
 
 /// Write the (filtered) graph in one format.
 #[derive(Args)]
-#[command(after_help = "csv writes nodes.csv and edges.csv into the -o directory; the other formats \
+#[command(
+    after_help = "csv writes nodes.csv and edges.csv into the -o directory; the other formats \
 write one file (into a directory: graph.graphml, graph.dot, graph.nq, graph.trig, graph.ttl, extract.jsonl).\n\n\
 Examples:\n  dipkg export --format graphml -o japan.graphml --country japan\n  \
-dipkg export --format csv -o gephi/ --since 2018-01-01 --until 2019")]
+dipkg export --format csv -o gephi/ --since 2018-01-01 --until 2019"
+)]
 struct ExportArgs {
     #[command(flatten)]
     inputs: Inputs,
@@ -219,9 +232,11 @@ struct ExportArgs {
 
 /// Network measures: degree, weighted degree, PageRank, betweenness, communities.
 #[derive(Args)]
-#[command(after_help = "Prints the top entities per measure, overall and per type. `dipkg build` \
+#[command(
+    after_help = "Prints the top entities per measure, overall and per type. `dipkg build` \
 writes the same measures into nodes.csv, graph.graphml and the RDF (dk:pageRank...).\n\n\
-Examples:\n  dipkg stats --top 5\n  dipkg stats -i out/ --level countries")]
+Examples:\n  dipkg stats --top 5\n  dipkg stats -i out/ --level countries"
+)]
 struct StatsArgs {
     #[command(flatten)]
     inputs: Inputs,
@@ -252,7 +267,9 @@ fn parse_type(s: &str) -> Result<EntityType, String> {
 
 /// Show how an entity was resolved: its names, mentions, documents and merges.
 #[derive(Args)]
-#[command(after_help = "Examples:\n  dipkg explain kang-kyung-wha\n  dipkg explain 'Minister Kono' seeds")]
+#[command(
+    after_help = "Examples:\n  dipkg explain kang-kyung-wha\n  dipkg explain 'Minister Kono' seeds"
+)]
 struct ExplainArgs {
     /// Entity id, label or alias
     entity: String,
@@ -262,9 +279,11 @@ struct ExplainArgs {
 
 /// Generate a realistic synthetic corpus (deterministic for a seed).
 #[derive(Args)]
-#[command(after_help = "The documents mix the lexicon's officials, ministries, issues and places in \
+#[command(
+    after_help = "The documents mix the lexicon's officials, ministries, issues and places in \
 readout-like sentences; the same --seed always gives the same files.\n\n\
-Examples:\n  dipkg synth --docs 1000 --seed 7 -o corpus/\n  dipkg build corpus/ -o corpus-out")]
+Examples:\n  dipkg synth --docs 1000 --seed 7 -o corpus/\n  dipkg build corpus/ -o corpus-out"
+)]
 struct SynthArgs {
     /// Number of documents
     #[arg(long, default_value_t = 100)]
@@ -330,7 +349,11 @@ impl Loaded {
 
 fn load(inputs: &Inputs) -> Result<Loaded> {
     let mut extractions = if let Some(path) = &inputs.from_jsonl {
-        let file = if path.is_dir() { path.join("extract.jsonl") } else { path.clone() };
+        let file = if path.is_dir() {
+            path.join("extract.jsonl")
+        } else {
+            path.clone()
+        };
         let xs = export::jsonl::read_jsonl(&file)?;
         Loaded {
             extractions: xs,
@@ -355,7 +378,8 @@ fn load(inputs: &Inputs) -> Result<Loaded> {
     };
     if inputs.min_confidence > 0.0 {
         for x in &mut extractions.extractions {
-            x.relations.retain(|r| r.confidence >= inputs.min_confidence);
+            x.relations
+                .retain(|r| r.confidence >= inputs.min_confidence);
         }
     }
     Ok(extractions)
@@ -404,7 +428,10 @@ fn summary(loaded: &Loaded, g: &KnowledgeGraph) -> String {
         c.1 += e.weight();
     }
     let statements: usize = by_pred.values().map(|c| c.1).sum();
-    let preds: Vec<String> = by_pred.iter().map(|(p, c)| format!("{p} {}", c.0)).collect();
+    let preds: Vec<String> = by_pred
+        .iter()
+        .map(|(p, c)| format!("{p} {}", c.0))
+        .collect();
     let _ = writeln!(
         out,
         "relations: {} facts from {} statements ({})",
@@ -444,6 +471,15 @@ fn query(a: QueryArgs) -> Result<ExitCode> {
         }
         _ => bail!("give a SPARQL query or --file Q.rq (see dipkg query --help)"),
     };
+    #[cfg(feature = "rocksdb")]
+    if let Some(dir) = &a.store {
+        let store = GraphStore::open(dir)?;
+        store.load_files(&a.data)?;
+        let format =
+            ResultFormat::parse(&a.format).ok_or_else(|| anyhow!("unknown format {}", a.format))?;
+        print!("{}", store.query_named(&text, &source, format)?);
+        return Ok(ExitCode::SUCCESS);
+    }
     let data = if a.data.is_empty() {
         let default = PathBuf::from("out/graph.nq");
         if !default.exists() {
@@ -455,7 +491,8 @@ fn query(a: QueryArgs) -> Result<ExitCode> {
     };
     let store = GraphStore::new()?;
     store.load_files(&data)?;
-    let format = ResultFormat::parse(&a.format).ok_or_else(|| anyhow!("unknown format {}", a.format))?;
+    let format =
+        ResultFormat::parse(&a.format).ok_or_else(|| anyhow!("unknown format {}", a.format))?;
     let out = store.query_named(&text, &source, format)?;
     print!("{out}");
     Ok(ExitCode::SUCCESS)
@@ -498,8 +535,13 @@ fn export_cmd(a: ExportArgs) -> Result<ExitCode> {
         _ => Format::Jsonl,
     };
     let loaded = load(&a.inputs)?;
-    let written = export::export(&loaded.extractions, &a.filter.to_filter(), format, &a.output)
-        .with_context(|| format!("cannot write {}", a.output.display()))?;
+    let written = export::export(
+        &loaded.extractions,
+        &a.filter.to_filter(),
+        format,
+        &a.output,
+    )
+    .with_context(|| format!("cannot write {}", a.output.display()))?;
     for w in written {
         println!("wrote {}", w.display());
     }
@@ -508,7 +550,8 @@ fn export_cmd(a: ExportArgs) -> Result<ExitCode> {
 
 fn stats(a: StatsArgs) -> Result<ExitCode> {
     let loaded = load(&a.inputs)?;
-    let g = KnowledgeGraph::from_extractions(&loaded.extractions).filtered(&a.filter.to_filter())?;
+    let g =
+        KnowledgeGraph::from_extractions(&loaded.extractions).filtered(&a.filter.to_filter())?;
     let g = match a.level.as_str() {
         "countries" => g.country_projection(),
         "ministries" => g.organization_projection(),
@@ -535,7 +578,10 @@ fn entities(a: EntitiesArgs) -> Result<ExitCode> {
             ]
         })
         .collect();
-    print!("{}", aligned(&["id", "type", "label", "aliases", "documents"], &rows));
+    print!(
+        "{}",
+        aligned(&["id", "type", "label", "aliases", "documents"], &rows)
+    );
     Ok(loaded.code())
 }
 
@@ -577,18 +623,46 @@ fn explain(a: ExplainArgs) -> Result<ExitCode> {
     if let Some(c) = &n.country {
         let _ = writeln!(out, "  country: {c}");
     }
-    let _ = writeln!(out, "  known to the lexicon: {}", if n.known { "yes" } else { "no (found by a pattern)" });
+    let _ = writeln!(
+        out,
+        "  known to the lexicon: {}",
+        if n.known {
+            "yes"
+        } else {
+            "no (found by a pattern)"
+        }
+    );
     let aliases: Vec<&str> = n.aliases.iter().map(String::as_str).collect();
-    let _ = writeln!(out, "  other names: {}", if aliases.is_empty() { "none".into() } else { aliases.join("; ") });
+    let _ = writeln!(
+        out,
+        "  other names: {}",
+        if aliases.is_empty() {
+            "none".into()
+        } else {
+            aliases.join("; ")
+        }
+    );
     let _ = writeln!(out, "  mentions merged into it, by document:");
     for x in &loaded.extractions {
         if let Some(e) = x.entity(&n.id) {
             let mut texts: BTreeMap<&str, Vec<String>> = BTreeMap::new();
             for m in &e.mentions {
-                texts.entry(&m.text).or_default().push(format!("{}-{}", m.start, m.end));
+                texts
+                    .entry(&m.text)
+                    .or_default()
+                    .push(format!("{}-{}", m.start, m.end));
             }
-            let list: Vec<String> = texts.iter().map(|(t, at)| format!("\"{t}\" at {}", at.join(", "))).collect();
-            let _ = writeln!(out, "    {} ({}): {}", x.document.id, x.document.path, list.join("; "));
+            let list: Vec<String> = texts
+                .iter()
+                .map(|(t, at)| format!("\"{t}\" at {}", at.join(", ")))
+                .collect();
+            let _ = writeln!(
+                out,
+                "    {} ({}): {}",
+                x.document.id,
+                x.document.path,
+                list.join("; ")
+            );
         }
     }
     if !n.merges.is_empty() {
@@ -601,7 +675,14 @@ fn explain(a: ExplainArgs) -> Result<ExitCode> {
     if !edges.is_empty() {
         let _ = writeln!(out, "  relations:");
         for e in edges {
-            let _ = writeln!(out, "    {} {} {} (×{})", e.source, e.predicate, e.target, e.weight());
+            let _ = writeln!(
+                out,
+                "    {} {} {} (×{})",
+                e.source,
+                e.predicate,
+                e.target,
+                e.weight()
+            );
         }
     }
     print!("{out}");
@@ -611,7 +692,8 @@ fn explain(a: ExplainArgs) -> Result<ExitCode> {
 fn synth(a: SynthArgs) -> Result<ExitCode> {
     let dir = a.ontology.clone().unwrap_or_else(default_ontology_dir);
     let lexicon = dipkg::lexicon::Lexicon::load_dir(&dir)?;
-    export::create_dir(&a.output).with_context(|| format!("cannot write the output directory {}", a.output.display()))?;
+    export::create_dir(&a.output)
+        .with_context(|| format!("cannot write the output directory {}", a.output.display()))?;
     let n = dipkg::synth::generate(&lexicon, a.docs, a.seed, &a.output)?;
     println!("wrote {n} documents to {}", a.output.display());
     Ok(ExitCode::SUCCESS)

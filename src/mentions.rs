@@ -170,6 +170,7 @@ pub fn find(sentence: &Sentence, lex: &Lexicon) -> Vec<Mention> {
     let s = sentence.norm.as_str();
     let mut out = lexicon_matches(s, lex);
     nested_in_events(s, lex, &mut out);
+    leader_governments(s, lex, &mut out);
     persons(s, sentence.heading, lex, &mut out);
     if !sentence.heading {
         organizations(s, &mut out);
@@ -183,15 +184,18 @@ pub fn find(sentence: &Sentence, lex: &Lexicon) -> Vec<Mention> {
     out
 }
 
-fn lexicon_matches(s: &str, lex: &Lexicon) -> Vec<Mention> {
-    let mut out = Vec::new();
-    let Some(ac) = &lex.matcher else { return out };
-    for m in ac.find_iter(s) {
+/// Every label occurrence that stands on word boundaries and has the right
+/// case, as (start, end, label index).
+fn valid_matches(s: &str, lex: &Lexicon) -> Vec<(usize, usize, usize)> {
+    let Some(ac) = &lex.matcher else { return Vec::new() };
+    let mut v = Vec::new();
+    for m in ac.find_overlapping_iter(s) {
         let (a, b) = (m.start(), m.end());
         if !is_word_boundary(s, a, b) {
             continue;
         }
-        let label = &lex.labels[m.pattern().as_usize()];
+        let li = m.pattern().as_usize();
+        let label = &lex.labels[li];
         let text = &s[a..b];
         if label.case_sensitive && text != label.text {
             continue;
@@ -205,33 +209,56 @@ fn lexicon_matches(s: &str, lex: &Lexicon) -> Vec<Mention> {
                 continue;
             }
         }
-        let r = match label.target {
-            LabelTarget::Entry(i) => Ref::Entry(i),
-            LabelTarget::Demonym(i) => Ref::Demonym(i),
-            LabelTarget::Theme => Ref::Theme,
-        };
-        out.push(Mention::new(a, b, r));
+        v.push((a, b, li));
+    }
+    v
+}
+
+/// Leftmost-longest choice among the valid matches: a label that fails its
+/// case or boundary check does not hide a shorter one that passes.
+fn longest_matches(s: &str, lex: &Lexicon) -> Vec<(usize, usize, usize)> {
+    let mut v = valid_matches(s, lex);
+    v.sort_by_key(|&(a, b, li)| (a, std::cmp::Reverse(b), li));
+    let mut out: Vec<(usize, usize, usize)> = Vec::new();
+    let mut end = 0;
+    for (a, b, li) in v {
+        if a >= end {
+            out.push((a, b, li));
+            end = b;
+        }
     }
     out
+}
+
+fn lexicon_matches(s: &str, lex: &Lexicon) -> Vec<Mention> {
+    longest_matches(s, lex)
+        .into_iter()
+        .map(|(a, b, li)| {
+            let r = match lex.labels[li].target {
+                LabelTarget::Entry(i) => Ref::Entry(i),
+                LabelTarget::Demonym(i) => Ref::Demonym(i),
+                LabelTarget::Theme => Ref::Theme,
+            };
+            Mention::new(a, b, r)
+        })
+        .collect()
 }
 
 /// Places and countries that an event is named after ("Meeting on Security
 /// and Stability on the Korean Peninsula") are mentioned too.
 fn nested_in_events(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
-    let Some(ac) = &lex.matcher else { return };
     let events: Vec<(usize, usize)> = out
         .iter()
         .filter(|m| m.entity_type(lex) == Some(EntityType::Event))
         .map(|m| (m.start, m.end))
         .collect();
     for (es, ee) in events {
-        let inner = &s[es..ee];
-        for m in ac.find_iter(inner) {
-            let (a, b) = (es + m.start(), es + m.end());
+        for (ma, mb, li) in longest_matches(&s[es..ee], lex) {
+            let (a, b) = (es + ma, es + mb);
             if a == es || !is_word_boundary(s, a, b) {
                 continue;
             }
-            let LabelTarget::Entry(i) = lex.labels[m.pattern().as_usize()].target else { continue };
+            let LabelTarget::Entry(i) = lex.labels[li].target else { continue };
             let t = lex.entries[i].entity_type;
             let before = s[..a].trim_end();
             let before = before.strip_suffix(" the").unwrap_or(before);
@@ -243,6 +270,26 @@ fn nested_in_events(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
             }
         }
     }
+}
+
+/// "the Moon Jae-in government", "the Kishida administration": the
+/// government of the leader's country, mentioned beside the leader.
+fn leader_governments(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
+    let mut add = Vec::new();
+    for m in out.iter() {
+        let Ref::Entry(i) = m.r else { continue };
+        let e = &lex.entries[i];
+        if e.entity_type != EntityType::Person {
+            continue;
+        }
+        let rest = &s[m.end..];
+        let Some(word) = [" government", " Government", " administration", " Administration", "'s government", "'s administration"].iter().find(|w| rest.starts_with(*w)) else { continue };
+        let gov = e.country.as_deref().and_then(|c| lex.government_of(c)).and_then(|g| lex.by_id.get(g));
+        if let Some(&g) = gov {
+            add.push(Mention::new(m.start, m.end + word.len(), Ref::Entry(g)));
+        }
+    }
+    out.extend(add);
 }
 
 fn covered(out: &[Mention], s: usize, e: usize) -> bool {
@@ -600,16 +647,14 @@ fn prefix_countries(text: &str, lex: &Lexicon) -> usize {
     let mut n = 0;
     for part in first.split('-') {
         let part = part.trim_end_matches("'s");
-        let is_country = lex.matcher.as_ref().is_some_and(|ac| {
-            ac.find(part).is_some_and(|m| {
-                m.start() == 0
-                    && m.end() == part.len()
-                    && match lex.labels[m.pattern().as_usize()].target {
-                        LabelTarget::Entry(i) => lex.entries[i].entity_type == EntityType::Country,
-                        LabelTarget::Demonym(_) => true,
-                        LabelTarget::Theme => false,
-                    }
-            })
+        let is_country = valid_matches(part, lex).into_iter().any(|(a, b, li)| {
+            a == 0
+                && b == part.len()
+                && match lex.labels[li].target {
+                    LabelTarget::Entry(i) => lex.entries[i].entity_type == EntityType::Country,
+                    LabelTarget::Demonym(_) => true,
+                    LabelTarget::Theme => false,
+                }
         });
         if is_country {
             n += 1;

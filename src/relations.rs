@@ -105,6 +105,8 @@ impl Triggers {
     fn find(&self, s: &str) -> Vec<(usize, usize, Predicate)> {
         self.any
             .find_iter(s)
+            // Part of a compound ("Japan-hosted") is not the verb.
+            .filter(|m| !s[..m.start()].ends_with('-') && !s[m.end()..].starts_with('-'))
             .filter_map(|m| {
                 let p = self.each.iter().find(|(r, _)| r.is_match(m.as_str()))?.1;
                 Some((m.start(), m.end(), p))
@@ -231,7 +233,7 @@ pub fn sentence_relations(
                 }
             }
         }
-        let mut issues = issue_objects(s, &scope, ctx);
+        let mut issues = issue_objects(ms, &scope, ctx);
         if k == 0 && issues.is_empty() {
             issues = fronted.clone();
         }
@@ -573,23 +575,6 @@ fn coordinated_back<'a>(s: &str, ms: &'a [Resolved], m: &'a Resolved) -> Vec<&'a
     v
 }
 
-/// The ids of a mention and those coordinated after it ("met with A and B").
-fn coordinated(s: &str, ms: &[Resolved], m: &Resolved) -> Vec<String> {
-    let mut ids = m.ids.clone();
-    let mut cur_end = m.apposition.map(|(_, b)| b).unwrap_or(m.end).max(m.end);
-    loop {
-        let next = ms.iter().filter(|x| x.start >= cur_end && x.entity_type == m.entity_type && !x.in_apposition).min_by_key(|x| x.start);
-        match next {
-            Some(n) if is_coordination(&s[cur_end..n.start]) => {
-                ids.extend(n.ids.clone());
-                cur_end = n.apposition.map(|(_, b)| b).unwrap_or(n.end).max(n.end);
-            }
-            _ => break,
-        }
-    }
-    ids
-}
-
 /// The text between two coordinated names: "and", a comma, and the titles
 /// of the second ("Minister Kono and Minister Kang").
 fn is_coordination(gap: &str) -> bool {
@@ -623,8 +608,7 @@ fn party_id(m: &Resolved, lex: &Lexicon) -> Option<String> {
 }
 
 /// Issues and events in scope, and "this"/"the issue" for the matter just named.
-fn issue_objects(s: &str, scope: &[&Resolved], ctx: &Context) -> Vec<String> {
-    let _ = s;
+fn issue_objects(all: &[Resolved], scope: &[&Resolved], ctx: &Context) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     for m in scope {
         if matches!(m.entity_type, Some(EntityType::Issue) | Some(EntityType::Event)) {
@@ -634,7 +618,15 @@ fn issue_objects(s: &str, scope: &[&Resolved], ctx: &Context) -> Vec<String> {
                 }
             }
         } else if matches!(m.r, Ref::Anaphor) {
-            for id in &ctx.last_issues {
+            // The matter named last before it, in this sentence or before.
+            let here: Vec<String> = all
+                .iter()
+                .filter(|x| x.end <= m.start && matches!(x.entity_type, Some(EntityType::Issue) | Some(EntityType::Event)))
+                .max_by_key(|x| x.end)
+                .map(|x| x.ids.clone())
+                .unwrap_or_default();
+            let refs = if here.is_empty() { &ctx.last_issues } else { &here };
+            for id in refs {
                 if !v.contains(id) {
                     v.push(id.clone());
                 }
@@ -662,7 +654,7 @@ fn country_objects(s: &str, scope: &[&Resolved], trigger_end: usize) -> Vec<Stri
         let inherited = list_continues && prev_skipped.is_some_and(|(_, skip)| skip);
         let skip = matches!(m.r, Ref::Demonym(_))
             || possessive(s, m)
-            || adjectival(s, m)
+            || modifies_party(s, m)
             || LOCATIVE.contains(&word_before(s, m.start).to_lowercase().as_str())
             || s[trigger_end..m.start].contains(" that ")
             || inherited;
@@ -688,6 +680,28 @@ fn fronted_topic(s: &str, ms: &[Resolved]) -> Vec<String> {
         .filter(|m| m.end <= comma && matches!(m.entity_type, Some(EntityType::Issue) | Some(EntityType::Event)))
         .flat_map(|m| m.ids.clone())
         .collect()
+}
+
+/// A country naming the actor of a noun phrase ("the ROK taskforce", "Japan
+/// side", "a Korea-Japan meeting") rather than a topic ("North Korea nuclear
+/// issues").
+fn modifies_party(s: &str, m: &Resolved) -> bool {
+    if s[m.end..].starts_with('-') || s[..m.start].ends_with('-') {
+        return true;
+    }
+    let w = word_after(s, m.end).trim_end_matches([',', '.', ';', ':', ')']).to_lowercase();
+    const PARTY_NOUNS: &[&str] = &[
+        "government", "side", "sides", "official", "officials", "taskforce", "task", "team",
+        "delegation", "ministry", "embassy", "company", "companies", "firms", "nationals",
+        "citizens", "people", "workers", "leaders", "leader", "president", "minister",
+        "authorities", "military", "forces", "troops", "counterpart", "counterparts", "diplomats",
+        "diplomat", "court", "courts", "ambassador", "envoy", "spokesperson", "media", "lawmakers",
+        "parliament", "position", "positions", "stance", "expert", "experts", "agency", "navy",
+        "coast", "businesses", "industry", "public", "society", "relations", "ties", "alliance",
+        "cooperation", "partnership", "summit", "talks", "meeting", "consultation", "dialogue",
+        "administration", "cabinet", "foreign", "defense", "trade", "economy", "economic",
+    ];
+    PARTY_NOUNS.contains(&w.as_str())
 }
 
 fn meeting_format(s: &str, trig: &Triggers) -> MeetingFormat {

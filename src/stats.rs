@@ -19,7 +19,8 @@ pub struct NodeMeasures {
     pub degree: usize,
     /// Sum of the weights (evidence counts) of incident edges.
     pub weighted_degree: usize,
-    /// PageRank on the directed graph (`metWith` both ways), weighted.
+    /// PageRank on the undirected graph (each edge both ways), weighted by
+    /// evidence counts.
     pub pagerank: f64,
     /// Normalised betweenness on the undirected, unweighted projection
     /// (the NetworkX convention).
@@ -42,11 +43,19 @@ impl Measures {
     }
 
     pub fn component_count(&self) -> usize {
-        self.nodes.values().map(|m| m.component + 1).max().unwrap_or(0)
+        self.nodes
+            .values()
+            .map(|m| m.component + 1)
+            .max()
+            .unwrap_or(0)
     }
 
     pub fn community_count(&self) -> usize {
-        self.nodes.values().map(|m| m.community + 1).max().unwrap_or(0)
+        self.nodes
+            .values()
+            .map(|m| m.community + 1)
+            .max()
+            .unwrap_or(0)
     }
 }
 
@@ -63,7 +72,7 @@ pub const MEASURE_NAMES: [&str; 6] = [
 /// The graph as index vectors: node i is the i-th id in order.
 struct Indexed {
     ids: Vec<String>,
-    /// Directed weighted arcs (metWith gives both directions).
+    /// Weighted arcs for PageRank: every edge in both directions.
     out: Vec<Vec<(usize, f64)>>,
     /// Undirected simple neighbour sets (no self-loops), sorted.
     undirected: Vec<Vec<usize>>,
@@ -76,7 +85,11 @@ struct Indexed {
 impl Indexed {
     fn new(g: &KnowledgeGraph) -> Indexed {
         let ids: Vec<String> = g.nodes().map(|n| n.id.clone()).collect();
-        let pos: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+        let pos: BTreeMap<&str, usize> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
         let n = ids.len();
         let mut ix = Indexed {
             out: vec![Vec::new(); n],
@@ -89,8 +102,11 @@ impl Indexed {
         for e in g.edges() {
             let (s, t) = (pos[e.source.as_str()], pos[e.target.as_str()]);
             let w = e.weight();
+            // Both directions: an edge is an interaction between the two
+            // (on the directed graph, rank would pool in the issues that
+            // actors point at, and officials would all score alike).
             ix.out[s].push((t, w as f64));
-            if !e.is_directed() {
+            if s != t {
                 ix.out[t].push((s, w as f64));
             }
             for v in [s, t] {
@@ -135,13 +151,21 @@ pub fn compute(g: &KnowledgeGraph) -> Measures {
 
 /// PageRank by power iteration. The rank of dangling nodes (no out-arcs) is
 /// spread uniformly, so that the scores sum to 1 on any graph.
-pub fn pagerank(out: &[Vec<(usize, f64)>], damping: f64, tolerance: f64, max_iter: usize) -> Vec<f64> {
+pub fn pagerank(
+    out: &[Vec<(usize, f64)>],
+    damping: f64,
+    tolerance: f64,
+    max_iter: usize,
+) -> Vec<f64> {
     let n = out.len();
     if n == 0 {
         return Vec::new();
     }
     let uniform = 1.0 / n as f64;
-    let totals: Vec<f64> = out.iter().map(|arcs| arcs.iter().map(|a| a.1).sum()).collect();
+    let totals: Vec<f64> = out
+        .iter()
+        .map(|arcs| arcs.iter().map(|a| a.1).sum())
+        .collect();
     let mut rank = vec![uniform; n];
     for _ in 0..max_iter {
         let dangling: f64 = (0..n).filter(|&v| totals[v] == 0.0).map(|v| rank[v]).sum();
@@ -201,7 +225,11 @@ pub fn betweenness(adj: &[Vec<usize>]) -> Vec<f64> {
     }
     // Each pair was counted from both ends; NetworkX's undirected
     // normalisation 2/((n-1)(n-2)) on the halved sums comes to this.
-    let scale = if n > 2 { 1.0 / ((n - 1) * (n - 2)) as f64 } else { 0.0 };
+    let scale = if n > 2 {
+        1.0 / ((n - 1) * (n - 2)) as f64
+    } else {
+        0.0
+    };
     bc.iter().map(|b| b * scale).collect()
 }
 
@@ -271,7 +299,10 @@ fn renumber_by_size(raw: &[usize]) -> Vec<usize> {
         let g = groups.entry(l).or_insert((0, v));
         g.0 += 1;
     }
-    let mut order: Vec<(usize, usize, usize)> = groups.into_iter().map(|(l, (size, first))| (l, size, first)).collect();
+    let mut order: Vec<(usize, usize, usize)> = groups
+        .into_iter()
+        .map(|(l, (size, first))| (l, size, first))
+        .collect();
     order.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
     let new: BTreeMap<usize, usize> = order.iter().enumerate().map(|(i, g)| (g.0, i)).collect();
     raw.iter().map(|l| new[l]).collect()
@@ -285,10 +316,26 @@ struct Column {
 }
 
 const COLUMNS: [Column; 4] = [
-    Column { name: "PageRank", value: |m| m.pagerank, integer: false },
-    Column { name: "Betweenness", value: |m| m.betweenness, integer: false },
-    Column { name: "Degree", value: |m| m.degree as f64, integer: true },
-    Column { name: "Weighted degree", value: |m| m.weighted_degree as f64, integer: true },
+    Column {
+        name: "PageRank",
+        value: |m| m.pagerank,
+        integer: false,
+    },
+    Column {
+        name: "Betweenness",
+        value: |m| m.betweenness,
+        integer: false,
+    },
+    Column {
+        name: "Degree",
+        value: |m| m.degree as f64,
+        integer: true,
+    },
+    Column {
+        name: "Weighted degree",
+        value: |m| m.weighted_degree as f64,
+        integer: true,
+    },
 ];
 
 /// The `dipkg stats` report: graph size, then for each measure the top `n`
@@ -317,11 +364,24 @@ pub fn report(g: &KnowledgeGraph, m: &Measures, top: usize) -> String {
 }
 
 /// One block of ranked rows (skipped when no node of the type exists).
-fn top_block(out: &mut String, g: &KnowledgeGraph, m: &Measures, col: &Column, t: Option<EntityType>, top: usize) {
+fn top_block(
+    out: &mut String,
+    g: &KnowledgeGraph,
+    m: &Measures,
+    col: &Column,
+    t: Option<EntityType>,
+    top: usize,
+) {
     let mut rows: Vec<(f64, &str, &str)> = g
         .nodes()
         .filter(|n| t.is_none_or(|t| n.entity_type == t))
-        .map(|n| ((col.value)(&m.nodes[&n.id]), n.label.as_str(), n.id.as_str()))
+        .map(|n| {
+            (
+                (col.value)(&m.nodes[&n.id]),
+                n.label.as_str(),
+                n.id.as_str(),
+            )
+        })
         .collect();
     if rows.is_empty() {
         return;
@@ -329,9 +389,18 @@ fn top_block(out: &mut String, g: &KnowledgeGraph, m: &Measures, col: &Column, t
     rows.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(b.2)));
     let heading = t.map_or("All".to_string(), |t| t.to_string());
     let _ = writeln!(out, "  {heading}");
-    let width = rows.iter().take(top).map(|r| r.1.chars().count()).max().unwrap_or(0);
+    let width = rows
+        .iter()
+        .take(top)
+        .map(|r| r.1.chars().count())
+        .max()
+        .unwrap_or(0);
     for (i, (v, label, id)) in rows.iter().take(top).enumerate() {
-        let value = if col.integer { format!("{v:>8}") } else { format!("{v:>8.4}") };
+        let value = if col.integer {
+            format!("{v:>8}")
+        } else {
+            format!("{v:>8.4}")
+        };
         let _ = writeln!(out, "    {:>2}. {label:<width$}  {value}  ({id})", i + 1);
     }
 }
@@ -348,8 +417,18 @@ fn communities_block(out: &mut String, g: &KnowledgeGraph, m: &Measures, top: us
         members.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
         let names: Vec<&str> = members.iter().take(8).map(|x| x.1).collect();
         let more = members.len().saturating_sub(8);
-        let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
-        let _ = writeln!(out, "  {:>2}. ({} members) {}{tail}", c, members.len(), names.join(", "));
+        let tail = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "  {:>2}. ({} members) {}{tail}",
+            c,
+            members.len(),
+            names.join(", ")
+        );
     }
 }
 
@@ -381,14 +460,26 @@ pub fn timeline(g: &KnowledgeGraph) -> Vec<TimelineRow> {
     let mut meetings: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
     let mut protests: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
     let mut agreements: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
-    let is_country = |id: &str| countries.node(id).is_some_and(|n| n.entity_type == EntityType::Country);
+    let is_country = |id: &str| {
+        countries
+            .node(id)
+            .is_some_and(|n| n.entity_type == EntityType::Country)
+    };
     for e in countries.edges() {
         if !is_country(&e.source) || !is_country(&e.target) {
             continue;
         }
-        let (a, b) = if e.source < e.target { (&e.source, &e.target) } else { (&e.target, &e.source) };
+        let (a, b) = if e.source < e.target {
+            (&e.source, &e.target)
+        } else {
+            (&e.target, &e.source)
+        };
         for ev in &e.evidence {
-            let year: String = ev.date.as_deref().map(|d| d.chars().take(4).collect()).unwrap_or_default();
+            let year: String = ev
+                .date
+                .as_deref()
+                .map(|d| d.chars().take(4).collect())
+                .unwrap_or_default();
             let key = (a.clone(), b.clone(), year);
             match e.predicate {
                 Predicate::MetWith => {
@@ -396,16 +487,26 @@ pub fn timeline(g: &KnowledgeGraph) -> Vec<TimelineRow> {
                     meetings.entry(key).or_default().insert(when);
                 }
                 Predicate::Protested => {
-                    protests.entry(key).or_default().insert(format!("{}:{}", ev.document, ev.start));
+                    protests
+                        .entry(key)
+                        .or_default()
+                        .insert(format!("{}:{}", ev.document, ev.start));
                 }
                 Predicate::AgreedOn => {
-                    agreements.entry(key).or_default().insert(format!("{}:{}", ev.document, ev.start));
+                    agreements
+                        .entry(key)
+                        .or_default()
+                        .insert(format!("{}:{}", ev.document, ev.start));
                 }
                 _ => {}
             }
         }
     }
-    let keys: BTreeSet<&Key> = meetings.keys().chain(protests.keys()).chain(agreements.keys()).collect();
+    let keys: BTreeSet<&Key> = meetings
+        .keys()
+        .chain(protests.keys())
+        .chain(agreements.keys())
+        .collect();
     let count = |m: &BTreeMap<Key, BTreeSet<String>>, k: &Key| m.get(k).map_or(0, BTreeSet::len);
     keys.into_iter()
         .map(|k| TimelineRow {

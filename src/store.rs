@@ -153,10 +153,13 @@ impl GraphStore {
             // gives each statement's document.
             prepared.dataset_mut().set_default_graph_as_union();
         }
-        let results = prepared.on_store(&self.store).execute().map_err(|e| Error::Invalid {
-            path: source.to_path_buf(),
-            message: format!("query failed: {e}"),
-        })?;
+        let results = prepared
+            .on_store(&self.store)
+            .execute()
+            .map_err(|e| Error::Invalid {
+                path: source.to_path_buf(),
+                message: format!("query failed: {e}"),
+            })?;
         let eval_err = |e: &dyn std::fmt::Display| Error::Invalid {
             path: source.to_path_buf(),
             message: format!("query failed: {e}"),
@@ -173,7 +176,9 @@ impl GraphStore {
             },
             QueryResults::Solutions(solutions) => {
                 let variables = solutions.variables().to_vec();
-                let rows: Vec<_> = solutions.collect::<std::result::Result<_, _>>().map_err(|e| eval_err(&e))?;
+                let rows: Vec<_> = solutions
+                    .collect::<std::result::Result<_, _>>()
+                    .map_err(|e| eval_err(&e))?;
                 match format.w3c() {
                     None => Ok(table(&variables, &rows)),
                     Some(f) => {
@@ -189,7 +194,9 @@ impl GraphStore {
                 }
             }
             QueryResults::Graph(triples) => {
-                let triples: Vec<Triple> = triples.collect::<std::result::Result<_, _>>().map_err(|e| eval_err(&e))?;
+                let triples: Vec<Triple> = triples
+                    .collect::<std::result::Result<_, _>>()
+                    .map_err(|e| eval_err(&e))?;
                 turtle(triples)
             }
         }
@@ -200,7 +207,9 @@ impl GraphStore {
 fn load_error(path: &Path, e: LoaderError) -> Error {
     match e {
         LoaderError::Parsing(RdfParseError::Syntax(s)) => {
-            let (line, column) = s.location().map_or((0, 0), |l| (l.start.line + 1, l.start.column + 1));
+            let (line, column) = s
+                .location()
+                .map_or((0, 0), |l| (l.start.line + 1, l.start.column + 1));
             Error::Syntax {
                 path: path.to_path_buf(),
                 line,
@@ -239,7 +248,8 @@ fn syntax_error(source: &Path, message: &str) -> Error {
 
 /// Triples as Turtle with our prefixes, sorted.
 fn turtle(triples: Vec<Triple>) -> Result<String> {
-    let mut keyed: Vec<(String, Triple)> = triples.into_iter().map(|t| (t.to_string(), t)).collect();
+    let mut keyed: Vec<(String, Triple)> =
+        triples.into_iter().map(|t| (t.to_string(), t)).collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     keyed.dedup_by(|a, b| a.0 == b.0);
     let mut ser = RdfSerializer::from_format(RdfFormat::Turtle);
@@ -262,7 +272,9 @@ pub fn short_term(t: &Term) -> String {
             let iri = n.as_str();
             for (name, ns) in vocab::PREFIXES.iter().filter(|(n, _)| *n != "dc") {
                 if let Some(local) = iri.strip_prefix(ns) {
-                    let simple = local.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_'));
+                    let simple = local
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_'));
                     if simple {
                         return format!("{name}:{local}");
                     }
@@ -278,7 +290,10 @@ pub fn short_term(t: &Term) -> String {
 }
 
 /// An aligned plain-text table of solutions with a row count.
-fn table(variables: &[oxigraph::sparql::Variable], rows: &[oxigraph::sparql::QuerySolution]) -> String {
+fn table(
+    variables: &[oxigraph::sparql::Variable],
+    rows: &[oxigraph::sparql::QuerySolution],
+) -> String {
     let header: Vec<String> = variables.iter().map(|v| v.as_str().to_string()).collect();
     let cells: Vec<Vec<String>> = rows
         .iter()
@@ -304,7 +319,13 @@ fn table(variables: &[oxigraph::sparql::Variable], rows: &[oxigraph::sparql::Que
         padded.join(" | ").trim_end().to_string() + "\n"
     };
     let mut out = line(&header);
-    out.push_str(&widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("-+-"));
+    out.push_str(
+        &widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("-+-"),
+    );
     out.push('\n');
     for row in &cells {
         out.push_str(&line(row));
@@ -321,9 +342,13 @@ mod tests {
     #[test]
     fn syntax_errors_carry_their_position() {
         let s = GraphStore::new().unwrap();
-        let err = s.query("SELECT ?x WHERE {\n  ?x ?y \n}", ResultFormat::Table).unwrap_err();
+        let err = s
+            .query("SELECT ?x WHERE {\n  ?x ?y \n}", ResultFormat::Table)
+            .unwrap_err();
         match err {
-            Error::Syntax { line, column, path, .. } => {
+            Error::Syntax {
+                line, column, path, ..
+            } => {
                 assert_eq!(path, Path::new("<query>"));
                 assert_eq!(line, 3);
                 assert!(column >= 1);
@@ -336,7 +361,10 @@ mod tests {
     fn prefixes_are_declared_and_tables_aligned() {
         let s = GraphStore::new().unwrap();
         let out = s
-            .query("SELECT ?t WHERE { VALUES ?t { dk:Person rdfs:label \"a b\" } }", ResultFormat::Table)
+            .query(
+                "SELECT ?t WHERE { VALUES ?t { dk:Person rdfs:label \"a b\" } }",
+                ResultFormat::Table,
+            )
             .unwrap();
         assert_eq!(out, "t\n----------\ndk:Person\nrdfs:label\na b\n(3 rows)\n");
         assert_eq!(s.query("ASK {}", ResultFormat::Table).unwrap(), "true\n");

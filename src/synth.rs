@@ -618,11 +618,11 @@ fn invent_person(rng: &mut Rng, style: Style, role: Role) -> Person {
         Style::Generic => {
             let mut g = String::new();
             for _ in 0..2 + rng.below(2) {
-                g.push_str(*rng.pick(GEN_SYL));
+                g.push_str(GEN_SYL[rng.below(GEN_SYL.len())]);
             }
             let mut f = String::new();
             for _ in 0..2 + rng.below(3) {
-                f.push_str(*rng.pick(GEN_SYL));
+                f.push_str(GEN_SYL[rng.below(GEN_SYL.len())]);
             }
             let (g, f) = (cap(g), cap(f));
             let full = format!("{g} {f}");
@@ -705,7 +705,7 @@ impl Date {
 
 fn days_in(y: u32, m: u32) -> u32 {
     match m {
-        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 if y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400)) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -750,7 +750,7 @@ impl Ctx<'_> {
         with_article(i)
     }
     fn theme(&self, rng: &mut Rng) -> &'static str {
-        *rng.pick(THEMES)
+        THEMES[rng.below(THEMES.len())]
     }
     fn leader_b(&self, rng: &mut Rng) -> String {
         let pool: Vec<&Person> = self
@@ -1063,8 +1063,8 @@ fn upper_first(s: &str) -> String {
 }
 
 fn lower_first(s: &str) -> String {
-    if s.starts_with("The ") {
-        format!("the {}", &s[4..])
+    if let Some(rest) = s.strip_prefix("The ") {
+        format!("the {rest}")
     } else {
         s.to_string()
     }
@@ -1085,7 +1085,8 @@ fn meeting_phrase(x: &Ctx, rng: &mut Rng, for_rok: bool) -> &'static str {
 }
 
 fn part_of_day(rng: &mut Rng) -> &'static str {
-    *rng.pick(&["morning", "afternoon", "evening"])
+    const PARTS: [&str; 3] = ["morning", "afternoon", "evening"];
+    PARTS[rng.below(3)]
 }
 
 fn rok_press(w: &World, rng: &mut Rng, target: usize) -> Doc {

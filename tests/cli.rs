@@ -2,7 +2,8 @@
 //!
 //! Most tests run on a hand-built extraction of four seed documents
 //! (`common::fixture`), so they do not depend on the extraction pipeline.
-//! The tests named `*_on_seeds` and the bad-input tests run the pipeline.
+//! `example_queries_on_seeds`, `stats_on_seeds_name_central_officials` and
+//! the bad-input tests run the real pipeline.
 //! Tests needing Graphviz or NetworkX print "SKIPPED: ..." and pass where
 //! the tool is missing (`.ci/run` installs both).
 
@@ -62,18 +63,19 @@ fn example_rows(store: &GraphStore, name: &str) -> Vec<BTreeMap<String, String>>
         .records()
         .map(|r| {
             let r = r.unwrap();
-            header.iter().cloned().zip(r.iter().map(String::from)).collect()
+            header
+                .iter()
+                .cloned()
+                .zip(r.iter().map(String::from))
+                .collect()
         })
         .collect()
 }
 
 /// Does some row have all these (variable, value) cells?
 fn has_row(rows: &[BTreeMap<String, String>], cells: &[(&str, &str)]) -> bool {
-    rows.iter().any(|r| {
-        cells
-            .iter()
-            .all(|(k, v)| r.get(*k).is_some_and(|x| x == v))
-    })
+    rows.iter()
+        .any(|r| cells.iter().all(|(k, v)| r.get(*k).is_some_and(|x| x == v)))
 }
 
 fn has_row_containing(rows: &[BTreeMap<String, String>], cells: &[(&str, &str)]) -> bool {
@@ -96,8 +98,13 @@ fn graph_merges_entities_edges_and_meetings() {
     let kono = g.node("taro-kono").unwrap();
     assert_eq!(kono.documents.len(), 2);
     assert!(kono.aliases.contains("Minister Kono"));
-    let met = g.edge("taro-kono", Predicate::MetWith, "kang-kyung-wha").unwrap();
-    assert_eq!(met.source, "kang-kyung-wha", "metWith is stored once, smaller id first");
+    let met = g
+        .edge("taro-kono", Predicate::MetWith, "kang-kyung-wha")
+        .unwrap();
+    assert_eq!(
+        met.source, "kang-kyung-wha",
+        "metWith is stored once, smaller id first"
+    );
     assert_eq!(met.weight(), 2);
     assert!(!met.is_directed());
     let dates: Vec<&str> = met.dates().into_iter().collect();
@@ -111,10 +118,16 @@ fn graph_merges_entities_edges_and_meetings() {
     assert_eq!(kang_kono.len(), 2, "two dates, two meetings");
     assert_eq!(kang_kono[0].date.as_deref(), Some("2017-12-19"));
     assert_eq!(kang_kono[0].format, Some(MeetingFormat::InPerson));
-    let honolulu = g.meetings().iter().find(|m| m.date.as_deref() == Some("2022-02-12")).unwrap();
+    let honolulu = g
+        .meetings()
+        .iter()
+        .find(|m| m.date.as_deref() == Some("2022-02-12"))
+        .unwrap();
     assert_eq!(honolulu.place.as_deref(), Some("honolulu"));
 
-    let protest = g.edge("taro-kono", Predicate::Protested, "comfort-women-issue").unwrap();
+    let protest = g
+        .edge("taro-kono", Predicate::Protested, "comfort-women-issue")
+        .unwrap();
     assert!(protest.evidence[0].text.contains("completely unacceptable"));
     assert_eq!(g.country_of("taro-kono"), Some("japan"));
     assert_eq!(g.organization_of("taro-kono"), Some("mofa-japan"));
@@ -129,7 +142,9 @@ fn graph_filters_keep_the_requested_part() {
             ..Default::default()
         })
         .unwrap();
-    assert!(protests.edges().all(|e| e.predicate == Predicate::Protested));
+    assert!(protests
+        .edges()
+        .all(|e| e.predicate == Predicate::Protested));
     assert_eq!(protests.edge_count(), 4);
 
     let y2018 = g
@@ -139,7 +154,9 @@ fn graph_filters_keep_the_requested_part() {
             ..Default::default()
         })
         .unwrap();
-    assert!(y2018.edges().all(|e| e.documents().into_iter().eq(["004_3c750eb1d4bf914e"])));
+    assert!(y2018
+        .edges()
+        .all(|e| e.documents().into_iter().eq(["004_3c750eb1d4bf914e"])));
 
     let focus = g
         .filtered(&Filter {
@@ -159,7 +176,9 @@ fn graph_filters_keep_the_requested_part() {
         })
         .unwrap();
     assert!(japan.edges().all(|e| e.weight() >= 2));
-    assert!(japan.edge("kang-kyung-wha", Predicate::MetWith, "taro-kono").is_some());
+    assert!(japan
+        .edge("kang-kyung-wha", Predicate::MetWith, "taro-kono")
+        .is_some());
 }
 
 #[test]
@@ -167,14 +186,25 @@ fn projections_roll_up_to_countries_and_ministries() {
     let g = KnowledgeGraph::from_extractions(&common::fixture());
     let c = g.country_projection();
     let met = c.edge("japan", Predicate::MetWith, "korea").unwrap();
-    assert_eq!(met.weight(), 4, "four person-level meetings between the two");
-    assert!(c.edge("japan", Predicate::Protested, "comfort-women-issue").is_some());
+    assert_eq!(
+        met.weight(),
+        4,
+        "four person-level meetings between the two"
+    );
+    assert!(c
+        .edge("japan", Predicate::Protested, "comfort-women-issue")
+        .is_some());
     assert!(c.node("taro-kono").is_none());
     let m = g.organization_projection();
-    assert!(m.edge("mofa-japan", Predicate::MetWith, "mofa-korea").is_some());
+    assert!(m
+        .edge("mofa-japan", Predicate::MetWith, "mofa-korea")
+        .is_some());
     let rows = dipkg::stats::timeline(&g);
     let r2018 = rows.iter().find(|r| r.year == "2018").unwrap();
-    assert_eq!((r2018.a.as_str(), r2018.b.as_str(), r2018.meetings), ("japan", "korea", 1));
+    assert_eq!(
+        (r2018.a.as_str(), r2018.b.as_str(), r2018.meetings),
+        ("japan", "korea", 1)
+    );
     let r2022 = rows.iter().find(|r| r.year == "2022").unwrap();
     assert_eq!(r2022.protests, 1, "Hayashi protested against the ROK");
 }
@@ -191,7 +221,10 @@ fn stats_name_the_central_officials() {
         .map(|n| (n.id.as_str(), m.nodes[&n.id].betweenness))
         .collect();
     persons.sort_by(|a, b| b.1.total_cmp(&a.1));
-    assert!(["kang-kyung-wha", "taro-kono"].contains(&persons[0].0), "{persons:?}");
+    assert!(
+        ["kang-kyung-wha", "taro-kono"].contains(&persons[0].0),
+        "{persons:?}"
+    );
     let report = dipkg::stats::report(&g, &m, 3);
     assert!(report.contains("== PageRank =="));
     assert!(report.contains("Person"));
@@ -242,13 +275,25 @@ fn evidence_and_meetings_are_reachable_by_sparql() {
                schema:startDate \"2017-12-19\"^^xsd:date ; dk:format \"in-person\" }";
     assert_eq!(store.query(ask, ResultFormat::Table).unwrap(), "true\n");
     let pr = "SELECT ?p WHERE { GRAPH <https://w3id.org/dipkg/graph/entities> { id:taro-kono dk:pageRank ?p } }";
-    assert!(store.query(pr, ResultFormat::Table).unwrap().contains("(1 row)"));
+    assert!(store
+        .query(pr, ResultFormat::Table)
+        .unwrap()
+        .contains("(1 row)"));
     let construct = store
-        .query("CONSTRUCT { ?s dk:metWith ?o } WHERE { ?s dk:metWith ?o }", ResultFormat::Table)
+        .query(
+            "CONSTRUCT { ?s dk:metWith ?o } WHERE { ?s dk:metWith ?o }",
+            ResultFormat::Table,
+        )
         .unwrap();
-    assert!(construct.contains("@prefix dk:") && construct.contains("dk:metWith"), "{construct}");
+    assert!(
+        construct.contains("@prefix dk:") && construct.contains("dk:metWith"),
+        "{construct}"
+    );
     for f in [ResultFormat::Json, ResultFormat::Xml, ResultFormat::Tsv] {
-        assert!(!store.query("SELECT * WHERE { ?s a dk:Meeting }", f).unwrap().is_empty());
+        assert!(!store
+            .query("SELECT * WHERE { ?s a dk:Meeting }", f)
+            .unwrap()
+            .is_empty());
     }
 }
 
@@ -267,10 +312,16 @@ fn check_example_queries(store: &GraphStore, full: bool) {
     let rows = example_rows(store, "meetings.rq");
     assert!(
         has_row(&rows, &[("date", "2017-12-19"), ("format", "in-person")])
-            && has_row_containing(&rows, &[("date", "2017-12-19"), ("a", "Kang"), ("b", "Kono")]),
+            && has_row_containing(
+                &rows,
+                &[("date", "2017-12-19"), ("a", "Kang"), ("b", "Kono")]
+            ),
         "meetings: {rows:?}"
     );
-    assert!(has_row_containing(&rows, &[("date", "2018-01-16"), ("a", "Kang"), ("b", "Kono")]));
+    assert!(has_row_containing(
+        &rows,
+        &[("date", "2018-01-16"), ("a", "Kang"), ("b", "Kono")]
+    ));
 
     let rows = example_rows(store, "protests.rq");
     assert!(
@@ -279,24 +330,57 @@ fn check_example_queries(store: &GraphStore, full: bool) {
     );
 
     let rows = example_rows(store, "official_timeline.rq");
-    assert!(has_row_containing(&rows, &[("date", "2017-12-19"), ("predicate", "metWith"), ("other", "Kono")]));
-    assert!(has_row_containing(&rows, &[("date", "2018-01-16"), ("predicate", "raised"), ("other", "omfort")]));
+    assert!(has_row_containing(
+        &rows,
+        &[
+            ("date", "2017-12-19"),
+            ("predicate", "metWith"),
+            ("other", "Kono")
+        ]
+    ));
+    assert!(has_row_containing(
+        &rows,
+        &[
+            ("date", "2018-01-16"),
+            ("predicate", "raised"),
+            ("other", "omfort")
+        ]
+    ));
 
     if full {
         let rows = example_rows(store, "issues_raised_by_side.rq");
-        assert!(has_row(&rows, &[("side", "Japan"), ("issue", "forced labor"), ("statements", "2")]), "{rows:?}");
-        assert!(has_row_containing(&rows, &[("side", "Republic of Korea"), ("issue", "comfort women")]), "{rows:?}");
+        assert!(
+            has_row(
+                &rows,
+                &[
+                    ("side", "Japan"),
+                    ("issue", "forced labor"),
+                    ("statements", "2")
+                ]
+            ),
+            "{rows:?}"
+        );
+        assert!(
+            has_row_containing(
+                &rows,
+                &[("side", "Republic of Korea"), ("issue", "comfort women")]
+            ),
+            "{rows:?}"
+        );
 
         let rows = example_rows(store, "ministry_officials.rq");
-        assert!(has_row(
-            &rows,
-            &[
-                ("organization", "Ministry of Foreign Affairs of Japan"),
-                ("official", "Taro Kono"),
-                ("first_seen", "2017-12-19"),
-                ("last_seen", "2018-01-16"),
-            ]
-        ), "{rows:?}");
+        assert!(
+            has_row(
+                &rows,
+                &[
+                    ("organization", "Ministry of Foreign Affairs of Japan"),
+                    ("official", "Taro Kono"),
+                    ("first_seen", "2017-12-19"),
+                    ("last_seen", "2018-01-16"),
+                ]
+            ),
+            "{rows:?}"
+        );
         assert!(has_row_containing(&rows, &[("official", "Takizaki")]));
 
         let rows = example_rows(store, "japan_foreign_minister_on.rq");
@@ -306,16 +390,24 @@ fn check_example_queries(store: &GraphStore, full: bool) {
 
         let rows = example_rows(store, "issue_framings.rq");
         let forced = "former civilian workers from the Korean Peninsula (CWKs)";
-        assert!(has_row(&rows, &[("side", "Japan"), ("framing", "requisitioned civilians")]), "{rows:?}");
+        assert!(
+            has_row(
+                &rows,
+                &[("side", "Japan"), ("framing", "requisitioned civilians")]
+            ),
+            "{rows:?}"
+        );
         assert!(has_row(&rows, &[("side", "Japan"), ("framing", forced)]));
-        assert!(has_row(&rows, &[("side", "Republic of Korea"), ("framing", "forced labor")]));
+        assert!(has_row(
+            &rows,
+            &[("side", "Republic of Korea"), ("framing", "forced labor")]
+        ));
     }
 }
 
 /// The example queries on the real extraction of `seeds/` (needs the
 /// pipeline): the key rows the gold guarantees.
 #[test]
-#[ignore = "enable when the extraction pipeline works: cargo test example_queries_on_seeds -- --ignored"]
 fn example_queries_on_seeds() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
@@ -328,6 +420,93 @@ fn example_queries_on_seeds() {
     let store = GraphStore::new().unwrap();
     store.load_file(&out.join("graph.nq")).unwrap();
     check_example_queries(&store, false);
+
+    let rows = example_rows(&store, "issues_raised_by_side.rq");
+    assert!(
+        has_row_containing(&rows, &[("side", "Japan"), ("issue", "forced labor")]),
+        "{rows:?}"
+    );
+    assert!(
+        has_row_containing(
+            &rows,
+            &[
+                ("side", "Republic of Korea"),
+                ("issue", "export restrictions")
+            ]
+        ),
+        "{rows:?}"
+    );
+    let rows = example_rows(&store, "ministry_officials.rq");
+    assert!(
+        has_row(
+            &rows,
+            &[
+                ("organization", "Ministry of Foreign Affairs of Japan"),
+                ("official", "Shigeki Takizaki")
+            ]
+        ),
+        "{rows:?}"
+    );
+    assert!(
+        has_row_containing(
+            &rows,
+            &[
+                (
+                    "organization",
+                    "Ministry of Foreign Affairs of the Republic of Korea"
+                ),
+                ("official", "Kim Jung-han")
+            ]
+        ),
+        "{rows:?}"
+    );
+    let rows = example_rows(&store, "japan_foreign_minister_on.rq");
+    assert!(
+        has_row(&rows, &[("minister", "Taro Kono"), ("seen", "2018-01-16")]),
+        "{rows:?}"
+    );
+    let rows = example_rows(&store, "issue_framings.rq");
+    assert!(
+        has_row(
+            &rows,
+            &[("side", "Japan"), ("framing", "requisitioned civilians")]
+        ),
+        "{rows:?}"
+    );
+    assert!(
+        has_row(
+            &rows,
+            &[("side", "Republic of Korea"), ("framing", "forced labor")]
+        ),
+        "{rows:?}"
+    );
+}
+
+/// `dipkg stats` on the seeds names the foreign ministers as the most
+/// central officials.
+#[test]
+fn stats_on_seeds_name_central_officials() {
+    let out = dipkg()
+        .current_dir(common::repo())
+        .args(["stats", "--top", "3"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let person = text
+        .split("== PageRank ==")
+        .nth(1)
+        .unwrap()
+        .split("  Person\n")
+        .nth(1)
+        .unwrap();
+    let first = person.lines().next().unwrap();
+    assert!(
+        first.contains("kang-kyung-wha") || first.contains("taro-kono"),
+        "{text}"
+    );
 }
 
 // ------------------------------------------------------------------ build, determinism, formats
@@ -342,11 +521,22 @@ fn build_is_deterministic() {
         .map(|e| e.unwrap().file_name())
         .collect();
     names.sort();
-    for expected in ["graph.nq", "graph.trig", "extract.jsonl", "graph.dot", "nodes.csv", "edges.csv", "graph.graphml"] {
+    for expected in [
+        "graph.nq",
+        "graph.trig",
+        "extract.jsonl",
+        "graph.dot",
+        "nodes.csv",
+        "edges.csv",
+        "graph.graphml",
+    ] {
         assert!(names.iter().any(|n| n == expected), "missing {expected}");
     }
     for n in &names {
-        let (x, y) = (std::fs::read(a.join(n)).unwrap(), std::fs::read(b.join(n)).unwrap());
+        let (x, y) = (
+            std::fs::read(a.join(n)).unwrap(),
+            std::fs::read(b.join(n)).unwrap(),
+        );
         assert!(x == y, "{n:?} differs between two builds");
     }
     // Input order does not matter either (the graph files are sorted).
@@ -386,7 +576,11 @@ fn extract_formats_parse() {
         .get_output()
         .stdout
         .clone();
-    let n = RdfParser::from_format(RdfFormat::Turtle).for_slice(&out).collect::<Result<Vec<_>, _>>().unwrap().len();
+    let n = RdfParser::from_format(RdfFormat::Turtle)
+        .for_slice(&out)
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap()
+        .len();
     assert!(n > 100);
     let out = dipkg()
         .args(["extract", "--format", "nquads", "--from-jsonl"])
@@ -396,7 +590,9 @@ fn extract_formats_parse() {
         .get_output()
         .stdout
         .clone();
-    assert!(RdfParser::from_format(RdfFormat::NQuads).for_slice(&out).all(|q| q.is_ok()));
+    assert!(RdfParser::from_format(RdfFormat::NQuads)
+        .for_slice(&out)
+        .all(|q| q.is_ok()));
     let out = dipkg()
         .args(["extract", "--format", "json", "--from-jsonl"])
         .arg(&jsonl)
@@ -405,7 +601,8 @@ fn extract_formats_parse() {
         .get_output()
         .stdout
         .clone();
-    let back = dipkg::export::jsonl::parse_jsonl(Path::new("-"), &String::from_utf8(out).unwrap()).unwrap();
+    let back = dipkg::export::jsonl::parse_jsonl(Path::new("-"), &String::from_utf8(out).unwrap())
+        .unwrap();
     assert_eq!(back, common::fixture());
 }
 
@@ -415,7 +612,10 @@ fn query_command_prints_tables_and_formats() {
     let out = build_fixture(dir.path());
     dipkg()
         .current_dir(dir.path())
-        .args(["query", "SELECT ?b WHERE { id:kang-kyung-wha dk:metWith ?b }"])
+        .args([
+            "query",
+            "SELECT ?b WHERE { id:kang-kyung-wha dk:metWith ?b }",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("id:taro-kono"));
@@ -438,7 +638,9 @@ fn stats_entities_explain_commands() {
         .arg(&jsonl)
         .assert()
         .success()
-        .stdout(predicate::str::contains("Betweenness").and(predicate::str::contains("Kang Kyung-wha")));
+        .stdout(
+            predicate::str::contains("Betweenness").and(predicate::str::contains("Kang Kyung-wha")),
+        );
     dipkg()
         .args(["stats", "--level", "countries", "--from-jsonl"])
         .arg(&jsonl)
@@ -456,7 +658,10 @@ fn stats_entities_explain_commands() {
         .arg(&jsonl)
         .assert()
         .success()
-        .stdout(predicate::str::contains("id taro-kono").and(predicate::str::contains("mentions resolved")));
+        .stdout(
+            predicate::str::contains("id taro-kono")
+                .and(predicate::str::contains("mentions resolved")),
+        );
 }
 
 #[test]
@@ -465,7 +670,14 @@ fn export_command_applies_filters() {
     let jsonl = common::fixture_jsonl(dir.path());
     let csv_dir = dir.path().join("gephi");
     dipkg()
-        .args(["export", "--format", "csv", "--predicate", "protested", "-o"])
+        .args([
+            "export",
+            "--format",
+            "csv",
+            "--predicate",
+            "protested",
+            "-o",
+        ])
         .arg(&csv_dir)
         .arg("--from-jsonl")
         .arg(&jsonl)
@@ -484,7 +696,15 @@ fn export_command_applies_filters() {
     let text = std::fs::read_to_string(&nq).unwrap();
     assert!(text.contains("taro-kono") && !text.contains("kim-jung-han"));
     dipkg()
-        .args(["export", "--format", "graphml", "--predicate", "nonsense", "-o", "x"])
+        .args([
+            "export",
+            "--format",
+            "graphml",
+            "--predicate",
+            "nonsense",
+            "-o",
+            "x",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("unknown predicate"));
@@ -492,14 +712,21 @@ fn export_command_applies_filters() {
 
 #[test]
 fn every_command_has_help_with_examples() {
-    for cmd in ["build", "extract", "query", "eval", "render", "export", "stats", "entities", "explain", "synth"] {
+    for cmd in [
+        "build", "extract", "query", "eval", "render", "export", "stats", "entities", "explain",
+        "synth",
+    ] {
         dipkg()
             .args([cmd, "--help"])
             .assert()
             .success()
             .stdout(predicate::str::contains("Example"));
     }
-    dipkg().arg("--help").assert().success().stdout(predicate::str::contains("Examples"));
+    dipkg()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples"));
 }
 
 // ------------------------------------------------------------------ Graphviz and NetworkX
@@ -530,7 +757,10 @@ fn dot_renders_with_graphviz() {
         assert!(text.contains("<svg"));
     }
     let text = std::fs::read_to_string(dir.path().join("graph.dot.svg")).unwrap();
-    assert!(text.contains("Taro Kono") && text.contains("metWith ×2") && text.contains("Legend"), "{text}");
+    assert!(
+        text.contains("Taro Kono") && text.contains("metWith ×2") && text.contains("Legend"),
+        "{text}"
+    );
     let svg = dir.path().join("kono.svg");
     dipkg()
         .args(["render", "--focus", "taro-kono", "--depth", "1", "-o"])
@@ -554,7 +784,10 @@ fn render_without_graphviz_says_what_to_install() {
         .arg(&jsonl)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("Graphviz 'dot' not found").and(predicate::str::contains("graphviz")));
+        .stderr(
+            predicate::str::contains("Graphviz 'dot' not found")
+                .and(predicate::str::contains("graphviz")),
+        );
 }
 
 const NETWORKX_CHECK: &str = r#"
@@ -644,7 +877,11 @@ fn broken_sparql_reports_its_position() {
 fn broken_data_file_reports_its_position() {
     let dir = tempfile::tempdir().unwrap();
     let ttl = dir.path().join("bad.ttl");
-    std::fs::write(&ttl, "@prefix ex: <http://example.com/> .\nex:a ex:b ex:c ;\n ex:d .\n").unwrap();
+    std::fs::write(
+        &ttl,
+        "@prefix ex: <http://example.com/> .\nex:a ex:b ex:c ;\n ex:d .\n",
+    )
+    .unwrap();
     dipkg()
         .args(["query", "ASK {}", "--data"])
         .arg(&ttl)
@@ -656,7 +893,9 @@ fn broken_data_file_reports_its_position() {
         .args(["query", "ASK {}"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("out/graph.nq").and(predicate::str::contains("dipkg build")));
+        .stderr(
+            predicate::str::contains("out/graph.nq").and(predicate::str::contains("dipkg build")),
+        );
 }
 
 #[test]
@@ -676,7 +915,10 @@ fn unwritable_output_dir_is_one_clear_line() {
             .stderr(predicate::str::contains(target.display().to_string()).and(no_panic()));
         let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
-        assert!(stderr.starts_with("dipkg: error: cannot write the output directory"), "{stderr}");
+        assert!(
+            stderr.starts_with("dipkg: error: cannot write the output directory"),
+            "{stderr}"
+        );
     }
 }
 
@@ -696,7 +938,6 @@ fn bad_jsonl_reports_line_and_column() {
 /// Bad inputs through the pipeline: each is named on stderr, the exit
 /// status is 1, and the good file of a mixed directory is still written.
 #[test]
-#[ignore = "enable when the extraction pipeline works: cargo test bad_inputs -- --ignored"]
 fn bad_inputs_are_named_and_good_ones_still_written() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -705,7 +946,11 @@ fn bad_inputs_are_named_and_good_ones_still_written() {
     std::fs::copy(common::repo().join("seeds/001_e294427f1326c480.txt"), &good).unwrap();
     std::fs::write(d.join("mixed/empty.txt"), "").unwrap();
     std::fs::write(d.join("binary.txt"), b"abc\0def\x01\x02").unwrap();
-    std::fs::write(d.join("latin1.txt"), b"Caf\xe9 in Seoul, Minister Kang met Minister Kono.").unwrap();
+    std::fs::write(
+        d.join("latin1.txt"),
+        b"Caf\xe9 in Seoul, Minister Kang met Minister Kono.",
+    )
+    .unwrap();
     let cases: [(PathBuf, &str); 4] = [
         (d.join("missing.txt"), "missing.txt"),
         (d.join("mixed/empty.txt"), "empty.txt"),

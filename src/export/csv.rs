@@ -12,11 +12,31 @@ fn joined<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
 }
 
 /// `nodes.csv`: one row per entity; measure columns when `measures` is given.
-pub fn write_nodes<W: Write>(w: W, g: &KnowledgeGraph, measures: Option<&Measures>) -> io::Result<W> {
+pub fn write_nodes<W: Write>(
+    w: W,
+    g: &KnowledgeGraph,
+    measures: Option<&Measures>,
+) -> io::Result<W> {
     let mut out = ::csv::Writer::from_writer(w);
-    let mut header = vec!["Id", "Label", "Type", "Country", "Aliases", "Documents", "Mentions", "Known"];
+    let mut header = vec![
+        "Id",
+        "Label",
+        "Type",
+        "Country",
+        "Aliases",
+        "Documents",
+        "Mentions",
+        "Known",
+    ];
     if measures.is_some() {
-        header.extend(["Degree", "WeightedDegree", "PageRank", "Betweenness", "Component", "Community"]);
+        header.extend([
+            "Degree",
+            "WeightedDegree",
+            "PageRank",
+            "Betweenness",
+            "Component",
+            "Community",
+        ]);
     }
     out.write_record(&header)?;
     for n in g.nodes() {
@@ -51,7 +71,17 @@ pub fn write_nodes<W: Write>(w: W, g: &KnowledgeGraph, measures: Option<&Measure
 pub fn write_edges<W: Write>(w: W, g: &KnowledgeGraph) -> io::Result<W> {
     let mut out = ::csv::Writer::from_writer(w);
     out.write_record([
-        "Source", "Target", "Type", "Label", "Weight", "Date", "Dates", "Places", "Formats", "Documents", "Confidence",
+        "Source",
+        "Target",
+        "Type",
+        "Label",
+        "Weight",
+        "Date",
+        "Dates",
+        "Places",
+        "Formats",
+        "Documents",
+        "Confidence",
     ])?;
     for e in g.edges() {
         let dates = e.dates();
@@ -59,7 +89,11 @@ pub fn write_edges<W: Write>(w: W, g: &KnowledgeGraph) -> io::Result<W> {
         out.write_record([
             e.source.as_str(),
             e.target.as_str(),
-            if e.is_directed() { "Directed" } else { "Undirected" },
+            if e.is_directed() {
+                "Directed"
+            } else {
+                "Undirected"
+            },
             e.predicate.as_str(),
             &e.weight().to_string(),
             dates.first().copied().unwrap_or(""),
@@ -77,7 +111,15 @@ pub fn write_edges<W: Write>(w: W, g: &KnowledgeGraph) -> io::Result<W> {
 /// protests and agreements the corpus reports.
 pub fn write_timeline<W: Write>(w: W, rows: &[TimelineRow]) -> io::Result<W> {
     let mut out = ::csv::Writer::from_writer(w);
-    out.write_record(["Pair", "Source", "Target", "Year", "Meetings", "Protests", "Agreements"])?;
+    out.write_record([
+        "Pair",
+        "Source",
+        "Target",
+        "Year",
+        "Meetings",
+        "Protests",
+        "Agreements",
+    ])?;
     for r in rows {
         out.write_record([
             format!("{}–{}", r.a, r.b),

@@ -61,7 +61,10 @@ pub fn escape(s: &str) -> String {
 
 /// Escape for an HTML-like label.
 fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Break a label into lines of about `width` characters at spaces, joined
@@ -77,7 +80,11 @@ fn wrap(label: &str, width: usize) -> String {
             _ => lines.push(word.to_string()),
         }
     }
-    lines.iter().map(|l| escape(l)).collect::<Vec<_>>().join("\\n")
+    lines
+        .iter()
+        .map(|l| escape(l))
+        .collect::<Vec<_>>()
+        .join("\\n")
 }
 
 /// The whole DOT document. `title` is shown above the diagram.
@@ -86,7 +93,9 @@ pub fn to_dot(g: &KnowledgeGraph, title: &str) -> String {
     header(&mut out, title);
     let (clusters, loose) = group_by_country(g);
     for (country, nodes) in &clusters {
-        let label = g.node(country).map_or(country.as_str(), |n| n.label.as_str());
+        let label = g
+            .node(country)
+            .map_or(country.as_str(), |n| n.label.as_str());
         let _ = writeln!(out, "  subgraph \"cluster_{}\" {{", escape(&slug(country)));
         let _ = writeln!(
             out,
@@ -206,7 +215,8 @@ fn legend(out: &mut String, g: &KnowledgeGraph) {
 }
 
 /// The message when Graphviz is missing.
-pub const DOT_MISSING: &str = "Graphviz 'dot' not found: install the graphviz package (apt-get install graphviz)";
+pub const DOT_MISSING: &str =
+    "Graphviz 'dot' not found: install the graphviz package (apt-get install graphviz)";
 
 /// Render DOT source with Graphviz `dot` into `out` (format: svg, png, pdf...).
 pub fn render(dot_source: &str, format: &str, out: &Path) -> Result<()> {
@@ -246,6 +256,9 @@ mod tests {
     #[test]
     fn escapes_quotes_and_backslashes() {
         assert_eq!(escape(r#"a "b" \c"#), r#"a \"b\" \\c"#);
-        assert_eq!(wrap("Ministry of Foreign Affairs of Japan", 22), "Ministry of Foreign\\nAffairs of Japan");
+        assert_eq!(
+            wrap("Ministry of Foreign Affairs of Japan", 22),
+            "Ministry of Foreign\\nAffairs of Japan"
+        );
     }
 }

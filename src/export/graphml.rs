@@ -63,7 +63,11 @@ const EDGE_KEYS: [Key; 8] = [
 ];
 
 fn data(out: &mut String, key: &str, value: &str) {
-    let _ = writeln!(out, "      <data key=\"{key}\">{}</data>", xml_escape(value));
+    let _ = writeln!(
+        out,
+        "      <data key=\"{key}\">{}</data>",
+        xml_escape(value)
+    );
 }
 
 /// The GraphML document as a string.
@@ -76,9 +80,16 @@ pub fn to_graphml(g: &KnowledgeGraph, measures: Option<&Measures>) -> String {
          xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns \
          http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n",
     );
-    let measure_keys: &[Key] = if measures.is_some() { &MEASURE_KEYS } else { &[] };
+    let measure_keys: &[Key] = if measures.is_some() {
+        &MEASURE_KEYS
+    } else {
+        &[]
+    };
     for Key(id, domain, name, ty) in NODE_KEYS.iter().chain(measure_keys).chain(&EDGE_KEYS) {
-        let _ = writeln!(out, "  <key id=\"{id}\" for=\"{domain}\" attr.name=\"{name}\" attr.type=\"{ty}\"/>");
+        let _ = writeln!(
+            out,
+            "  <key id=\"{id}\" for=\"{domain}\" attr.name=\"{name}\" attr.type=\"{ty}\"/>"
+        );
     }
     out.push_str("  <graph id=\"dipkg\" edgedefault=\"directed\">\n");
     for n in g.nodes() {
@@ -86,8 +97,16 @@ pub fn to_graphml(g: &KnowledgeGraph, measures: Option<&Measures>) -> String {
         data(&mut out, "label", &n.label);
         data(&mut out, "type", n.entity_type.as_str());
         data(&mut out, "country", n.country.as_deref().unwrap_or(""));
-        data(&mut out, "aliases", &n.aliases.iter().cloned().collect::<Vec<_>>().join(";"));
-        data(&mut out, "documents", &n.documents.iter().cloned().collect::<Vec<_>>().join(";"));
+        data(
+            &mut out,
+            "aliases",
+            &n.aliases.iter().cloned().collect::<Vec<_>>().join(";"),
+        );
+        data(
+            &mut out,
+            "documents",
+            &n.documents.iter().cloned().collect::<Vec<_>>().join(";"),
+        );
         data(&mut out, "mentions", &n.mentions.to_string());
         data(&mut out, "known", if n.known { "true" } else { "false" });
         if let Some(m) = measures.and_then(|m| m.get(&n.id)) {
@@ -110,11 +129,23 @@ pub fn to_graphml(g: &KnowledgeGraph, measures: Option<&Measures>) -> String {
         let dates: Vec<&str> = e.dates().into_iter().collect();
         data(&mut out, "e_predicate", e.predicate.as_str());
         data(&mut out, "e_label", e.predicate.as_str());
-        data(&mut out, "e_type", if e.is_directed() { "Directed" } else { "Undirected" });
+        data(
+            &mut out,
+            "e_type",
+            if e.is_directed() {
+                "Directed"
+            } else {
+                "Undirected"
+            },
+        );
         data(&mut out, "e_weight", &format!("{:.1}", e.weight() as f64));
         data(&mut out, "e_date", dates.first().copied().unwrap_or(""));
         data(&mut out, "e_dates", &dates.join(";"));
-        data(&mut out, "e_documents", &e.documents().into_iter().collect::<Vec<_>>().join(";"));
+        data(
+            &mut out,
+            "e_documents",
+            &e.documents().into_iter().collect::<Vec<_>>().join(";"),
+        );
         data(&mut out, "e_confidence", &format!("{:.3}", e.confidence()));
         out.push_str("    </edge>\n");
     }
@@ -123,7 +154,11 @@ pub fn to_graphml(g: &KnowledgeGraph, measures: Option<&Measures>) -> String {
 }
 
 /// Write the GraphML document.
-pub fn write_graphml<W: Write>(mut w: W, g: &KnowledgeGraph, measures: Option<&Measures>) -> io::Result<W> {
+pub fn write_graphml<W: Write>(
+    mut w: W,
+    g: &KnowledgeGraph,
+    measures: Option<&Measures>,
+) -> io::Result<W> {
     w.write_all(to_graphml(g, measures).as_bytes())?;
     Ok(w)
 }

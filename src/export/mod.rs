@@ -57,7 +57,10 @@ fn out_err(path: &Path, source: io::Error) -> Error {
 }
 
 /// Create `path` and fill it through a buffered writer.
-pub fn write_file(path: &Path, fill: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>) -> Result<PathBuf> {
+pub fn write_file(
+    path: &Path,
+    fill: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+) -> Result<PathBuf> {
     let file = File::create(path).map_err(|e| out_err(path, e))?;
     let mut w = BufWriter::new(file);
     fill(&mut w).map_err(|e| out_err(path, e))?;
@@ -104,15 +107,31 @@ pub fn write_build(dir: &Path, extractions: &[Extraction]) -> Result<Vec<PathBuf
     let (g, m) = (&built.graph, &built.measures);
     let quads = rdf::dataset(extractions, g, Some(m));
     let mut written = vec![
-        write_file(&dir.join("graph.nq"), |w| rdf::write_nquads(w, &quads).map(drop))?,
-        write_file(&dir.join("graph.trig"), |w| rdf::write_trig(w, &quads).map(drop))?,
-        write_file(&dir.join("extract.jsonl"), |w| jsonl::write_jsonl(w, extractions).map(drop))?,
+        write_file(&dir.join("graph.nq"), |w| {
+            rdf::write_nquads(w, &quads).map(drop)
+        })?,
+        write_file(&dir.join("graph.trig"), |w| {
+            rdf::write_trig(w, &quads).map(drop)
+        })?,
+        write_file(&dir.join("extract.jsonl"), |w| {
+            jsonl::write_jsonl(w, extractions).map(drop)
+        })?,
     ];
     written.extend(write_network(dir, "", g, Some(m))?);
     let countries = g.country_projection();
-    written.extend(write_network(dir, "countries-", &countries, Some(&stats::compute(&countries)))?);
+    written.extend(write_network(
+        dir,
+        "countries-",
+        &countries,
+        Some(&stats::compute(&countries)),
+    )?);
     let ministries = g.organization_projection();
-    written.extend(write_network(dir, "ministries-", &ministries, Some(&stats::compute(&ministries)))?);
+    written.extend(write_network(
+        dir,
+        "ministries-",
+        &ministries,
+        Some(&stats::compute(&ministries)),
+    )?);
     let rows = stats::timeline(g);
     written.push(write_file(&dir.join("timeline.csv"), |w| {
         csv::write_timeline(w, &rows).map(drop)
@@ -121,13 +140,22 @@ pub fn write_build(dir: &Path, extractions: &[Extraction]) -> Result<Vec<PathBuf
 }
 
 /// DOT, CSV and GraphML of one graph, file names prefixed with `prefix`.
-fn write_network(dir: &Path, prefix: &str, g: &KnowledgeGraph, m: Option<&Measures>) -> Result<Vec<PathBuf>> {
+fn write_network(
+    dir: &Path,
+    prefix: &str,
+    g: &KnowledgeGraph,
+    m: Option<&Measures>,
+) -> Result<Vec<PathBuf>> {
     let name = |base: &str| dir.join(format!("{prefix}{base}"));
     Ok(vec![
-        write_file(&name("graph.dot"), |w| w.write_all(dot::to_dot(g, &title(g)).as_bytes()))?,
+        write_file(&name("graph.dot"), |w| {
+            w.write_all(dot::to_dot(g, &title(g)).as_bytes())
+        })?,
         write_file(&name("nodes.csv"), |w| csv::write_nodes(w, g, m).map(drop))?,
         write_file(&name("edges.csv"), |w| csv::write_edges(w, g).map(drop))?,
-        write_file(&name("graph.graphml"), |w| graphml::write_graphml(w, g, m).map(drop))?,
+        write_file(&name("graph.graphml"), |w| {
+            graphml::write_graphml(w, g, m).map(drop)
+        })?,
     ])
 }
 
@@ -139,11 +167,14 @@ pub fn restrict(extractions: &[Extraction], kept: &KnowledgeGraph) -> Vec<Extrac
         .map(|x| {
             let mut x = x.clone();
             x.relations.retain(|r| {
-                kept.edge(&r.subject, r.predicate, &r.object).is_some_and(|e| {
-                    e.evidence
-                        .iter()
-                        .any(|ev| ev.document == x.document.id && ev.start == r.evidence.start && ev.end == r.evidence.end)
-                })
+                kept.edge(&r.subject, r.predicate, &r.object)
+                    .is_some_and(|e| {
+                        e.evidence.iter().any(|ev| {
+                            ev.document == x.document.id
+                                && ev.start == r.evidence.start
+                                && ev.end == r.evidence.end
+                        })
+                    })
             });
             x.entities.retain(|e| kept.node(&e.id).is_some());
             x
@@ -155,15 +186,24 @@ pub fn restrict(extractions: &[Extraction], kept: &KnowledgeGraph) -> Vec<Extrac
 /// `dipkg export`: the filtered graph in one format. `out` is a directory
 /// for CSV (`nodes.csv`, `edges.csv`) and a file for the others (a
 /// directory gets the format's default file name).
-pub fn export(extractions: &[Extraction], filter: &Filter, format: Format, out: &Path) -> Result<Vec<PathBuf>> {
+pub fn export(
+    extractions: &[Extraction],
+    filter: &Filter,
+    format: Format,
+    out: &Path,
+) -> Result<Vec<PathBuf>> {
     let full = KnowledgeGraph::from_extractions(extractions);
     let g = full.filtered(filter)?;
     let m = stats::compute(&g);
     if format == Format::Csv {
         create_dir(out)?;
         return Ok(vec![
-            write_file(&out.join("nodes.csv"), |w| csv::write_nodes(w, &g, Some(&m)).map(drop))?,
-            write_file(&out.join("edges.csv"), |w| csv::write_edges(w, &g).map(drop))?,
+            write_file(&out.join("nodes.csv"), |w| {
+                csv::write_nodes(w, &g, Some(&m)).map(drop)
+            })?,
+            write_file(&out.join("edges.csv"), |w| {
+                csv::write_edges(w, &g).map(drop)
+            })?,
         ]);
     }
     let path = if out.is_dir() {
@@ -180,8 +220,12 @@ pub fn export(extractions: &[Extraction], filter: &Filter, format: Format, out: 
         restrict(extractions, &g)
     };
     let written = match format {
-        Format::GraphMl => write_file(&path, |w| graphml::write_graphml(w, &g, Some(&m)).map(drop))?,
-        Format::Dot => write_file(&path, |w| w.write_all(dot::to_dot(&g, &title(&g)).as_bytes()))?,
+        Format::GraphMl => {
+            write_file(&path, |w| graphml::write_graphml(w, &g, Some(&m)).map(drop))?
+        }
+        Format::Dot => write_file(&path, |w| {
+            w.write_all(dot::to_dot(&g, &title(&g)).as_bytes())
+        })?,
         Format::Jsonl => write_file(&path, |w| jsonl::write_jsonl(w, &kept).map(drop))?,
         Format::NQuads | Format::TriG | Format::Turtle => {
             let quads = rdf::dataset(&kept, &KnowledgeGraph::from_extractions(&kept), Some(&m));

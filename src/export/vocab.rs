@@ -82,7 +82,10 @@ pub const PREFIXES: [(&str, &str); 14] = [
 pub fn segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~') || (!c.is_ascii() && c.is_alphanumeric()) {
+        if c.is_ascii_alphanumeric()
+            || matches!(c, '-' | '.' | '_' | '~')
+            || (!c.is_ascii() && c.is_alphanumeric())
+        {
             out.push(c);
         } else {
             let mut buf = [0u8; 4];
@@ -132,7 +135,10 @@ mod tests {
     fn namespace_matches_the_model() {
         assert_eq!(dk::NS, crate::model::ONTOLOGY_NS);
         assert_eq!(dk::Person, "https://w3id.org/dipkg/ontology#Person");
-        assert_eq!(entity("kang-kyung-wha"), crate::model::entity_iri("kang-kyung-wha"));
+        assert_eq!(
+            entity("kang-kyung-wha"),
+            crate::model::entity_iri("kang-kyung-wha")
+        );
         assert_eq!(document("a b#c"), "https://w3id.org/dipkg/doc/a%20b%23c");
     }
 }

@@ -5,7 +5,9 @@
 
 #![allow(dead_code)]
 
-use dipkg::model::{DocumentInfo, Entity, EntityType, Extraction, MeetingFormat, Predicate, Relation, Span};
+use dipkg::model::{
+    DocumentInfo, Entity, EntityType, Extraction, MeetingFormat, Predicate, Relation, Span,
+};
 use std::path::{Path, PathBuf};
 
 pub fn repo() -> PathBuf {
@@ -16,7 +18,9 @@ pub fn repo() -> PathBuf {
 /// (searched from char offset `from`) and running to the end of its
 /// sentence (a '.' followed by whitespace, or a line end).
 fn sentence_span(text: &str, needle: &str) -> Span {
-    let at = text.find(needle).unwrap_or_else(|| panic!("fixture: '{needle}' not in the seed"));
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("fixture: '{needle}' not in the seed"));
     let after = at + needle.len();
     let rest = &text[after..];
     let mut end = text.len();
@@ -43,7 +47,9 @@ fn sentence_span(text: &str, needle: &str) -> Span {
 
 /// Does the text end with a title abbreviation ("Mr.") that ends no sentence?
 fn ends_with_abbreviation(text: &str) -> bool {
-    ["Mr.", "Ms.", "Dr.", "H.E.", "U.S."].iter().any(|a| text.ends_with(a))
+    ["Mr.", "Ms.", "Dr.", "H.E.", "U.S."]
+        .iter()
+        .any(|a| text.ends_with(a))
 }
 
 /// Every occurrence of `name` as a mention span.
@@ -124,7 +130,15 @@ impl Doc {
         self
     }
 
-    pub fn meet(mut self, a: &str, b: &str, needle: &str, date: &str, place: Option<&str>, f: MeetingFormat) -> Doc {
+    pub fn meet(
+        mut self,
+        a: &str,
+        b: &str,
+        needle: &str,
+        date: &str,
+        place: Option<&str>,
+        f: MeetingFormat,
+    ) -> Doc {
         self = self.rel(a, Predicate::MetWith, b, needle);
         let r = self.x.relations.last_mut().unwrap();
         r.date = Some(date.into());
@@ -146,7 +160,12 @@ use Predicate::*;
 fn common(d: Doc) -> Doc {
     d.entity("japan", Country, None, &["Japan"])
         .entity("korea", Country, None, &["Republic of Korea", "ROK"])
-        .entity("mofa-japan", Organization, Some("japan"), &["Ministry of Foreign Affairs of Japan"])
+        .entity(
+            "mofa-japan",
+            Organization,
+            Some("japan"),
+            &["Ministry of Foreign Affairs of Japan"],
+        )
 }
 
 /// The fixture: four documents, sorted by path like `Pipeline::run`.
@@ -158,12 +177,37 @@ pub fn fixture() -> Vec<Extraction> {
         "Ministry of Foreign Affairs of the Republic of Korea",
         "korea",
     ))
-    .entity("kim-jung-han", Person, Some("korea"), &["Kim Jung-han", "Director-General Kim"])
-    .entity("shigeki-takizaki", Person, Some("japan"), &["Shigeki Takizaki", "Director-General Takizaki"])
-    .entity("mofa-korea", Organization, Some("korea"), &["Ministry of Foreign Affairs"])
-    .entity("gov-japan", Organization, Some("japan"), &["Japanese government"])
+    .entity(
+        "kim-jung-han",
+        Person,
+        Some("korea"),
+        &["Kim Jung-han", "Director-General Kim"],
+    )
+    .entity(
+        "shigeki-takizaki",
+        Person,
+        Some("japan"),
+        &["Shigeki Takizaki", "Director-General Takizaki"],
+    )
+    .entity(
+        "mofa-korea",
+        Organization,
+        Some("korea"),
+        &["Ministry of Foreign Affairs"],
+    )
+    .entity(
+        "gov-japan",
+        Organization,
+        Some("japan"),
+        &["Japanese government"],
+    )
     .entity("forced-labor-issue", Issue, None, &["forced labor"])
-    .entity("export-restrictions", Issue, None, &["export-restrictive measures"])
+    .entity(
+        "export-restrictions",
+        Issue,
+        None,
+        &["export-restrictive measures"],
+    )
     .meet(
         "kim-jung-han",
         "shigeki-takizaki",
@@ -172,12 +216,42 @@ pub fn fixture() -> Vec<Extraction> {
         None,
         MeetingFormat::Telephone,
     )
-    .rel("kim-jung-han", MemberOf, "mofa-korea", "1. Mr. Kim Jung-han")
-    .rel("shigeki-takizaki", MemberOf, "mofa-japan", "1. Mr. Kim Jung-han")
-    .rel("kim-jung-han", Urged, "gov-japan", "4. Director-General Kim explained")
-    .rel("kim-jung-han", Protested, "export-restrictions", "4. Director-General Kim explained")
-    .rel("kim-jung-han", Raised, "forced-labor-issue", "5. In addition")
-    .rel("shigeki-takizaki", Raised, "forced-labor-issue", "5. In addition")
+    .rel(
+        "kim-jung-han",
+        MemberOf,
+        "mofa-korea",
+        "1. Mr. Kim Jung-han",
+    )
+    .rel(
+        "shigeki-takizaki",
+        MemberOf,
+        "mofa-japan",
+        "1. Mr. Kim Jung-han",
+    )
+    .rel(
+        "kim-jung-han",
+        Urged,
+        "gov-japan",
+        "4. Director-General Kim explained",
+    )
+    .rel(
+        "kim-jung-han",
+        Protested,
+        "export-restrictions",
+        "4. Director-General Kim explained",
+    )
+    .rel(
+        "kim-jung-han",
+        Raised,
+        "forced-labor-issue",
+        "5. In addition",
+    )
+    .rel(
+        "shigeki-takizaki",
+        Raised,
+        "forced-labor-issue",
+        "5. In addition",
+    )
     .build();
 
     let d001 = common(Doc::new(
@@ -187,12 +261,42 @@ pub fn fixture() -> Vec<Extraction> {
         "Ministry of Foreign Affairs of the Republic of Korea",
         "korea",
     ))
-    .entity("kang-kyung-wha", Person, Some("korea"), &["Kang Kyung-wha", "Minister Kang"])
-    .entity("taro-kono", Person, Some("japan"), &["Taro Kono", "Minister Kono"])
-    .entity("mofa-korea", Organization, Some("korea"), &["Ministry of Foreign Affairs of the Republic of Korea"])
-    .entity("gov-japan", Organization, Some("japan"), &["Japanese government"])
-    .entity("north-korea-nuclear-issue", Issue, None, &["nuclear and other issues of North Korea"])
-    .entity("trilateral-summit", Event, None, &["ROK-Japan-China summit"])
+    .entity(
+        "kang-kyung-wha",
+        Person,
+        Some("korea"),
+        &["Kang Kyung-wha", "Minister Kang"],
+    )
+    .entity(
+        "taro-kono",
+        Person,
+        Some("japan"),
+        &["Taro Kono", "Minister Kono"],
+    )
+    .entity(
+        "mofa-korea",
+        Organization,
+        Some("korea"),
+        &["Ministry of Foreign Affairs of the Republic of Korea"],
+    )
+    .entity(
+        "gov-japan",
+        Organization,
+        Some("japan"),
+        &["Japanese government"],
+    )
+    .entity(
+        "north-korea-nuclear-issue",
+        Issue,
+        None,
+        &["nuclear and other issues of North Korea"],
+    )
+    .entity(
+        "trilateral-summit",
+        Event,
+        None,
+        &["ROK-Japan-China summit"],
+    )
     .meet(
         "kang-kyung-wha",
         "taro-kono",
@@ -201,14 +305,54 @@ pub fn fixture() -> Vec<Extraction> {
         None,
         MeetingFormat::InPerson,
     )
-    .rel("kang-kyung-wha", MemberOf, "mofa-korea", "1. During her visit to Japan")
-    .rel("taro-kono", MemberOf, "mofa-japan", "1. During her visit to Japan")
-    .rel("kang-kyung-wha", Visited, "japan", "1. During her visit to Japan")
-    .rel("kang-kyung-wha", Discussed, "north-korea-nuclear-issue", "1. During her visit to Japan")
-    .rel("taro-kono", Discussed, "north-korea-nuclear-issue", "1. During her visit to Japan")
-    .rel("kang-kyung-wha", Urged, "gov-japan", "° Minister Kang asked the Japanese government")
-    .rel("kang-kyung-wha", AgreedOn, "trilateral-summit", "° The two Ministers agreed to work closely")
-    .rel("taro-kono", AgreedOn, "trilateral-summit", "° The two Ministers agreed to work closely")
+    .rel(
+        "kang-kyung-wha",
+        MemberOf,
+        "mofa-korea",
+        "1. During her visit to Japan",
+    )
+    .rel(
+        "taro-kono",
+        MemberOf,
+        "mofa-japan",
+        "1. During her visit to Japan",
+    )
+    .rel(
+        "kang-kyung-wha",
+        Visited,
+        "japan",
+        "1. During her visit to Japan",
+    )
+    .rel(
+        "kang-kyung-wha",
+        Discussed,
+        "north-korea-nuclear-issue",
+        "1. During her visit to Japan",
+    )
+    .rel(
+        "taro-kono",
+        Discussed,
+        "north-korea-nuclear-issue",
+        "1. During her visit to Japan",
+    )
+    .rel(
+        "kang-kyung-wha",
+        Urged,
+        "gov-japan",
+        "° Minister Kang asked the Japanese government",
+    )
+    .rel(
+        "kang-kyung-wha",
+        AgreedOn,
+        "trilateral-summit",
+        "° The two Ministers agreed to work closely",
+    )
+    .rel(
+        "taro-kono",
+        AgreedOn,
+        "trilateral-summit",
+        "° The two Ministers agreed to work closely",
+    )
     .build();
 
     let d003 = common(Doc::new(
@@ -218,11 +362,29 @@ pub fn fixture() -> Vec<Extraction> {
         "Ministry of Foreign Affairs of Japan",
         "japan",
     ))
-    .entity("yoshimasa-hayashi", Person, Some("japan"), &["HAYASHI Yoshimasa", "Minister Hayashi"])
+    .entity(
+        "yoshimasa-hayashi",
+        Person,
+        Some("japan"),
+        &["HAYASHI Yoshimasa", "Minister Hayashi"],
+    )
     .entity("chung-eui-yong", Person, Some("korea"), &["Chung Eui-yong"])
     .entity("honolulu", Place, Some("us"), &["Honolulu"])
-    .entity("forced-labor-issue", Issue, None, &["former civilian workers from the Korean Peninsula (CWKs)", "CWKs"])
-    .entity("comfort-women-issue", Issue, None, &["issue of comfort women"])
+    .entity(
+        "forced-labor-issue",
+        Issue,
+        None,
+        &[
+            "former civilian workers from the Korean Peninsula (CWKs)",
+            "CWKs",
+        ],
+    )
+    .entity(
+        "comfort-women-issue",
+        Issue,
+        None,
+        &["issue of comfort women"],
+    )
     .entity("sado-mines", Issue, None, &["Sado Island Gold Mines"])
     .meet(
         "yoshimasa-hayashi",
@@ -232,12 +394,42 @@ pub fn fixture() -> Vec<Extraction> {
         Some("honolulu"),
         MeetingFormat::InPerson,
     )
-    .rel("yoshimasa-hayashi", MemberOf, "mofa-japan", "On February 12, commencing at noon")
-    .rel("yoshimasa-hayashi", Visited, "honolulu", "On February 12, commencing at noon")
-    .rel("yoshimasa-hayashi", Discussed, "forced-labor-issue", "2. The two Ministers had exchanges")
-    .rel("chung-eui-yong", Discussed, "forced-labor-issue", "2. The two Ministers had exchanges")
-    .rel("yoshimasa-hayashi", Protested, "sado-mines", "Minister Hayashi stated that the ROK’s own assertions")
-    .rel("yoshimasa-hayashi", Protested, "korea", "Minister Hayashi stated that the ROK’s own assertions")
+    .rel(
+        "yoshimasa-hayashi",
+        MemberOf,
+        "mofa-japan",
+        "On February 12, commencing at noon",
+    )
+    .rel(
+        "yoshimasa-hayashi",
+        Visited,
+        "honolulu",
+        "On February 12, commencing at noon",
+    )
+    .rel(
+        "yoshimasa-hayashi",
+        Discussed,
+        "forced-labor-issue",
+        "2. The two Ministers had exchanges",
+    )
+    .rel(
+        "chung-eui-yong",
+        Discussed,
+        "forced-labor-issue",
+        "2. The two Ministers had exchanges",
+    )
+    .rel(
+        "yoshimasa-hayashi",
+        Protested,
+        "sado-mines",
+        "Minister Hayashi stated that the ROK’s own assertions",
+    )
+    .rel(
+        "yoshimasa-hayashi",
+        Protested,
+        "korea",
+        "Minister Hayashi stated that the ROK’s own assertions",
+    )
     .build();
 
     let d004 = common(Doc::new(
@@ -247,11 +439,31 @@ pub fn fixture() -> Vec<Extraction> {
         "Ministry of Foreign Affairs of Japan",
         "japan",
     ))
-    .entity("taro-kono", Person, Some("japan"), &["Taro Kono", "Minister Kono"])
-    .entity("kang-kyung-wha", Person, Some("korea"), &["Kang Kyung-wha", "Minister Kang"])
-    .entity("gov-korea", Organization, Some("korea"), &["ROK Government", "Government of the ROK"])
+    .entity(
+        "taro-kono",
+        Person,
+        Some("japan"),
+        &["Taro Kono", "Minister Kono"],
+    )
+    .entity(
+        "kang-kyung-wha",
+        Person,
+        Some("korea"),
+        &["Kang Kyung-wha", "Minister Kang"],
+    )
+    .entity(
+        "gov-korea",
+        Organization,
+        Some("korea"),
+        &["ROK Government", "Government of the ROK"],
+    )
     .entity("comfort-women-issue", Issue, None, &["comfort women issue"])
-    .entity("forced-labor-issue", Issue, None, &["requisitioned civilians"])
+    .entity(
+        "forced-labor-issue",
+        Issue,
+        None,
+        &["requisitioned civilians"],
+    )
     .entity("shinzo-abe", Person, Some("japan"), &["Shinzo Abe"])
     .meet(
         "taro-kono",
@@ -261,12 +473,42 @@ pub fn fixture() -> Vec<Extraction> {
         None,
         MeetingFormat::InPerson,
     )
-    .rel("taro-kono", MemberOf, "mofa-japan", "On the morning of January 16")
-    .rel("kang-kyung-wha", Raised, "comfort-women-issue", "(2) Furthermore, Minister Kang explained")
-    .rel("taro-kono", Protested, "comfort-women-issue", "In response, Minister Kono stated")
-    .rel("taro-kono", Urged, "gov-korea", "Minister Kono said that Japan will not respond")
-    .rel("taro-kono", Raised, "forced-labor-issue", "(3) In addition, Minister Kono conveyed")
-    .rel("kang-kyung-wha", Invited, "shinzo-abe", "Minister Kang invited Mr. Shinzo Abe")
+    .rel(
+        "taro-kono",
+        MemberOf,
+        "mofa-japan",
+        "On the morning of January 16",
+    )
+    .rel(
+        "kang-kyung-wha",
+        Raised,
+        "comfort-women-issue",
+        "(2) Furthermore, Minister Kang explained",
+    )
+    .rel(
+        "taro-kono",
+        Protested,
+        "comfort-women-issue",
+        "In response, Minister Kono stated",
+    )
+    .rel(
+        "taro-kono",
+        Urged,
+        "gov-korea",
+        "Minister Kono said that Japan will not respond",
+    )
+    .rel(
+        "taro-kono",
+        Raised,
+        "forced-labor-issue",
+        "(3) In addition, Minister Kono conveyed",
+    )
+    .rel(
+        "kang-kyung-wha",
+        Invited,
+        "shinzo-abe",
+        "Minister Kang invited Mr. Shinzo Abe",
+    )
     .build();
 
     vec![d000, d001, d003, d004]

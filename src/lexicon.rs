@@ -247,6 +247,12 @@ impl Lexicon {
                         push(&mut labels, t, &f.replace("{}", n));
                     }
                 }
+                // "Seoul's foreign ministry": the capital stands for the country.
+                if let Some(cap) = e.capital.as_ref().and_then(|c| self.by_id.get(c)) {
+                    let cap = &self.entries[*cap].label;
+                    push(&mut labels, t, &format!("{cap}'s foreign ministry"));
+                    push(&mut labels, t, &format!("{cap}'s Foreign Ministry"));
+                }
                 for d in &e.demonyms {
                     push(&mut labels, t, &format!("{d} Ministry of Foreign Affairs"));
                     push(&mut labels, t, &format!("{d} Foreign Ministry"));

@@ -178,6 +178,7 @@ pub fn find(sentence: &Sentence, lex: &Lexicon) -> Vec<Mention> {
         events(s, lex, &mut out);
     }
     places(s, &mut out);
+    drop_places_in_unit_names(s, lex, &mut out);
     markers(s, &mut out);
     out.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
     appositions(s, lex, &mut out);
@@ -372,7 +373,7 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
     let appos = re(
         &APPOS,
         &format!(
-            r"(?P<name>{n}(?:\s{n}){{0,2}}),\s(?:the\s)?(?:(?:{t})\b|who\b)",
+            r"(?P<name>{n}(?:\s{n}){{0,2}}),\s(?:the\s)?(?:(?i:{t})\b|who\b)",
             n = NAME_TOKEN,
             t = titles_alt()
         ),
@@ -485,7 +486,7 @@ fn name_tokens_rev(s: &str, start: usize, end: usize, out: &[Mention]) -> Vec<(u
 fn organizations(s: &str, out: &mut Vec<Mention>) {
     // A bare foreign ministry: the document's own.
     static BARE: OnceLock<Regex> = OnceLock::new();
-    let bare = re(&BARE, r"\b(?:Ministry of Foreign Affairs|Foreign Ministry)\b");
+    let bare = re(&BARE, r"\b(?:Ministry of Foreign Affairs|Foreign Ministry)\b|\bthe (?:foreign ministry|foreign affairs ministry)\b");
     for m in bare.find_iter(s) {
         if !covered(out, m.start(), m.end()) {
             out.push(Mention::new(m.start(), m.end(), Ref::HomeMinistry));
@@ -494,7 +495,7 @@ fn organizations(s: &str, out: &mut Vec<Mention>) {
     static ORG: OnceLock<Regex> = OnceLock::new();
     let org = re(
         &ORG,
-        r"\b(?:Ministry of [A-Z][a-z]+(?:(?:,| and|, and) [A-Z][a-z]+){0,4}|(?:[A-Z][\w'-]*\s){1,3}(?:District |High |Supreme |Constitutional |Central |Family |Administrative )?Court|(?:[A-Z][\w'-]*\s){1,4}(?:Agency|Commission|Institute|Foundation|Corporation|Administration|Authority|Association|Party|Industries|Co\.|Ltd\.))",
+        r"\b(?:(?:Embassy|Consulate General|Consulate) of (?:the )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,3}(?: in (?:the )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})?|Ministry of [A-Z][a-z]+(?:(?:,| and|, and) [A-Z][a-z]+){0,4}|(?:[A-Z][\w'-]*\s){1,3}(?:District |High |Supreme |Constitutional |Central |Family |Administrative )?Court|(?:[A-Z][\w'-]*\s){1,4}(?:Agency|Commission|Institute|Foundation|Corporation|Administration|Authority|Association|Party|Industries|Co\.|Ltd\.))",
     );
     for m in org.find_iter(s) {
         let text = strip_leading_function_words(m.as_str());
@@ -663,6 +664,19 @@ fn prefix_countries(text: &str, lex: &Lexicon) -> usize {
     n
 }
 
+/// Regions inside the name of a bureau or post ("Director-General for Asian
+/// and Pacific Affairs", "the Asia-Pacific Bureau") name a portfolio, not a
+/// place.
+fn drop_places_in_unit_names(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
+    static UNIT: OnceLock<Regex> = OnceLock::new();
+    let unit = re(&UNIT, r"\b(?:[A-Z][\w'-]*\s(?:and\s|&\s)?){1,6}(?:Affairs|Bureau|Division|Department|Headquarters|Office|Desk)\b");
+    let spans: Vec<(usize, usize)> = unit.find_iter(s).map(|m| (m.start(), m.end())).collect();
+    out.retain(|m| {
+        let place = m.entity_type(lex) == Some(EntityType::Place);
+        !(place && spans.iter().any(|&(a, b)| m.start >= a && m.end <= b))
+    });
+}
+
 fn places(s: &str, out: &mut Vec<Mention>) {
     static PLACE: OnceLock<Regex> = OnceLock::new();
     let place = re(&PLACE, r"\b[A-Z][a-z]+-(?:gu|si|gun|dong|eup|myeon|ku|shi|machi)\b|\b[A-Z][a-z]+ Prefecture\b|\b[A-Z][a-z]+ Province\b");
@@ -734,7 +748,7 @@ fn appositions(s: &str, lex: &Lexicon, out: &mut [Mention]) {
     static START: OnceLock<Regex> = OnceLock::new();
     let start_re = re(
         &START,
-        &format!(r"^,?\s(?:the\s|a\s|who\s(?:is|was|also\sserves\sas)\s)?(?:(?:{t})\b|(?:[A-Z][\w'-]*\s){{0,4}}(?:{t})\b|[A-Z][\w-]*\s(?:Foreign\s)?Minister\b)", t = titles_alt()),
+        &format!(r"^,?\s(?:the\s|a\s|who\s(?:is|was|also\sserves\sas)\s)?(?:(?i:{t})\b|(?:[A-Z][\w'-]*\s){{0,4}}(?:{t})\b|[A-Z][\w-]*\s(?:Foreign\s)?Minister\b)", t = titles_alt()),
     );
     let n = out.len();
     for i in 0..n {
@@ -749,7 +763,20 @@ fn appositions(s: &str, lex: &Lexicon, out: &mut [Mention]) {
         }
         // The apposition runs to the next comma (or the sentence's end).
         let body = &rest[1..];
-        let stop = body.find([',', ';']).map(|k| k + 1).unwrap_or(body.len());
+        let mut stop = body.find([',', ';']).map(|k| k + 1).unwrap_or(body.len());
+        // ", Director-General of the ... Bureau, Ministry of Foreign Affairs,":
+        // a chunk that only names an organization continues the apposition.
+        loop {
+            let next = body[stop..].trim_start();
+            let org_chunk = ["Ministry", "the Ministry", "Embassy", "the Embassy", "Government", "the Government", "Department", "the Department", "Office", "Bureau", "Cabinet"]
+                .iter()
+                .any(|w| next.starts_with(w));
+            if !org_chunk || stop >= body.len() {
+                break;
+            }
+            let k = body[stop..].find([',', ';']).map(|k| stop + k + 1).unwrap_or(body.len());
+            stop = k;
+        }
         let (a, b) = (end + 1, end + 1 + stop);
         out[i].apposition = Some((a, b));
         for m in out.iter_mut() {

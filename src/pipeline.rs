@@ -197,8 +197,10 @@ fn member_of(rs: &[Resolved]) -> Vec<(String, String, String)> {
     for p in rs.iter().filter(|m| m.entity_type == Some(EntityType::Person)) {
         // An organization right before the title: "Japanese Ministry of
         // Foreign Affairs Director-General ... Kenta Morioka".
+        // ... or inside the title: "Director-General ... of the Ministry of
+        // Foreign Affairs Kim Jae-won".
         if let Some(t) = p.title_start {
-            for o in rs.iter().filter(|m| m.entity_type == Some(EntityType::Organization) && m.end + 1 == t) {
+            for o in rs.iter().filter(|m| m.entity_type == Some(EntityType::Organization) && (m.end + 1 == t || (m.start >= t && m.end <= p.start))) {
                 for pid in &p.ids {
                     for oid in &o.ids {
                         out.push((pid.clone(), oid.clone(), "memberOf/title".to_string()));

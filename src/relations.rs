@@ -57,7 +57,7 @@ pub struct Triggers {
 
 fn phrase_regex(p: &str) -> String {
     p.split_whitespace()
-        .map(|w| if w == "*" { r"(?:[\w'-]+\s){0,5}?".to_string() } else { format!("{}\\s", regex::escape(w)) })
+        .map(|w| if w == "*" { r"(?:[A-Za-z0-9'-]+\s){0,5}?".to_string() } else { format!("{}\\s", regex::escape(w)) })
         .collect::<String>()
         .trim_end_matches("\\s")
         .to_string()
@@ -84,7 +84,13 @@ impl Triggers {
         // Longest first, so that "shared the view" wins over "shared".
         phrases.sort_by_key(|(p, _)| (std::cmp::Reverse(p.replace('*', "").len()), *p));
         let alt = phrases.iter().map(|(p, _)| phrase_regex(p)).collect::<Vec<_>>().join("|");
-        let any = Regex::new(&format!(r"(?i)\b(?:{alt})\b")).unwrap_or_else(|_| Regex::new("$^").unwrap());
+        let any = regex::RegexBuilder::new(&format!(r"(?i)\b(?:{alt})\b"))
+            .size_limit(64 << 20)
+            .build()
+            .unwrap_or_else(|e| {
+                eprintln!("dipkg: warning: trigger phrases do not compile ({e}); no relations will be found");
+                Regex::new("$^").unwrap()
+            });
         let each = phrases
             .iter()
             .filter_map(|(p, pred)| Some((Regex::new(&format!(r"(?i)^(?:{})$", phrase_regex(p))).ok()?, *pred)))

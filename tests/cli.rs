@@ -983,8 +983,45 @@ fn bad_inputs_are_named_and_good_ones_still_written() {
 }
 
 #[test]
-#[ignore]
-fn zz_dump_fixture() {
-    std::fs::create_dir_all("/tmp/fxdump").unwrap();
-    common::fixture_jsonl(Path::new("/tmp/fxdump"));
+fn eval_command_scores_the_seeds() {
+    dipkg()
+        .current_dir(common::repo())
+        .args(["eval", "--gold", "tests/gold", "seeds"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("entities  P")
+                .and(predicate::str::contains("relations P"))
+                .and(predicate::str::contains("resolution merge recall")),
+        );
+    let out = dipkg()
+        .current_dir(common::repo())
+        .args(["eval", "--gold", "tests/gold", "seeds", "--json", "--details"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["documents"], 5);
+}
+
+#[test]
+fn synth_corpus_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    dipkg()
+        .args(["synth", "--docs", "4", "--seed", "3", "-o"])
+        .arg(&corpus)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("wrote 4 documents"));
+    dipkg()
+        .arg("build")
+        .arg(&corpus)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("documents: 4 extracted, 0 failed"));
 }

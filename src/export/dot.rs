@@ -11,7 +11,7 @@
 use crate::error::{Error, Result};
 use crate::graph::{Edge, KnowledgeGraph, Node};
 use crate::model::{slug, EntityType, Predicate};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
@@ -87,12 +87,29 @@ fn wrap(label: &str, width: usize) -> String {
         .join("\\n")
 }
 
-/// The whole DOT document. `title` is shown above the diagram.
+/// The whole DOT document. `title` is shown above the diagram. Entities
+/// without any relation are left out (they would only pile up in the
+/// first rank), and said so in the title.
 pub fn to_dot(g: &KnowledgeGraph, title: &str) -> String {
+    let drawn: BTreeSet<&str> = g
+        .edges()
+        .flat_map(|e| [e.source.as_str(), e.target.as_str()])
+        .collect();
+    let hidden = g.node_count() - drawn.len().min(g.node_count());
+    let title = if hidden > 0 && !drawn.is_empty() {
+        format!("{title} ({hidden} entities without relations not drawn)")
+    } else {
+        title.to_string()
+    };
+    let keep = |n: &&Node| drawn.is_empty() || drawn.contains(n.id.as_str());
     let mut out = String::new();
-    header(&mut out, title);
+    header(&mut out, &title);
     let (clusters, loose) = group_by_country(g);
     for (country, nodes) in &clusters {
+        let nodes: Vec<&Node> = nodes.iter().copied().filter(keep).collect();
+        if nodes.is_empty() {
+            continue;
+        }
         let label = g
             .node(country)
             .map_or(country.as_str(), |n| n.label.as_str());
@@ -107,15 +124,40 @@ pub fn to_dot(g: &KnowledgeGraph, title: &str) -> String {
         }
         out.push_str("  }\n");
     }
-    for n in &loose {
+    for n in loose.iter().copied().filter(keep) {
         node_line(&mut out, n, "  ");
     }
+    let stagger = leaf_stagger(g);
     for e in g.edges() {
-        edge_line(&mut out, e);
+        edge_line(&mut out, e, stagger.get(e.target.as_str()).copied().unwrap_or(1));
     }
     legend(&mut out, g);
     out.push_str("}\n");
     out
+}
+
+/// Minimum edge lengths that spread leaves (targets that point nowhere,
+/// typically issues) over three ranks instead of one long column, as
+/// Graphviz's `unflatten -l 3` does: a diagram of many issues stays
+/// closer to a page's shape.
+fn leaf_stagger(g: &KnowledgeGraph) -> BTreeMap<&str, usize> {
+    let sources: BTreeSet<&str> = g
+        .edges()
+        .flat_map(|e| {
+            let back = (!e.is_directed()).then_some(e.target.as_str());
+            std::iter::once(e.source.as_str()).chain(back)
+        })
+        .collect();
+    let leaves: BTreeSet<&str> = g
+        .edges()
+        .map(|e| e.target.as_str())
+        .filter(|t| !sources.contains(t))
+        .collect();
+    leaves
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| (id, 1 + i % 3))
+        .collect()
 }
 
 fn header(out: &mut String, title: &str) {
@@ -161,7 +203,7 @@ fn node_line(out: &mut String, n: &Node, indent: &str) {
     );
 }
 
-fn edge_line(out: &mut String, e: &Edge) {
+fn edge_line(out: &mut String, e: &Edge, minlen: usize) {
     let (color, style) = edge_style(e.predicate);
     let w = e.weight();
     let label = if w > 1 {
@@ -175,7 +217,7 @@ fn edge_line(out: &mut String, e: &Edge) {
     let _ = writeln!(
         out,
         "  \"{}\" -> \"{}\" [label=\"{label}\", color=\"{color}\", fontcolor=\"{color}\", style=\"{style}\", \
-         penwidth={penwidth:.2}, weight={w}{dir}, tooltip=\"{}\"];",
+         penwidth={penwidth:.2}, weight={w}, minlen={minlen}{dir}, tooltip=\"{}\"];",
         escape(&e.source),
         escape(&e.target),
         escape(&format!("{} {} {}: {}", e.source, e.predicate, e.target, dates.join(", ")))

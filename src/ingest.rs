@@ -499,6 +499,12 @@ fn find_date(raw: &[&str], kept: &[&str]) -> Option<String> {
             }
         }
     }
+    // A byline or header line with a full date ("KYODO NEWS - May 2, 2019 - 21:15").
+    for l in kept.iter().take(8) {
+        if let Some(d) = parse_full_date(l) {
+            return Some(d);
+        }
+    }
     // A dateline: "SEOUL, March 4, 2021 (Yonhap) --".
     for l in kept.iter().take(40) {
         if l.contains("--") || l.contains("(Yonhap)") || l.contains("(Kyodo)") {

@@ -130,6 +130,9 @@ pub struct Context {
     pub last_person: Option<String>,
     /// Issues (and events) named last.
     pub last_issues: Vec<String>,
+    /// The date named last: a readout often gives it once ("On May 7, …"
+    /// or "Today, …") and then reports the meeting in the next sentence.
+    pub last_date: Option<String>,
 }
 
 const PREPOSITIONS: &[&str] = &[
@@ -287,7 +290,7 @@ pub fn sentence_relations(
                 if pairs.is_empty() {
                     continue;
                 }
-                let date = dates.iter().find_map(|d| resolve_date(d, ctx.doc_date.as_deref()));
+                let date = dates.iter().find_map(|d| resolve_date(d, ctx.doc_date.as_deref())).or_else(|| ctx.last_date.clone());
                 let place = ms.iter().find(|m| m.entity_type == Some(EntityType::Place) && !m.in_apposition && !m.nested).and_then(|m| m.ids.first().cloned());
                 let format = meeting_format(s, trig);
                 let occasion = occasion(s, ms);
@@ -396,6 +399,9 @@ pub fn sentence_relations(
             ctx.last_person = Some(p.clone());
         }
         prev_subject = subject;
+    }
+    if let Some(d) = dates.iter().find_map(|d| resolve_date(d, ctx.doc_date.as_deref())) {
+        ctx.last_date = Some(d);
     }
     // The matter just named, for "this" and "the issue" in later sentences.
     let named: Vec<String> = ms.iter().filter(|m| m.entity_type == Some(EntityType::Issue) || m.entity_type == Some(EntityType::Event)).flat_map(|m| m.ids.clone()).collect();
@@ -513,7 +519,19 @@ fn subject_of(
             )
         })
     };
-    let chosen = cands.iter().rev().find(|m| glue(m)).copied().map(|m| (m, 0.9, "adjacent-subject"));
+    // After an earlier trigger, a place, organization or country right after
+    // it is that trigger's object ("is visiting Seoul, held ..."): it
+    // becomes a subject only when nothing but adverbs separates it from the verb.
+    let glue_ok = |m: &Resolved| -> bool {
+        if !glue(m) {
+            return false;
+        }
+        if first || m.entity_type == Some(EntityType::Person) || m.entity_type.is_none() {
+            return true;
+        }
+        !s[m.end..h.start].contains(',')
+    };
+    let chosen = cands.iter().rev().find(|m| glue_ok(m)).copied().map(|m| (m, 0.9, "adjacent-subject"));
     let chosen = chosen.or_else(|| if first { cands.first().copied().map(|m| (m, 0.85, "sentence-subject")) } else { None });
     if let Some((m, conf, rule)) = chosen {
         let ids = subject_ids(s, ms, m, lex, ctx);

@@ -32,35 +32,69 @@ pub struct DocEntity {
     pub name_key: Vec<String>,
 }
 
-/// Fold a name token for comparison: lower case, no hyphens or accents, and
-/// the common variants of Korean romanisation reduced to one spelling
-/// (Jeong/Jung, Eui/Ui, oo/u).
+/// Fold a name token for comparison: lower case, no accents, and the
+/// common variants of Korean romanisation reduced to one spelling per
+/// syllable (Jeong/Jung, Eui/Ui, oo/u), hyphens kept ("jung-han").
 pub fn fold_token(t: &str) -> String {
     let s: String = t
         .chars()
         .map(crate::model::fold_accent)
-        .filter(|c| c.is_alphanumeric())
+        .filter(|c| c.is_alphanumeric() || *c == '-')
         .flat_map(|c| c.to_lowercase())
         .collect();
-    let mut s = s.replace("eo", "u").replace("oo", "u").replace("ee", "i").replace("eui", "ui");
-    if s.starts_with("yi") && s.len() == 2 {
-        s = "lee".into();
-    }
-    s
+    s.split('-')
+        .filter(|x| !x.is_empty())
+        .map(|syl| syl.replace("eo", "u").replace("oo", "u").replace("ee", "i").replace("eui", "ui"))
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
-/// The order-free key of a personal name. Korean romanisation variants are
-/// folded only in names that look Korean (a hyphenated given name or a
-/// Korean surname), so that "Hideo" stays "hideo".
+/// Variant spellings of one Korean surname, to one form.
+fn korean_surname(t: &str) -> Option<String> {
+    let l = t.to_lowercase();
+    let canon = match l.as_str() {
+        "kim" | "gim" => "kim",
+        "lee" | "yi" | "rhee" => "lee",
+        "park" | "pak" | "bak" => "park",
+        "choi" | "choe" => "choi",
+        "jung" | "jeong" | "chung" => "jung",
+        "kang" | "gang" => "kang",
+        "cho" | "jo" => "cho",
+        "yoon" | "yun" => "yoon",
+        "jang" | "chang" => "jang",
+        "lim" | "im" => "lim",
+        "shin" | "sin" => "shin",
+        "seo" | "suh" => "seo",
+        "yoo" | "yu" => "yoo",
+        "ahn" | "an" => "ahn",
+        "moon" | "mun" => "moon",
+        "noh" | "roh" | "no" => "noh",
+        "jeon" | "chun" | "jun" => "jeon",
+        "ko" | "go" => "ko",
+        "baek" | "paek" => "baek",
+        _ => {
+            return crate::mentions::KOREAN_SURNAMES.split('|').any(|k| k.eq_ignore_ascii_case(t)).then_some(l);
+        }
+    };
+    Some(canon.to_string())
+}
+
+/// The order-free key of a personal name. A Korean name (a surname and a
+/// hyphenated given name) keys as [surname, folded given name], whatever
+/// the order and romanisation; other names as their sorted tokens, so that
+/// "Hideo" stays "hideo".
 pub fn person_key(name: &str) -> Vec<String> {
     let toks: Vec<&str> = name.split_whitespace().collect();
-    let korean = toks.iter().any(|t| t.contains('-'))
-        || toks.iter().any(|t| crate::mentions::KOREAN_SURNAMES.split('|').any(|k| k.eq_ignore_ascii_case(t)));
-    let mut k: Vec<String> = toks
-        .iter()
-        .map(|t| if korean { fold_token(t) } else { plain_token(t) })
-        .filter(|t| !t.is_empty())
-        .collect();
+    if toks.len() == 2 {
+        for (sur, given) in [(toks[0], toks[1]), (toks[1], toks[0])] {
+            if given.contains('-') {
+                if let Some(sn) = korean_surname(sur) {
+                    return vec![sn, fold_token(given)];
+                }
+            }
+        }
+    }
+    let mut k: Vec<String> = toks.iter().map(|t| plain_token(t)).filter(|t| !t.is_empty()).collect();
     k.sort();
     k
 }
@@ -267,11 +301,13 @@ impl<'a> Resolver<'a> {
     /// A surname: the person of this document who has it (the last named
     /// wins), else a known official whose post fits the title and date.
     pub fn surname(&mut self, surname: &str, title: Option<&str>, span: Option<Span>, surface: &str) -> Option<String> {
-        let f = fold_token(surname);
+        // A surname matches a name key in any of its spellings.
+        let forms: Vec<String> = [korean_surname(surname), Some(plain_token(surname)), Some(fold_token(surname))].into_iter().flatten().collect();
+        let has = |k: &Vec<String>| forms.iter().any(|f| k.contains(f));
         let found = self
             .entities
             .values()
-            .filter(|e| e.entity_type == EntityType::Person && e.name_key.len() >= 2 && e.name_key.contains(&f))
+            .filter(|e| e.entity_type == EntityType::Person && e.name_key.len() >= 2 && has(&e.name_key))
             .map(|e| e.id.clone())
             .next();
         if let Some(id) = found {
@@ -288,7 +324,7 @@ impl<'a> Resolver<'a> {
             .iter()
             .enumerate()
             .filter(|(_, e)| e.entity_type == EntityType::Person)
-            .filter(|(_, e)| person_key(&e.label).contains(&f))
+            .filter(|(_, e)| has(&person_key(&e.label)))
             .map(|(i, _)| i)
             .filter(|&i| membership_fits(self.lex, i, title, self.doc_date.as_deref()))
             .collect();

@@ -302,7 +302,7 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
     let titled = re(
         &TITLED,
         &format!(
-            r"\b(?P<title>(?:{HONORIFICS}\s+)?(?:(?:{t})\s+)?(?:{HONORIFICS}\s+)?)(?P<name>{n}(?:\s{n}){{0,2}})(?P<more>(?:,?\s(?:and|&)\s{n})?)",
+            r"(?P<title>(?:\b{HONORIFICS}\s+)?\b(?:{t})\s+(?:{HONORIFICS}\s+)?|\b{HONORIFICS}\s+)(?P<name>{n}(?:\s{n}){{0,2}})(?P<more>(?:,?\s(?:and|&)\s{n})?)",
             t = titles_alt(),
             n = NAME_TOKEN
         ),

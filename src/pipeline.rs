@@ -68,7 +68,8 @@ impl Pipeline {
         let lex = &*self.lexicon;
         let sentences = segment::segment(&doc.text);
         let mut found: Vec<Vec<Mention>> = sentences.iter().map(|s| mentions::find(s, lex)).collect();
-        let mut res = Resolver::new(lex, doc.info.date.clone(), doc.info.country.clone());
+        let home = doc.info.country.clone().or_else(|| infer_home(&sentences, &found, lex));
+        let mut res = Resolver::new(lex, doc.info.date.clone(), home);
         let span = |s: &Sentence, a: usize, b: usize| {
             let (x, y) = s.clean_range(a, b);
             doc.span(x, y)
@@ -124,6 +125,7 @@ impl Pipeline {
                     nested: m.nested,
                     apposition: m.apposition,
                     title_start: m.title_start,
+                    title: m.title.clone(),
                 })
                 .filter(|r| !r.ids.is_empty() || r.entity_type.is_none())
                 .collect();
@@ -199,7 +201,10 @@ fn member_of(rs: &[Resolved]) -> Vec<(String, String, String)> {
         // Foreign Affairs Director-General ... Kenta Morioka".
         // ... or inside the title: "Director-General ... of the Ministry of
         // Foreign Affairs Kim Jae-won".
-        if let Some(t) = p.title_start {
+        // A byline's "Asia Economy Reporter Lim" names an employer, not a post
+        // the graph tracks.
+        let byline = matches!(p.title.as_deref(), Some("Reporter" | "Correspondent" | "Photographer" | "Staff Writer"));
+        if let (Some(t), false) = (p.title_start, byline) {
             for o in rs.iter().filter(|m| m.entity_type == Some(EntityType::Organization) && (m.end + 1 == t || (m.start >= t && m.end <= p.start))) {
                 for pid in &p.ids {
                     for oid in &o.ids {
@@ -218,6 +223,24 @@ fn member_of(rs: &[Resolved]) -> Vec<(String, String, String)> {
         }
     }
     out
+}
+
+/// The country a document speaks for, when its publisher does not say:
+/// the first country of the first "Korea-Japan ..." compound (a ministry
+/// names its own country first).
+fn infer_home(sentences: &[Sentence], found: &[Vec<Mention>], lex: &Lexicon) -> Option<String> {
+    for (s, ms) in sentences.iter().zip(found) {
+        for m in ms {
+            let Ref::Entry(i) = m.r else { continue };
+            if lex.entries[i].entity_type == EntityType::Country && s.norm[m.end..].starts_with('-') {
+                let next = s.norm[m.end + 1..].split([' ', '-']).next().unwrap_or("");
+                if next.chars().next().is_some_and(|c| c.is_uppercase()) {
+                    return Some(lex.entries[i].id.clone());
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Capitalised words equal to a surname of a person the document named,

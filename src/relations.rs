@@ -27,6 +27,7 @@ pub struct Resolved {
     pub nested: bool,
     pub apposition: Option<(usize, usize)>,
     pub title_start: Option<usize>,
+    pub title: Option<String>,
 }
 
 /// A relation found in one sentence (offsets in the normalised sentence).
@@ -141,9 +142,6 @@ const PREPOSITIONS: &[&str] = &[
     "over", "under", "after", "before", "through", "across", "within", "without", "via", "per",
     "as", "upon", "amid",
 ];
-/// Prepositions after which a country is a place or a party to a relation,
-/// not the matter raised ("the situation in Japan", "between the ROK and Japan").
-const LOCATIVE: &[&str] = &["in", "at", "between", "among", "from", "to", "across", "within", "into", "toward", "towards"];
 const FUNCTION_WORDS: &[&str] = &[
     "to", "and", "or", "in", "on", "at", "of", "for", "with", "by", "from", "will", "would",
     "should", "could", "can", "may", "must", "has", "have", "had", "is", "are", "was", "were",
@@ -432,6 +430,16 @@ fn acted(s: &str, a: usize, b: usize, p: Predicate, trig: &Triggers, ms: &[Resol
     if last == "to" && s[a..b].to_lowercase().starts_with("visit") && !s[a..b].to_lowercase().starts_with("visit to") {
         return false;
     }
+    // A visit as a noun is an act only with its visitor: "her visit to
+    // Japan", "Minister Kang's first visit to Japan" (not "a visit to Japan").
+    let lower = s[a..b].to_lowercase();
+    if lower.starts_with("visit to") || lower.starts_with("trip to") {
+        let near: Vec<&str> = before.rsplit(' ').take(3).collect();
+        let possessed = near.iter().any(|w| w.ends_with("'s") || matches!(*w, "his" | "her" | "their" | "His" | "Her" | "Their"));
+        if !possessed {
+            return false;
+        }
+    }
     if matches!(last.as_str(), "was" | "were" | "been" | "being" | "be" | "is" | "are" | "also" | "briefly")
         && s[a..b].ends_with("ed")
         && !matches!(p, Predicate::Visited)
@@ -666,24 +674,28 @@ fn issue_objects(all: &[Resolved], scope: &[&Resolved], ctx: &Context) -> Vec<St
 /// reported clause ("noted that the ROK and Japan have …").
 fn country_objects(s: &str, scope: &[&Resolved], trigger_end: usize) -> Vec<String> {
     let mut out = Vec::new();
-    let mut prev_skipped: Option<(usize, bool)> = None;
+    // (end of the previous mention, whether it was accepted as a topic)
+    let mut prev: Option<(usize, bool)> = None;
     for m in scope {
         if m.entity_type != Some(EntityType::Country) {
             if m.entity_type.is_some() {
-                prev_skipped = Some((m.end, false));
+                prev = Some((m.end, false));
             }
             continue;
         }
-        let list_continues = prev_skipped.is_some_and(|(e, _)| e <= m.start && matches!(s[e..m.start].trim().trim_start_matches(',').trim(), "and" | "," | "" | "and the" | "the" | ", the" | "or"));
-        let inherited = list_continues && prev_skipped.is_some_and(|(_, skip)| skip);
-        let skip = matches!(m.r, Ref::Demonym(_))
-            || possessive(s, m)
-            || modifies_party(s, m)
-            || LOCATIVE.contains(&word_before(s, m.start).to_lowercase().as_str())
-            || s[trigger_end..m.start].contains(" that ")
-            || inherited;
-        prev_skipped = Some((m.end, skip));
-        if !skip {
+        let list_continues = prev.is_some_and(|(e, _)| e <= m.start && matches!(s[e..m.start].trim().trim_start_matches(',').trim(), "and" | "," | "" | "and the" | "the" | ", the" | "or"));
+        let topic = if list_continues {
+            prev.is_some_and(|(_, ok)| ok)
+        } else {
+            is_topic_position(s, m, trigger_end)
+        };
+        let ok = topic
+            && !matches!(m.r, Ref::Demonym(_))
+            && !possessive(s, m)
+            && !modifies_party(s, m)
+            && !s[trigger_end..m.start].contains(" that ");
+        prev = Some((m.end, ok));
+        if ok {
             for id in &m.ids {
                 if !out.contains(id) {
                     out.push(id.clone());
@@ -692,6 +704,28 @@ fn country_objects(s: &str, scope: &[&Resolved], trigger_end: usize) -> Vec<Stri
         }
     }
     out
+}
+
+/// Is a country named where a clause puts its topic? Right after the verb
+/// ("discussed North Korea"), after "on"/"about"/"regarding"/"over", after
+/// "the situation of", or after "dealing with". Elsewhere a country is a
+/// place, a party or a modifier, not what was raised.
+fn is_topic_position(s: &str, m: &Resolved, trigger_end: usize) -> bool {
+    let gap = s[trigger_end..m.start].trim();
+    if gap.is_empty() || gap == "the" {
+        return true;
+    }
+    let before = s[..m.start].trim_end();
+    let before = before.strip_suffix(" the").unwrap_or(before);
+    let mut words = before.rsplit(' ');
+    let w1 = words.next().unwrap_or("").to_lowercase();
+    let w2 = words.next().unwrap_or("").to_lowercase();
+    match w1.as_str() {
+        "on" | "about" | "regarding" | "concerning" | "over" | "toward" | "towards" | "against" => true,
+        "of" => matches!(w2.as_str(), "situation" | "issue" | "issues" | "question" | "problem" | "matter" | "denuclearization" | "provocations" | "threat" | "threats" | "case"),
+        "with" => matches!(w2.as_str(), "dealing" | "deal" | "engaging" | "engage" | "engagement" | "coping"),
+        _ => false,
+    }
 }
 
 fn fronted_topic(s: &str, ms: &[Resolved]) -> Vec<String> {

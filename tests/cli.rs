@@ -996,7 +996,14 @@ fn eval_command_scores_the_seeds() {
         );
     let out = dipkg()
         .current_dir(common::repo())
-        .args(["eval", "--gold", "tests/gold", "seeds", "--json", "--details"])
+        .args([
+            "eval",
+            "--gold",
+            "tests/gold",
+            "seeds",
+            "--json",
+            "--details",
+        ])
         .assert()
         .success()
         .get_output()

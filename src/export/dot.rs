@@ -129,7 +129,11 @@ pub fn to_dot(g: &KnowledgeGraph, title: &str) -> String {
     }
     let stagger = leaf_stagger(g);
     for e in g.edges() {
-        edge_line(&mut out, e, stagger.get(e.target.as_str()).copied().unwrap_or(1));
+        edge_line(
+            &mut out,
+            e,
+            stagger.get(e.target.as_str()).copied().unwrap_or(1),
+        );
     }
     legend(&mut out, g);
     out.push_str("}\n");

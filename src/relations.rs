@@ -114,6 +114,8 @@ impl Triggers {
             .find_iter(s)
             // Part of a compound ("Japan-hosted") is not the verb.
             .filter(|m| !s[..m.start()].ends_with('-') && !s[m.end()..].starts_with('-'))
+            // Verbs are written in lower case: "States" in "the United States" is no trigger.
+            .filter(|m| m.as_str().chars().next().is_some_and(|c| c.is_lowercase()))
             .filter_map(|m| {
                 let p = self.each.iter().find(|(r, _)| r.is_match(m.as_str()))?.1;
                 Some((m.start(), m.end(), p))
@@ -305,11 +307,17 @@ pub fn sentence_relations(
             }
             Predicate::Raised | Predicate::Discussed | Predicate::AgreedOn => {
                 let mut objs = issues.clone();
+                let response = ["replied", "responded", "in response", "In response"].iter().any(|w| s[..scope_end].contains(w));
                 let rule_o = if objs.is_empty() && s[h.end..scope_end].contains("position") && !prev_issues.is_empty() {
                     // "…, and Director Takizaki explained the Japanese government's position."
                     objs = prev_issues.clone();
                     conf *= 0.7;
                     "position-on-previous-clause"
+                } else if objs.is_empty() && response && h.pred == Predicate::Raised {
+                    // "Minister Ishikura replied that …": a reply is on the matter just raised.
+                    objs = if prev_issues.is_empty() { ctx.last_issues.clone() } else { prev_issues.clone() };
+                    conf *= 0.7;
+                    "reply-to-previous"
                 } else {
                     "trigger"
                 };
@@ -721,7 +729,7 @@ fn is_topic_position(s: &str, m: &Resolved, trigger_end: usize) -> bool {
     let w1 = words.next().unwrap_or("").to_lowercase();
     let w2 = words.next().unwrap_or("").to_lowercase();
     match w1.as_str() {
-        "on" | "about" | "regarding" | "concerning" | "over" | "toward" | "towards" | "against" => true,
+        "on" | "about" | "regarding" | "over" | "toward" | "towards" => true,
         "of" => matches!(w2.as_str(), "situation" | "issue" | "issues" | "question" | "problem" | "matter" | "denuclearization" | "provocations" | "threat" | "threats" | "case"),
         "with" => matches!(w2.as_str(), "dealing" | "deal" | "engaging" | "engage" | "engagement" | "coping"),
         _ => false,

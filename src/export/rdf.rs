@@ -18,7 +18,7 @@ use crate::model::{slug, Entity, Extraction, Predicate, Relation};
 use crate::stats::Measures;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term, Triple};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 /// Every quad of the extractions (documents' graphs and the entities
@@ -39,12 +39,44 @@ pub fn dataset(
     graph: &KnowledgeGraph,
     measures: Option<&Measures>,
 ) -> Vec<Quad> {
-    let mut out = Sink::default();
-    for x in extractions {
-        document_quads(&mut out, x, graph);
+    let mut all = Vec::new();
+    let _ = for_each_graph(extractions, graph, measures, |chunk| {
+        all.extend(chunk);
+        Ok(())
+    });
+    all
+}
+
+/// The quads of [`dataset`] one graph at a time, in the same order (each
+/// chunk sorted; documents in graph IRI order, then the entities graph),
+/// so that large corpora are written without holding every quad. Stops at
+/// the first error of `f`.
+pub fn for_each_graph(
+    extractions: &[Extraction],
+    graph: &KnowledgeGraph,
+    measures: Option<&Measures>,
+    mut f: impl FnMut(Vec<Quad>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut meetings: BTreeMap<&str, Vec<&Meeting>> = BTreeMap::new();
+    for m in graph.meetings() {
+        for d in &m.documents {
+            meetings.entry(d.as_str()).or_default().push(m);
+        }
     }
+    let mut docs: Vec<(String, &Extraction)> = extractions
+        .iter()
+        .map(|x| (vocab::document(&x.document.id), x))
+        .collect();
+    docs.sort_by(|a, b| (&a.0, &a.1.document.path).cmp(&(&b.0, &b.1.document.path)));
+    for (_, x) in docs {
+        let mut out = Sink::default();
+        let reported = meetings.get(x.document.id.as_str()).map_or(&[][..], Vec::as_slice);
+        document_quads(&mut out, x, reported);
+        f(sorted(out.quads))?;
+    }
+    let mut out = Sink::default();
     entities_quads(&mut out, graph, measures);
-    sorted(out.quads)
+    f(sorted(out.quads))
 }
 
 /// Sort quads by graph, subject, predicate, object (their N-Quads forms)
@@ -129,7 +161,7 @@ pub fn date_literal(d: &str) -> Literal {
 }
 
 /// Everything one document states, in its own graph.
-fn document_quads(out: &mut Sink, x: &Extraction, graph: &KnowledgeGraph) {
+fn document_quads(out: &mut Sink, x: &Extraction, meetings: &[&Meeting]) {
     let doc_id = &x.document.id;
     let doc = vocab::document(doc_id);
     out.graph = Some(iri(&doc));
@@ -140,11 +172,7 @@ fn document_quads(out: &mut Sink, x: &Extraction, graph: &KnowledgeGraph) {
     for r in &x.relations {
         relation_quads(out, x, r);
     }
-    for m in graph
-        .meetings()
-        .iter()
-        .filter(|m| m.documents.contains(doc_id))
-    {
+    for m in meetings {
         meeting_quads(out, x, m);
     }
     out.graph = None;

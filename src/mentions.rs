@@ -36,8 +36,9 @@ pub enum Ref {
     Pronoun,
     /// "the Minister", "the Secretary": the person last acting.
     DefiniteTitle,
-    /// "this", "the issue": the matter just named.
-    Anaphor,
+    /// "this", "the issue": the matter just named; "the agreement", "a
+    /// successful summit": the last matter whose name has that head noun.
+    Anaphor(Option<String>),
     /// A generic theme ("bilateral relations"): never an entity.
     Theme,
 }
@@ -737,7 +738,20 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
             continue;
         }
         if !covered(out, g.start(), g.end()) {
-            out.push(Mention::new(g.start(), g.end(), Ref::Anaphor));
+            out.push(Mention::new(g.start(), g.end(), Ref::Anaphor(None)));
+        }
+    }
+    static HEAD: OnceLock<Regex> = OnceLock::new();
+    let head = re(&HEAD, r"\b(?:[Tt]he|a|an|this|that|such an?)\s(?:[a-z-]+\s)?(?P<h>summit|agreement|treaty|resolution|ruling|decision|drill|exhibition|statues?|discharge|release|measures|restrictions|plan|declaration|nomination|launch|launches|test)\b");
+    for c in head.captures_iter(s) {
+        let g = c.get(0).unwrap();
+        let after = &s[g.end()..];
+        if [" of", " on", " between", " with", " to ", " that", " by"].iter().any(|w| after.starts_with(w)) {
+            continue;
+        }
+        if !covered(out, g.start(), g.end()) {
+            let h = c.name("h").unwrap().as_str().trim_end_matches('s').to_string();
+            out.push(Mention::new(g.start(), g.end(), Ref::Anaphor(Some(h))));
         }
     }
 }

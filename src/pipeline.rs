@@ -108,7 +108,12 @@ impl Pipeline {
             }
         }
         // Relations, sentence by sentence.
-        let mut ctx = Context { doc_date: doc.info.date.clone(), ..Context::default() };
+        let names = res
+            .entities
+            .values()
+            .map(|e| (e.id.clone(), std::iter::once(&e.label).chain(&e.aliases).map(|n| n.to_lowercase()).collect::<Vec<_>>().join(" | ")))
+            .collect();
+        let mut ctx = Context { doc_date: doc.info.date.clone(), names, ..Context::default() };
         let mut rels: Vec<Relation> = Vec::new();
         for (si, s) in sentences.iter().enumerate() {
             let rs: Vec<Resolved> = found[si]

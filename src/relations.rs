@@ -136,6 +136,10 @@ pub struct Context {
     /// The date named last: a readout often gives it once ("On May 7, …"
     /// or "Today, …") and then reports the meeting in the next sentence.
     pub last_date: Option<String>,
+    /// Issues and events in the order the document names them.
+    pub history: Vec<String>,
+    /// Lower-cased names (label and aliases) of the document's entities.
+    pub names: std::collections::BTreeMap<String, String>,
 }
 
 const PREPOSITIONS: &[&str] = &[
@@ -351,6 +355,12 @@ pub fn sentence_relations(
                 for o in &objs {
                     emit(&subject, Predicate::Protested, o, conf, &format!("protested/{rule}"), &mut out);
                 }
+                // Voicing regret or concern about a matter brings it up; condemning
+                // another's act does not.
+                let voiced = ["express", "voice", "lodge", "protest"].iter().any(|w| s[h.start..h.end].to_lowercase().starts_with(w));
+                for o in issues.iter().filter(|_| voiced) {
+                    emit(&subject, Predicate::Raised, o, conf * 0.85, &format!("raised/protest-matter/{rule}"), &mut out);
+                }
             }
             Predicate::Invited | Predicate::Thanked => {
                 let want = |m: &&&Resolved| match h.pred {
@@ -412,6 +422,7 @@ pub fn sentence_relations(
     // The matter just named, for "this" and "the issue" in later sentences.
     let named: Vec<String> = ms.iter().filter(|m| m.entity_type == Some(EntityType::Issue) || m.entity_type == Some(EntityType::Event)).flat_map(|m| m.ids.clone()).collect();
     if !named.is_empty() {
+        ctx.history.extend(named.iter().cloned());
         ctx.last_issues = named;
     }
     if hits.is_empty() {
@@ -657,23 +668,48 @@ fn issue_objects(all: &[Resolved], scope: &[&Resolved], ctx: &Context) -> Vec<St
                     v.push(id.clone());
                 }
             }
-        } else if matches!(m.r, Ref::Anaphor) {
-            // The matter named last before it, in this sentence or before.
+        } else if let Ref::Anaphor(head) = &m.r {
+            for id in resolve_anaphor(all, m, head.as_deref(), ctx) {
+                if !v.contains(&id) {
+                    v.push(id);
+                }
+            }
+        }
+    }
+    v
+}
+
+/// The matter an anaphor stands for: with a head noun ("the agreement"),
+/// the last matter whose name has it; without ("this", "the issue"), the
+/// matter named last, in this sentence or the one before.
+fn resolve_anaphor(all: &[Resolved], m: &Resolved, head: Option<&str>, ctx: &Context) -> Vec<String> {
+    let earlier: Vec<&String> = all
+        .iter()
+        .filter(|x| x.end <= m.start && matches!(x.entity_type, Some(EntityType::Issue) | Some(EntityType::Event)))
+        .flat_map(|x| x.ids.iter())
+        .collect();
+    match head {
+        Some(h) => {
+            let named = |id: &str| ctx.names.get(id).is_some_and(|n| n.contains(h));
+            if let Some(id) = earlier.iter().rev().find(|id| named(id.as_str())) {
+                return vec![(*id).clone()];
+            }
+            ctx.history.iter().rev().find(|id| named(id.as_str())).map(|id| vec![id.clone()]).unwrap_or_default()
+        }
+        None => {
             let here: Vec<String> = all
                 .iter()
                 .filter(|x| x.end <= m.start && matches!(x.entity_type, Some(EntityType::Issue) | Some(EntityType::Event)))
                 .max_by_key(|x| x.end)
                 .map(|x| x.ids.clone())
                 .unwrap_or_default();
-            let refs = if here.is_empty() { &ctx.last_issues } else { &here };
-            for id in refs {
-                if !v.contains(id) {
-                    v.push(id.clone());
-                }
+            if here.is_empty() {
+                ctx.last_issues.clone()
+            } else {
+                here
             }
         }
     }
-    v
 }
 
 /// Countries that are the topic of a clause: named (not by demonym), not a

@@ -1032,3 +1032,30 @@ fn synth_corpus_builds() {
         .success()
         .stdout(predicate::str::contains("documents: 4 extracted, 0 failed"));
 }
+
+/// Two builds of the seeds through the whole pipeline give byte-identical
+/// files.
+#[test]
+fn build_on_seeds_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let outs: Vec<PathBuf> = ["a", "b"].iter().map(|n| dir.path().join(n)).collect();
+    for out in &outs {
+        dipkg()
+            .current_dir(common::repo())
+            .args(["build", "seeds", "-o"])
+            .arg(out)
+            .assert()
+            .success();
+    }
+    let mut names: Vec<_> = std::fs::read_dir(&outs[0])
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 7);
+    for n in &names {
+        let x = std::fs::read(outs[0].join(n)).unwrap();
+        let y = std::fs::read(outs[1].join(n)).unwrap();
+        assert!(x == y, "{n:?} differs between two builds of the seeds");
+    }
+}

@@ -105,18 +105,10 @@ pub fn write_build(dir: &Path, extractions: &[Extraction]) -> Result<Vec<PathBuf
     create_dir(dir)?;
     let built = Built::new(extractions);
     let (g, m) = (&built.graph, &built.measures);
-    let quads = rdf::dataset(extractions, g, Some(m));
-    let mut written = vec![
-        write_file(&dir.join("graph.nq"), |w| {
-            rdf::write_nquads(w, &quads).map(drop)
-        })?,
-        write_file(&dir.join("graph.trig"), |w| {
-            rdf::write_trig(w, &quads).map(drop)
-        })?,
-        write_file(&dir.join("extract.jsonl"), |w| {
-            jsonl::write_jsonl(w, extractions).map(drop)
-        })?,
-    ];
+    let mut written = write_rdf(dir, extractions, g, m)?;
+    written.push(write_file(&dir.join("extract.jsonl"), |w| {
+        jsonl::write_jsonl(w, extractions).map(drop)
+    })?);
     written.extend(write_network(dir, "", g, Some(m))?);
     let countries = g.country_projection();
     written.extend(write_network(
@@ -137,6 +129,27 @@ pub fn write_build(dir: &Path, extractions: &[Extraction]) -> Result<Vec<PathBuf
         csv::write_timeline(w, &rows).map(drop)
     })?);
     Ok(written)
+}
+
+/// `graph.nq` and `graph.trig`, streamed graph by graph.
+fn write_rdf(
+    dir: &Path,
+    extractions: &[Extraction],
+    g: &KnowledgeGraph,
+    m: &Measures,
+) -> Result<Vec<PathBuf>> {
+    let paths = [dir.join("graph.nq"), dir.join("graph.trig")];
+    let open = |p: &Path| {
+        File::create(p)
+            .map(BufWriter::new)
+            .map_err(|e| out_err(p, e))
+    };
+    let (nq, trig) = (open(&paths[0])?, open(&paths[1])?);
+    let (mut nq, mut trig) = rdf::write_nquads_and_trig(nq, trig, extractions, g, Some(m))
+        .map_err(|(i, e)| out_err(&paths[i], e))?;
+    nq.flush().map_err(|e| out_err(&paths[0], e))?;
+    trig.flush().map_err(|e| out_err(&paths[1], e))?;
+    Ok(paths.to_vec())
 }
 
 /// DOT, CSV and GraphML of one graph, file names prefixed with `prefix`.

@@ -70,7 +70,9 @@ pub fn for_each_graph(
     docs.sort_by(|a, b| (&a.0, &a.1.document.path).cmp(&(&b.0, &b.1.document.path)));
     for (_, x) in docs {
         let mut out = Sink::default();
-        let reported = meetings.get(x.document.id.as_str()).map_or(&[][..], Vec::as_slice);
+        let reported = meetings
+            .get(x.document.id.as_str())
+            .map_or(&[][..], Vec::as_slice);
         document_quads(&mut out, x, reported);
         f(sorted(out.quads))?;
     }
@@ -400,6 +402,34 @@ pub fn write_trig<W: Write>(w: W, quads: &[Quad]) -> io::Result<W> {
         s.serialize_quad(q)?;
     }
     s.finish()
+}
+
+/// N-Quads and TriG of the whole dataset at once, graph by graph (see
+/// [`for_each_graph`]): memory stays that of one document. On error, tells
+/// which writer failed (0: N-Quads, 1: TriG).
+pub fn write_nquads_and_trig<A: Write, B: Write>(
+    nq: A,
+    trig: B,
+    extractions: &[Extraction],
+    graph: &KnowledgeGraph,
+    measures: Option<&Measures>,
+) -> Result<(A, B), (usize, io::Error)> {
+    let mut a = RdfSerializer::from_format(RdfFormat::NQuads).for_writer(nq);
+    let mut b = serializer(RdfFormat::TriG).for_writer(trig);
+    let mut failed = 0;
+    for_each_graph(extractions, graph, measures, |chunk| {
+        for q in &chunk {
+            failed = 0;
+            a.serialize_quad(q)?;
+            failed = 1;
+            b.serialize_quad(q)?;
+        }
+        Ok(())
+    })
+    .map_err(|e| (failed, e))?;
+    let a = a.finish().map_err(|e| (0, e))?;
+    let b = b.finish().map_err(|e| (1, e))?;
+    Ok((a, b))
 }
 
 /// Turtle of the triples of all graphs merged (duplicates once).

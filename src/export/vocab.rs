@@ -28,7 +28,7 @@ vocabulary!(
         evidence = "evidence", document = "document", text = "text", start = "start", end = "end",
         confidence = "confidence", rule = "rule", participant = "participant", format = "format",
         occasion = "occasion", reportedBy = "reportedBy", publisher = "publisher", date = "date",
-        known = "known", mentions = "mentions",
+        mentions = "mentions",
         degree = "degree", weightedDegree = "weightedDegree", pageRank = "pageRank",
         betweenness = "betweenness", component = "component", community = "community",
     }

@@ -174,7 +174,7 @@ pub fn find(sentence: &Sentence, lex: &Lexicon) -> Vec<Mention> {
     leader_governments(s, lex, &mut out);
     persons(s, sentence.heading, lex, &mut out);
     if !sentence.heading {
-        organizations(s, &mut out);
+        organizations(s, lex, &mut out);
         issues(s, lex, &mut out);
         events(s, lex, &mut out);
     }
@@ -484,7 +484,7 @@ fn name_tokens_rev(s: &str, start: usize, end: usize, out: &[Mention]) -> Vec<(u
     v
 }
 
-fn organizations(s: &str, out: &mut Vec<Mention>) {
+fn organizations(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
     // A bare foreign ministry: the document's own.
     static BARE: OnceLock<Regex> = OnceLock::new();
     let bare = re(&BARE, r"\b(?:Ministry of Foreign Affairs|Foreign Ministry)\b|\bthe (?:foreign ministry|foreign affairs ministry)\b");
@@ -501,8 +501,16 @@ fn organizations(s: &str, out: &mut Vec<Mention>) {
     for m in org.find_iter(s) {
         let text = strip_leading_function_words(m.as_str());
         let start = m.end() - text.len();
-        if text.split_whitespace().count() < 2 || covered(out, start, m.end()) {
+        // Countries and places inside the name ("Embassy of Japan in the ROK")
+        // stay mentioned but are part of the organization.
+        let blocking = out.iter().any(|o| {
+            !o.nested && o.overlaps(start, m.end()) && !matches!(o.entity_type(lex), Some(EntityType::Country) | Some(EntityType::Place))
+        });
+        if text.split_whitespace().count() < 2 || blocking {
             continue;
+        }
+        for o in out.iter_mut().filter(|o| o.overlaps(start, m.end())) {
+            o.nested = true;
         }
         out.push(Mention::new(start, m.end(), Ref::New(EntityType::Organization, text.to_string())));
     }

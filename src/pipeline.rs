@@ -230,10 +230,34 @@ fn member_of(rs: &[Resolved]) -> Vec<(String, String, String)> {
     out
 }
 
-/// The country a document speaks for, when its publisher does not say:
-/// the first country of the first "Korea-Japan ..." compound (a ministry
-/// names its own country first).
+/// The country a document speaks for, when its publisher does not say: the
+/// side whose framings of contested issues it uses ("Takeshima" is Japan's
+/// name, "Dokdo" Korea's); else the first country of the first
+/// "Korea-Japan ..." compound (a ministry names its own country first).
 fn infer_home(sentences: &[Sentence], found: &[Vec<Mention>], lex: &Lexicon) -> Option<String> {
+    let mut votes: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for (s, ms) in sentences.iter().zip(found) {
+        for m in ms {
+            let Ref::Entry(i) = m.r else { continue };
+            let text = s.norm[m.start..m.end].to_lowercase();
+            for f in &lex.entries[i].framings {
+                if crate::segment::normalize_str(&f.label).to_lowercase() == text {
+                    *votes.entry(f.used_by.clone()).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut ranked: Vec<(usize, String)> = votes.into_iter().map(|(c, n)| (n, c)).collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    if let Some((n, c)) = ranked.first() {
+        if ranked.get(1).is_none_or(|(m, _)| m < n) {
+            return Some(c.clone());
+        }
+    }
+    compound_home(sentences, found, lex)
+}
+
+fn compound_home(sentences: &[Sentence], found: &[Vec<Mention>], lex: &Lexicon) -> Option<String> {
     for (s, ms) in sentences.iter().zip(found) {
         for m in ms {
             let Ref::Entry(i) = m.r else { continue };

@@ -338,6 +338,12 @@ pub fn sentence_relations(
                 let party = scope.iter().find(|m| is_party_object(s, m)).map(|m| party_id(m, lex));
                 if let Some(p) = party.flatten() {
                     emit(&subject, Predicate::Urged, &p, conf, &format!("urged/{rule}"), &mut out);
+                } else if subject.iter().all(|x| ctx.participants.contains(x)) {
+                    // "He strongly requested that such drills not be conducted
+                    // again": in a meeting, a request goes to the other side.
+                    for p in ctx.participants.iter().filter(|p| !subject.contains(p)) {
+                        emit(&subject, Predicate::Urged, p, conf * 0.7, &format!("urged/counterpart/{rule}"), &mut out);
+                    }
                 }
                 // An urging that names the matter also raises it.
                 for o in &issues {
@@ -641,6 +647,12 @@ fn is_coordination(gap: &str) -> bool {
 }
 
 fn is_party_object(s: &str, m: &Resolved) -> bool {
+    // "Japan's position", "in the ROK", "of Japan": not the party addressed.
+    if m.entity_type != Some(EntityType::Person)
+        && (possessive(s, m) || matches!(word_before(s, m.start).to_lowercase().as_str(), "in" | "of" | "from" | "between" | "among" | "at" | "by" | "within"))
+    {
+        return false;
+    }
     match m.entity_type {
         Some(EntityType::Person) => true,
         Some(EntityType::Organization) => !adjectival(s, m) || word_after(s, m.end) == "side",

@@ -1214,6 +1214,7 @@ mod tests {
                 evidence: span,
                 confidence: 1.0,
                 rule: "test".into(),
+                role: None,
             }],
             diagnostics: vec![],
         };

@@ -944,6 +944,7 @@ mod tests {
             },
             confidence: 0.9,
             rule: "r".into(),
+            role: None,
         }
     }
 

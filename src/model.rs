@@ -233,6 +233,9 @@ pub struct Relation {
     pub confidence: f32,
     /// Name of the rule that produced the relation.
     pub rule: String,
+    /// For `memberOf`: the post, as the document writes it ("Director-General").
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub role: Option<String>,
 }
 
 /// Everything extracted from one document.

@@ -135,8 +135,10 @@ impl Pipeline {
                 .filter(|r| !r.ids.is_empty() || r.entity_type.is_none())
                 .collect();
             let evidence = doc.span(s.start, s.end);
-            for (p, o, rule) in member_of(&rs) {
-                rels.push(relation(p, Predicate::MemberOf, o, None, evidence.clone(), 0.9, rule));
+            for (p, o, rule, role) in member_of(&s.norm, &rs) {
+                let mut r = relation(p, Predicate::MemberOf, o, None, evidence.clone(), 0.9, rule);
+                r.role = role;
+                rels.push(r);
             }
             if s.heading {
                 // Headlines restate the body; their entities count, their acts do not.
@@ -194,12 +196,12 @@ impl Pipeline {
 }
 
 fn relation(subject: String, predicate: Predicate, object: String, date: Option<String>, evidence: Span, confidence: f32, rule: String) -> Relation {
-    Relation { subject, predicate, object, date, place: None, format: None, occasion: None, evidence, confidence, rule }
+    Relation { subject, predicate, object, date, place: None, format: None, occasion: None, evidence, confidence, rule, role: None }
 }
 
 /// A person's apposition that names an organization gives `memberOf`
 /// ("Kim Jung-han, Director-General ... of the Ministry of Foreign Affairs").
-fn member_of(rs: &[Resolved]) -> Vec<(String, String, String)> {
+fn member_of(s: &str, rs: &[Resolved]) -> Vec<(String, String, String, Option<String>)> {
     let mut out = Vec::new();
     for p in rs.iter().filter(|m| m.entity_type == Some(EntityType::Person)) {
         // An organization right before the title: "Japanese Ministry of
@@ -213,7 +215,7 @@ fn member_of(rs: &[Resolved]) -> Vec<(String, String, String)> {
             for o in rs.iter().filter(|m| m.entity_type == Some(EntityType::Organization) && (m.end + 1 == t || (m.start >= t && m.end <= p.start))) {
                 for pid in &p.ids {
                     for oid in &o.ids {
-                        out.push((pid.clone(), oid.clone(), "memberOf/title".to_string()));
+                        out.push((pid.clone(), oid.clone(), "memberOf/title".to_string(), p.title.clone().map(|t| role_of(&t))));
                     }
                 }
             }
@@ -222,7 +224,13 @@ fn member_of(rs: &[Resolved]) -> Vec<(String, String, String)> {
         for o in rs.iter().filter(|m| m.start >= a && m.end <= b && m.entity_type == Some(EntityType::Organization)) {
             for pid in &p.ids {
                 for oid in &o.ids {
-                    out.push((pid.clone(), oid.clone(), "memberOf/apposition".to_string()));
+                    let mut role = role_of(&s[a..o.start]);
+                    if role.is_empty() {
+                        // "Minister of Foreign Affairs of the Republic of Korea" names both.
+                        let t = &s[o.start..o.end];
+                        role = t.rfind(" of ").map(|k| t[..k].to_string()).unwrap_or_default();
+                    }
+                    out.push((pid.clone(), oid.clone(), "memberOf/apposition".to_string(), (!role.is_empty()).then_some(role)));
                 }
             }
         }
@@ -270,6 +278,24 @@ fn compound_home(sentences: &[Sentence], found: &[Vec<Mention>], lex: &Lexicon) 
         }
     }
     None
+}
+
+/// The post in a title or apposition: its words up to the organization,
+/// without honorifics and connecting words ("Director-General of the Asian
+/// and Oceanian Affairs Bureau of" → "Director-General of the Asian and
+/// Oceanian Affairs Bureau").
+fn role_of(t: &str) -> String {
+    let mut t = t.trim().trim_start_matches(',').trim();
+    for h in ["H.E.", "Mr.", "Ms.", "Mrs.", "Dr.", "Prof."] {
+        t = t.trim_start_matches(h).trim();
+    }
+    let mut t = t.trim_end_matches([',', ' ']).to_string();
+    for tail in [" of the", " at the", " of", " at", " for", " in", ",", " the"] {
+        if let Some(x) = t.strip_suffix(tail) {
+            t = x.to_string();
+        }
+    }
+    t.trim_start_matches("the ").trim().to_string()
 }
 
 /// Capitalised words equal to a surname of a person the document named,

@@ -126,6 +126,7 @@ impl Doc {
             evidence,
             confidence: 0.9,
             rule: format!("fixture-{p}"),
+            role: None,
         });
         self
     }

@@ -101,6 +101,8 @@ pub struct Lexicon {
     pub cues: Cues,
     /// Generic themes ("bilateral relations"): never issues.
     pub themes: Vec<String>,
+    /// Capital place id → country id.
+    pub capitals: HashMap<String, String>,
     /// The files it was read from.
     pub files: Vec<PathBuf>,
 }
@@ -143,10 +145,7 @@ impl Lexicon {
 
     /// The country whose capital this place is.
     pub fn capital_of(&self, place: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|e| e.entity_type == EntityType::Country && e.capital.as_deref() == Some(place))
-            .map(|e| e.id.as_str())
+        self.capitals.get(place).map(String::as_str)
     }
 
     /// Country (or publisher) whose web domain ends `host`.
@@ -178,6 +177,12 @@ impl Lexicon {
     /// variants a gazetteer should not have to spell out (reversed person
     /// names; "the Japanese government", "Japan's Foreign Ministry").
     fn compile(&mut self) {
+        self.capitals = self
+            .entries
+            .iter()
+            .filter(|e| e.entity_type == EntityType::Country)
+            .filter_map(|e| Some((e.capital.clone()?, e.id.clone())))
+            .collect();
         let mut labels: Vec<Label> = Vec::new();
         let mut seen: HashMap<(String, bool), usize> = HashMap::new();
         let mut push = |labels: &mut Vec<Label>, target: LabelTarget, text: &str| {

@@ -149,7 +149,7 @@ struct ExtractArgs {
 /// Run a SPARQL query over the graph.
 #[derive(Args)]
 #[command(
-    after_help = "The prefixes dk:, id:, doc:, meeting:, rdf:, rdfs:, xsd:, skos:, foaf:, org:, \
+    after_help = "The prefixes dk:, id:, doc:, meeting:, role:, rdf:, rdfs:, xsd:, skos:, foaf:, org:, \
 schema:, prov:, dcterms: and dc: are declared for you. The default graph is the union of all graphs. Each document's statements are in \
 the named graph doc:<id>; merged entities and measures in <https://w3id.org/dipkg/graph/entities>.\n\n\
 Examples:\n  dipkg query 'SELECT ?a ?b WHERE { ?a dk:metWith ?b }'\n  \

@@ -30,6 +30,8 @@ pub enum Ref {
     New(EntityType, String),
     /// "the Ministry of Foreign Affairs" with no country: the document's own.
     HomeMinistry,
+    /// "the government" with no country: the document's own.
+    HomeGovernment,
     /// "the two Ministers", "both sides", "they": the parties of the meeting.
     Collective,
     /// "he", "she", "his", "her".
@@ -76,7 +78,7 @@ impl Mention {
             Ref::Demonym(_) => Some(EntityType::Country),
             Ref::NewPerson(_) | Ref::Surname(_) | Ref::Surnames(_) => Some(EntityType::Person),
             Ref::New(t, _) => Some(*t),
-            Ref::HomeMinistry => Some(EntityType::Organization),
+            Ref::HomeMinistry | Ref::HomeGovernment => Some(EntityType::Organization),
             _ => None,
         }
     }
@@ -492,6 +494,15 @@ fn organizations(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
         if !covered(out, m.start(), m.end()) {
             out.push(Mention::new(m.start(), m.end(), Ref::HomeMinistry));
         }
+    }
+    static GOV: OnceLock<Regex> = OnceLock::new();
+    let gov = re(&GOV, r"\b[Tt]he [Gg]overnment\b");
+    for m in gov.find_iter(s) {
+        let after = &s[m.end()..];
+        if after.starts_with(" of") || after.starts_with("'s position") || covered(out, m.start(), m.end()) {
+            continue;
+        }
+        out.push(Mention::new(m.start(), m.end(), Ref::HomeGovernment));
     }
     static ORG: OnceLock<Regex> = OnceLock::new();
     let org = re(

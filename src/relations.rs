@@ -335,7 +335,7 @@ pub fn sentence_relations(
                 }
             }
             Predicate::Urged => {
-                let party = scope.iter().find(|m| is_party_object(s, m)).map(|m| party_id(m, lex));
+                let party = scope.iter().find(|m| is_party_object(s, m, lex)).map(|m| party_id(m, lex));
                 if let Some(p) = party.flatten() {
                     emit(&subject, Predicate::Urged, &p, conf, &format!("urged/{rule}"), &mut out);
                 } else if subject.iter().all(|x| ctx.participants.contains(x)) {
@@ -352,7 +352,7 @@ pub fn sentence_relations(
             }
             Predicate::Protested => {
                 let mut objs = issues.clone();
-                if let Some(p) = scope.iter().find(|m| is_party_object(s, m)).and_then(|m| party_id(m, lex)) {
+                if let Some(p) = scope.iter().find(|m| is_party_object(s, m, lex)).and_then(|m| party_id(m, lex)) {
                     objs.push(p);
                 }
                 if objs.is_empty() {
@@ -371,7 +371,7 @@ pub fn sentence_relations(
             Predicate::Invited | Predicate::Thanked => {
                 let want = |m: &&&Resolved| match h.pred {
                     Predicate::Invited => m.entity_type == Some(EntityType::Person),
-                    _ => is_party_object(s, m),
+                    _ => is_party_object(s, m, lex),
                 };
                 if let Some(o) = scope.iter().find(want).and_then(|m| party_id(m, lex)) {
                     emit(&subject, h.pred, &o, conf, &format!("{}/{rule}", h.pred), &mut out);
@@ -449,7 +449,9 @@ fn is_person(ms: &[Resolved], id: &str) -> bool {
 fn acted(s: &str, a: usize, b: usize, p: Predicate, trig: &Triggers, ms: &[Resolved]) -> bool {
     let before = s[..a].trim_end();
     let last = before.rsplit(' ').next().unwrap_or("").to_lowercase();
-    if last == "to" && !matches!(p, Predicate::Visited) {
+    // Infinitives are plans ("to visit", "to discuss"), except a protest of
+    // purpose: "phoned the embassy to protest the visit".
+    if last == "to" && !matches!(p, Predicate::Visited | Predicate::Protested) {
         return false;
     }
     if last == "to" && s[a..b].to_lowercase().starts_with("visit") && !s[a..b].to_lowercase().starts_with("visit to") {
@@ -646,7 +648,7 @@ fn is_coordination(gap: &str) -> bool {
     saw_join || gap.trim() == ","
 }
 
-fn is_party_object(s: &str, m: &Resolved) -> bool {
+fn is_party_object(s: &str, m: &Resolved, lex: &Lexicon) -> bool {
     // "Japan's position", "in the ROK", "of Japan": not the party addressed.
     if m.entity_type != Some(EntityType::Person)
         && (possessive(s, m) || matches!(word_before(s, m.start).to_lowercase().as_str(), "in" | "of" | "from" | "between" | "among" | "at" | "by" | "within"))
@@ -657,10 +659,12 @@ fn is_party_object(s: &str, m: &Resolved) -> bool {
         Some(EntityType::Person) => true,
         Some(EntityType::Organization) => !adjectival(s, m) || word_after(s, m.end) == "side",
         Some(EntityType::Country) => !matches!(m.r, Ref::Demonym(_)) || word_after(s, m.end) == "side",
-        Some(EntityType::Place) => false,
+        // "lodged a protest with Seoul": a capital stands for its government.
+        Some(EntityType::Place) => m.ids.first().is_some_and(|p| lex.capital_of(p).is_some()),
         _ => false,
     }
 }
+
 
 fn party_id(m: &Resolved, lex: &Lexicon) -> Option<String> {
     let id = m.ids.first()?;

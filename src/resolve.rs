@@ -359,6 +359,17 @@ impl<'a> Resolver<'a> {
                     None => vec![self.add_new(EntityType::Organization, "Ministry of Foreign Affairs", surface, Some(span), "pattern")],
                 }
             }
+            Ref::HomeGovernment => {
+                let home = self.home.clone().and_then(|h| self.lex.government_of(&h).map(str::to_string));
+                match home.and_then(|g| self.lex.by_id.get(&g).copied()) {
+                    Some(i) => {
+                        let id = self.add_entry(i, surface, Some(span));
+                        self.note(&id, format!("bare \"{surface}\": the publisher's government"));
+                        vec![id]
+                    }
+                    None => Vec::new(),
+                }
+            }
             _ => Vec::new(),
         }
     }

@@ -480,6 +480,68 @@ fn example_queries_on_seeds() {
         ),
         "{rows:?}"
     );
+    let rows = example_rows(&store, "official_posts.rq");
+    assert!(
+        has_row(
+            &rows,
+            &[
+                ("official", "Kim Jung-han"),
+                ("post", "Director-General for Asian and Pacific Affairs"),
+                (
+                    "organization",
+                    "Ministry of Foreign Affairs of the Republic of Korea"
+                ),
+                ("date", "2020-05-14"),
+                ("document", "000_316c51cd70775f52"),
+            ]
+        ),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().all(|r| r["official"] == "Kim Jung-han"),
+        "{rows:?}"
+    );
+}
+
+/// Memberships carry the post as W3C ORG expects: `org:role` to an
+/// `org:Role` with a `skos:prefLabel`, the `dk:role` literal, and the date
+/// the document shows.
+#[test]
+fn memberships_carry_org_role_and_date() {
+    let mut xs = common::fixture();
+    let x = xs
+        .iter_mut()
+        .find(|x| {
+            x.relations
+                .iter()
+                .any(|r| r.predicate == Predicate::MemberOf)
+                && x.document.date.is_some()
+        })
+        .expect("a dated fixture document with memberOf");
+    let r = x
+        .relations
+        .iter_mut()
+        .find(|r| r.predicate == Predicate::MemberOf)
+        .unwrap();
+    r.role = Some("Director-General  for Asian Affairs".into());
+    let (person, doc, date) = (
+        r.subject.clone(),
+        x.document.id.clone(),
+        x.document.date.clone().unwrap(),
+    );
+    let store = GraphStore::new().unwrap();
+    store.insert_quads(&rdf::to_quads(&xs)).unwrap();
+    let q = format!(
+        "SELECT ?post ?label ?date ?g WHERE {{ GRAPH ?g {{ ?m a org:Membership ; org:member id:{person} ; \
+         org:role ?r ; dk:role ?label ; dk:date ?date . ?r a org:Role ; skos:prefLabel ?post }} }}"
+    );
+    let out = store.query(&q, ResultFormat::Csv).unwrap();
+    let expected = format!(
+        "Director-General for Asian Affairs,Director-General for Asian Affairs,{date},https://w3id.org/dipkg/doc/{doc}"
+    );
+    assert!(out.contains(&expected), "{out}");
+    let ask = "ASK { ?m org:role role:director-general-for-asian-affairs }";
+    assert_eq!(store.query(ask, ResultFormat::Table).unwrap(), "true\n");
 }
 
 /// `dipkg stats` on the seeds names the foreign ministers as the most

@@ -298,12 +298,22 @@ fn relation_quads(out: &mut Sink, x: &Extraction, r: &Relation) {
 }
 
 /// A W3C ORG membership, dated by the relation's date or else the
-/// document's (the date on which the document shows it).
+/// document's (the date on which the document shows it). When the document
+/// names the post, the membership has `org:role` pointing to an `org:Role`
+/// (`role:{slug}`, labelled as this document writes it) and the same words
+/// as a `dk:role` literal; one membership per post, so that a document
+/// giving a person two posts in one organization keeps them apart.
 fn membership(out: &mut Sink, x: &Extraction, r: &Relation, ev: &str) {
-    let m = vocab::in_document(
-        &x.document.id,
-        &format!("membership-{}-{}", r.subject, r.object),
-    );
+    let role = r
+        .role
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !slug(t).is_empty());
+    let local = match role {
+        Some(t) => format!("membership-{}-{}-{}", r.subject, r.object, slug(t)),
+        None => format!("membership-{}-{}", r.subject, r.object),
+    };
+    let m = vocab::in_document(&x.document.id, &local);
     out.link(&m, rdf::type_, org::Membership);
     out.link(&m, org::member, &vocab::entity(&r.subject));
     out.link(&m, org::organization, &vocab::entity(&r.object));
@@ -311,6 +321,15 @@ fn membership(out: &mut Sink, x: &Extraction, r: &Relation, ev: &str) {
     out.link(&m, prov::wasDerivedFrom, &vocab::document(&x.document.id));
     if let Some(d) = r.date.as_ref().or(x.document.date.as_ref()) {
         out.add(&m, dk::date, date_literal(d));
+    }
+    if let Some(t) = role {
+        let label = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        let iri = vocab::role(&label);
+        out.link(&m, org::role, &iri);
+        out.text(&m, dk::role, &label);
+        out.link(&iri, rdf::type_, org::Role);
+        out.text(&iri, skos::prefLabel, &label);
+        out.text(&iri, rdfs::label, &label);
     }
 }
 

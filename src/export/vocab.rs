@@ -28,7 +28,7 @@ vocabulary!(
         evidence = "evidence", document = "document", text = "text", start = "start", end = "end",
         confidence = "confidence", rule = "rule", participant = "participant", format = "format",
         occasion = "occasion", reportedBy = "reportedBy", publisher = "publisher", date = "date",
-        mentions = "mentions",
+        mentions = "mentions", role = "role",
         degree = "degree", weightedDegree = "weightedDegree", pageRank = "pageRank",
         betweenness = "betweenness", component = "component", community = "community",
     }
@@ -44,6 +44,7 @@ vocabulary!(skos = "http://www.w3.org/2004/02/skos/core#" { prefLabel = "prefLab
 vocabulary!(foaf = "http://xmlns.com/foaf/0.1/" {});
 vocabulary!(org = "http://www.w3.org/ns/org#" {
     Membership = "Membership", member = "member", organization = "organization", role = "role",
+    Role = "Role",
 });
 vocabulary!(schema = "http://schema.org/" {
     startDate = "startDate", location = "location", name = "name", datePublished = "datePublished",
@@ -56,15 +57,19 @@ vocabulary!(dcterms = "http://purl.org/dc/terms/" { title = "title", date = "dat
 pub const DOC_NS: &str = "https://w3id.org/dipkg/doc/";
 /// Namespace of meeting IRIs.
 pub const MEETING_NS: &str = "https://w3id.org/dipkg/meeting/";
+/// Namespace of role (post) IRIs: `org:Role` resources named by the slug of
+/// the post ("director-general-for-asian-and-pacific-affairs").
+pub const ROLE_NS: &str = "https://w3id.org/dipkg/role/";
 /// The named graph of merged entity descriptions and measures.
 pub const ENTITIES_GRAPH: &str = "https://w3id.org/dipkg/graph/entities";
 
 /// Prefixes written in Turtle/TriG and declared for SPARQL queries.
-pub const PREFIXES: [(&str, &str); 14] = [
+pub const PREFIXES: [(&str, &str); 15] = [
     ("dk", dk::NS),
     ("id", crate::model::ID_NS),
     ("doc", DOC_NS),
     ("meeting", MEETING_NS),
+    ("role", ROLE_NS),
     ("rdf", rdf::NS),
     ("rdfs", rdfs::NS),
     ("xsd", xsd::NS),
@@ -110,6 +115,12 @@ pub fn document(id: &str) -> String {
 /// IRI of a meeting record.
 pub fn meeting(key: &str) -> String {
     format!("{MEETING_NS}{}", segment(key))
+}
+
+/// IRI of a role (post) by its label: the same words, whatever their case
+/// or punctuation, give the same role.
+pub fn role(label: &str) -> String {
+    format!("{ROLE_NS}{}", segment(&crate::model::slug(label)))
 }
 
 /// IRI of a node local to a document's statements (assertion, evidence...).

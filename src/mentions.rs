@@ -248,18 +248,31 @@ fn lexicon_matches(s: &str, lex: &Lexicon) -> Vec<Mention> {
         .collect()
 }
 
-/// Places and countries that an event is named after ("Meeting on Security
-/// and Stability on the Korean Peninsula") are mentioned too.
+/// Places and countries that an event or issue is named after ("Meeting on
+/// Security and Stability on the Korean Peninsula", "ethnic Koreans in
+/// Sakhalin") are mentioned too, when a preposition introduces them.
 fn nested_in_events(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
     let events: Vec<(usize, usize)> = out
         .iter()
-        .filter(|m| m.entity_type(lex) == Some(EntityType::Event))
+        .filter(|m| matches!(m.entity_type(lex), Some(EntityType::Event) | Some(EntityType::Issue)))
         .map(|m| (m.start, m.end))
         .collect();
     for (es, ee) in events {
-        for (ma, mb, li) in longest_matches(&s[es..ee], lex) {
+        // Every place or country label inside the name (not the name itself),
+        // longest first.
+        let mut inner: Vec<(usize, usize, usize)> = valid_matches(&s[es..ee], lex)
+            .into_iter()
+            .filter(|&(a, _, li)| a > 0 && matches!(lex.labels[li].target, LabelTarget::Entry(i) if matches!(lex.entries[i].entity_type, EntityType::Place | EntityType::Country)))
+            .collect();
+        inner.sort_by_key(|&(a, b, _)| (a, std::cmp::Reverse(b)));
+        let mut last_end = 0;
+        for (ma, mb, li) in inner {
+            if ma < last_end {
+                continue;
+            }
+            last_end = mb;
             let (a, b) = (es + ma, es + mb);
-            if a == es || !is_word_boundary(s, a, b) {
+            if !is_word_boundary(s, a, b) {
                 continue;
             }
             let LabelTarget::Entry(i) = lex.labels[li].target else { continue };
@@ -267,7 +280,9 @@ fn nested_in_events(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
             let before = s[..a].trim_end();
             let before = before.strip_suffix(" the").unwrap_or(before);
             let prep = [" on", " in", " at", " of"].iter().any(|p| before.ends_with(p));
-            if matches!(t, EntityType::Place | EntityType::Country) && prep {
+            // "Sado Island Gold Mines": a place inside a longer proper name is its modifier.
+            let next_cap = s[b..].strip_prefix(' ').and_then(|r| r.chars().next()).is_some_and(|c| c.is_uppercase());
+            if matches!(t, EntityType::Place | EntityType::Country) && prep && !next_cap {
                 let mut mm = Mention::new(a, b, Ref::Entry(i));
                 mm.nested = true;
                 out.push(mm);

@@ -657,7 +657,7 @@ fn is_party_object(s: &str, m: &Resolved, lex: &Lexicon) -> bool {
     }
     match m.entity_type {
         Some(EntityType::Person) => true,
-        Some(EntityType::Organization) => !adjectival(s, m) || word_after(s, m.end) == "side",
+        Some(EntityType::Organization) => !modifies_party(s, m) || word_after(s, m.end) == "side",
         Some(EntityType::Country) => !matches!(m.r, Ref::Demonym(_)) || word_after(s, m.end) == "side",
         // "lodged a protest with Seoul": a capital stands for its government.
         Some(EntityType::Place) => m.ids.first().is_some_and(|p| lex.capital_of(p).is_some()),

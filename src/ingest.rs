@@ -544,10 +544,13 @@ fn find_publisher(plain: &str, raw: &[&str], lex: &Lexicon) -> (Option<String>, 
     let mut country: Option<String> = None;
     // A known publisher named anywhere (longest label wins).
     let mut best: Option<(usize, &crate::lexicon::LexEntry)> = None;
-    for e in lex.entries.iter().filter(|e| e.is_publisher) {
-        for l in std::iter::once(&e.label).chain(&e.alt_labels) {
-            if l.len() >= 4 && contains_word(plain, l) && best.is_none_or(|(n, _)| l.len() > n) {
-                best = Some((l.len(), e));
+    if let Some((ac, idx)) = &lex.publishers {
+        for m in ac.find_overlapping_iter(plain) {
+            let (a, b) = (m.start(), m.end());
+            let before = plain[..a].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let after = plain[b..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            if before && after && best.is_none_or(|(n, _)| b - a > n) {
+                best = Some((b - a, &lex.entries[idx[m.pattern().as_usize()]]));
             }
         }
     }
@@ -608,20 +611,6 @@ fn find_publisher(plain: &str, raw: &[&str], lex: &Lexicon) -> (Option<String>, 
     (publisher, country)
 }
 
-fn contains_word(hay: &str, needle: &str) -> bool {
-    let mut from = 0;
-    while let Some(i) = hay[from..].find(needle) {
-        let s = from + i;
-        let e = s + needle.len();
-        let before = hay[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-        let after = hay[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-        if before && after {
-            return true;
-        }
-        from = e;
-    }
-    false
-}
 
 #[cfg(test)]
 mod tests {

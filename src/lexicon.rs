@@ -103,6 +103,10 @@ pub struct Lexicon {
     pub themes: Vec<String>,
     /// Capital place id → country id.
     pub capitals: HashMap<String, String>,
+    /// Publishers' names (four letters or more): (matcher, entry index per pattern).
+    pub publishers: Option<(AhoCorasick, Vec<usize>)>,
+    /// Name keys of the known persons, computed once by `resolve` on first use.
+    pub person_keys: std::sync::OnceLock<Vec<(usize, Vec<String>)>>,
     /// The files it was read from.
     pub files: Vec<PathBuf>,
 }
@@ -177,6 +181,15 @@ impl Lexicon {
     /// variants a gazetteer should not have to spell out (reversed person
     /// names; "the Japanese government", "Japan's Foreign Ministry").
     fn compile(&mut self) {
+        let mut pub_pats: Vec<&str> = Vec::new();
+        let mut pub_idx: Vec<usize> = Vec::new();
+        for (i, e) in self.entries.iter().enumerate().filter(|(_, e)| e.is_publisher) {
+            for l in std::iter::once(&e.label).chain(&e.alt_labels).filter(|l| l.len() >= 4) {
+                pub_pats.push(l);
+                pub_idx.push(i);
+            }
+        }
+        self.publishers = AhoCorasickBuilder::new().build(&pub_pats).ok().map(|ac| (ac, pub_idx));
         self.capitals = self
             .entries
             .iter()

@@ -154,6 +154,14 @@ fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pat).unwrap_or_else(|e| panic!("bad pattern {pat}: {e}")))
 }
 
+/// Like [`re`], for patterns assembled at run time: built once, on first use.
+fn re_with(cell: &'static OnceLock<Regex>, pat: impl FnOnce() -> String) -> &'static Regex {
+    cell.get_or_init(|| {
+        let pat = pat();
+        Regex::new(&pat).unwrap_or_else(|e| panic!("bad pattern {pat}: {e}"))
+    })
+}
+
 fn titles_alt() -> String {
     let mut t: Vec<&str> = TITLES.to_vec();
     t.sort_by_key(|s| std::cmp::Reverse(s.len()));
@@ -317,9 +325,7 @@ fn covered(out: &[Mention], s: usize, e: usize) -> bool {
 
 fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
     static TITLED: OnceLock<Regex> = OnceLock::new();
-    let titled = re(
-        &TITLED,
-        &format!(
+    let titled = re_with(&TITLED, || format!(
             r"(?P<title>(?:\b{HONORIFICS}\s+)?\b(?:{t})\s+(?:{HONORIFICS}\s+)?|\b{HONORIFICS}\s+)(?P<name>{n}(?:\s{n}){{0,2}})(?P<more>(?:,?\s(?:and|&)\s{n})?)",
             t = titles_alt(),
             n = NAME_TOKEN
@@ -376,9 +382,7 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
     // Korean names have a shape of their own: a surname and a hyphenated
     // given name, in either order ("Kim Jung-han", "Kyung-wha Kang").
     static KOREAN: OnceLock<Regex> = OnceLock::new();
-    let korean = re(
-        &KOREAN,
-        &format!(r"\b(?:(?:{KOREAN_SURNAMES}) [A-Z][a-z]+-[a-z]+|[A-Z][a-z]+-[a-z]+ (?:{KOREAN_SURNAMES}))\b"),
+    let korean = re_with(&KOREAN, || format!(r"\b(?:(?:{KOREAN_SURNAMES}) [A-Z][a-z]+-[a-z]+|[A-Z][a-z]+-[a-z]+ (?:{KOREAN_SURNAMES}))\b"),
     );
     for m in korean.find_iter(s) {
         if !covered(out, m.start(), m.end()) && is_word_boundary(s, m.start(), m.end()) {
@@ -388,9 +392,7 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
     // A name before an apposition: "Takizaki Shigeki, Director of ...",
     // "Takizaki, who also serves as ...".
     static APPOS: OnceLock<Regex> = OnceLock::new();
-    let appos = re(
-        &APPOS,
-        &format!(
+    let appos = re_with(&APPOS, || format!(
             r"(?P<name>{n}(?:\s{n}){{0,2}}),\s(?:the\s)?(?:(?i:{t})\b|who\b)",
             n = NAME_TOKEN,
             t = titles_alt()
@@ -423,7 +425,7 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
 /// title's run, when the run ends there.
 fn long_titles(s: &str, out: &mut Vec<Mention>) {
     static LONG: OnceLock<Regex> = OnceLock::new();
-    let long = re(&LONG, &format!(r"\b(?:{t})\s(?:of|for)\s", t = titles_alt()));
+    let long = re_with(&LONG, || format!(r"\b(?:{t})\s(?:of|for)\s", t = titles_alt()));
     let found: Vec<(usize, usize)> = long.find_iter(s).map(|m| (m.start(), m.end())).collect();
     for (ts, te) in found {
         let mut toks: Vec<(usize, usize)> = Vec::new();
@@ -632,9 +634,7 @@ const EVENT_HEADS: &str = r"Summit(?: Meeting)?|Meeting|Conference|Forum|Dialogu
 
 fn events(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
     static EVENT: OnceLock<Regex> = OnceLock::new();
-    let event = re(
-        &EVENT,
-        &format!(
+    let event = re_with(&EVENT, || format!(
             r"\b[A-Z0-9][\w.'-]*(?:\s(?:[A-Z0-9][\w.'-]*|of|and|for|the|on))*?\s(?:{EVENT_HEADS})\b(?:\son\s(?:the\s)?[A-Z][\w-]*(?:(?:\s(?:and|of|on|the))*\s[A-Z][\w-]*)*)?"
         ),
     );
@@ -794,9 +794,7 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
 /// of Foreign Affairs,"): mentions inside are not subjects or objects.
 fn appositions(s: &str, lex: &Lexicon, out: &mut [Mention]) {
     static START: OnceLock<Regex> = OnceLock::new();
-    let start_re = re(
-        &START,
-        &format!(r"^,?\s(?:the\s|a\s|who\s(?:is|was|also\sserves\sas)\s)?(?:(?i:{t})\b|(?:[A-Z][\w'-]*\s){{0,4}}(?:{t})\b|[A-Z][\w-]*\s(?:Foreign\s)?Minister\b)", t = titles_alt()),
+    let start_re = re_with(&START, || format!(r"^,?\s(?:the\s|a\s|who\s(?:is|was|also\sserves\sas)\s)?(?:(?i:{t})\b|(?:[A-Z][\w'-]*\s){{0,4}}(?:{t})\b|[A-Z][\w-]*\s(?:Foreign\s)?Minister\b)", t = titles_alt()),
     );
     let n = out.len();
     for i in 0..n {

@@ -162,6 +162,18 @@ pub fn keys_close(a: &[String], b: &[String]) -> bool {
     false
 }
 
+/// The name keys of every label of every known person, computed once.
+fn known_keys(lex: &Lexicon) -> &[(usize, Vec<String>)] {
+    lex.person_keys.get_or_init(|| {
+        lex.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.entity_type == EntityType::Person)
+            .flat_map(|(i, e)| std::iter::once(&e.label).chain(&e.alt_labels).map(move |l| (i, person_key(l))))
+            .collect()
+    })
+}
+
 /// Does a gazetteer membership fit a title and a date ("Prime Minister" in 2017)?
 fn membership_fits(lex: &Lexicon, i: usize, title: Option<&str>, date: Option<&str>) -> bool {
     let e = &lex.entries[i];
@@ -255,15 +267,12 @@ impl<'a> Resolver<'a> {
     pub fn person(&mut self, name: &str, surface: &str, span: Option<Span>) -> String {
         let key = person_key(name);
         // Known persons: exact key, then a close spelling.
-        let known: Vec<usize> = self
-            .lex
-            .entries
+        let mut known: Vec<usize> = known_keys(self.lex)
             .iter()
-            .enumerate()
-            .filter(|(_, e)| e.entity_type == EntityType::Person)
-            .filter(|(_, e)| std::iter::once(&e.label).chain(&e.alt_labels).any(|l| keys_close(&person_key(l), &key)))
-            .map(|(i, _)| i)
+            .filter(|(_, k)| keys_close(k, &key))
+            .map(|(i, _)| *i)
             .collect();
+        known.dedup();
         if known.len() == 1 {
             let id = self.add_entry(known[0], surface, span);
             self.note(&id, format!("spelling \"{surface}\" matched the gazetteer"));
@@ -318,16 +327,13 @@ impl<'a> Resolver<'a> {
             }
             return Some(id);
         }
-        let cands: Vec<usize> = self
-            .lex
-            .entries
+        let mut cands: Vec<usize> = known_keys(self.lex)
             .iter()
-            .enumerate()
-            .filter(|(_, e)| e.entity_type == EntityType::Person)
-            .filter(|(_, e)| has(&person_key(&e.label)))
-            .map(|(i, _)| i)
+            .filter(|(i, k)| *k == person_key(&self.lex.entries[*i].label) && has(k))
+            .map(|(i, _)| *i)
             .filter(|&i| membership_fits(self.lex, i, title, self.doc_date.as_deref()))
             .collect();
+        cands.dedup();
         if cands.len() == 1 {
             let id = self.add_entry(cands[0], surface, span);
             self.note(&id, format!("\"{surface}\": surname, title and date fit the gazetteer"));
@@ -432,22 +438,35 @@ pub fn resolve_corpus(docs: &mut [Extraction]) {
         }
         r
     }
-    for i in 0..ids.len() {
-        for j in i + 1..ids.len() {
-            let (a, b) = (&people[&ids[i]], &people[&ids[j]]);
-            let countries_differ = !a.1.is_empty() && !b.1.is_empty() && a.1.is_disjoint(&b.1);
-            // A spelling slip across documents is believed only when both
-            // accounts put the person in the same organization.
-            let same_org = match (orgs.get(&ids[i]), orgs.get(&ids[j])) {
-                (Some(x), Some(y)) => !x.is_disjoint(y),
-                _ => false,
-            };
-            if !countries_differ && same_org && keys_close(&a.0, &b.0) {
-                let (ra, rb) = (find(&mut parent, &ids[i]), find(&mut parent, &ids[j]));
-                if ra != rb {
-                    let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
-                    parent.insert(hi, lo);
-                }
+    // Only persons that share a name token and an organization can be one:
+    // compare within those buckets, not all pairs.
+    let mut buckets: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for (i, id) in ids.iter().enumerate() {
+        let Some(os) = orgs.get(id) else { continue };
+        for tok in &people[id].0 {
+            for o in os {
+                buckets.entry((tok.as_str(), o.as_str())).or_default().push(i);
+            }
+        }
+    }
+    let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for members in buckets.values() {
+        for (k, &i) in members.iter().enumerate() {
+            for &j in &members[k + 1..] {
+                pairs.insert((i.min(j), i.max(j)));
+            }
+        }
+    }
+    for (i, j) in pairs {
+        let (a, b) = (&people[&ids[i]], &people[&ids[j]]);
+        let countries_differ = !a.1.is_empty() && !b.1.is_empty() && a.1.is_disjoint(&b.1);
+        // A spelling slip across documents is believed only when both
+        // accounts put the person in the same organization (the buckets).
+        if !countries_differ && keys_close(&a.0, &b.0) {
+            let (ra, rb) = (find(&mut parent, &ids[i]), find(&mut parent, &ids[j]));
+            if ra != rb {
+                let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+                parent.insert(hi, lo);
             }
         }
     }

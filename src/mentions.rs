@@ -741,6 +741,16 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
             out.push(Mention::new(m.start(), m.end(), Ref::Collective));
         }
     }
+    // "The two also discussed …": a number standing for the parties.
+    static TWO: OnceLock<Regex> = OnceLock::new();
+    let two = re(&TWO, r"\b(?:[Tt]he two|[Tt]he three|[Aa]ll three)\b");
+    for m in two.find_iter(s) {
+        let next = s[m.end()..].split_whitespace().next().unwrap_or("");
+        let verbish = next.ends_with("ed") || matches!(next, "also" | "then" | "have" | "had" | "will" | "further" | "both" | "jointly" | "shared" | "met" | "held");
+        if verbish && !covered(out, m.start(), m.end()) {
+            out.push(Mention::new(m.start(), m.end(), Ref::Collective));
+        }
+    }
     static PRONOUN: OnceLock<Regex> = OnceLock::new();
     let pronoun = re(&PRONOUN, r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er)\b");
     for m in pronoun.find_iter(s) {

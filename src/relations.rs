@@ -138,6 +138,8 @@ pub struct Context {
     pub last_date: Option<String>,
     /// Issues and events in the order the document names them.
     pub history: Vec<String>,
+    /// Persons with the titles the document gives them, in order.
+    pub titled: Vec<(String, String)>,
     /// Lower-cased names (label and aliases) of the document's entities.
     pub names: std::collections::BTreeMap<String, String>,
 }
@@ -335,7 +337,7 @@ pub fn sentence_relations(
                 }
             }
             Predicate::Urged => {
-                let party = scope.iter().find(|m| is_party_object(s, m, lex)).map(|m| party_id(m, lex));
+                let party = scope.iter().find(|m| is_party_object(s, m, lex, h.end)).map(|m| party_id(m, lex));
                 if let Some(p) = party.flatten() {
                     emit(&subject, Predicate::Urged, &p, conf, &format!("urged/{rule}"), &mut out);
                 } else if subject.iter().all(|x| ctx.participants.contains(x)) {
@@ -352,7 +354,9 @@ pub fn sentence_relations(
             }
             Predicate::Protested => {
                 let mut objs = issues.clone();
-                if let Some(p) = scope.iter().find(|m| is_party_object(s, m, lex)).and_then(|m| party_id(m, lex)) {
+                // "condemned North Korea's launch": the possessor is the target.
+                let target = |m: &&&Resolved| is_party_object(s, m, lex, h.end) || (possessive(s, m) && matches!(m.entity_type, Some(EntityType::Country) | Some(EntityType::Organization)));
+                if let Some(p) = scope.iter().find(target).and_then(|m| party_id(m, lex)) {
                     objs.push(p);
                 }
                 if objs.is_empty() {
@@ -371,7 +375,7 @@ pub fn sentence_relations(
             Predicate::Invited | Predicate::Thanked => {
                 let want = |m: &&&Resolved| match h.pred {
                     Predicate::Invited => m.entity_type == Some(EntityType::Person),
-                    _ => is_party_object(s, m, lex),
+                    _ => is_party_object(s, m, lex, h.end),
                 };
                 if let Some(o) = scope.iter().find(want).and_then(|m| party_id(m, lex)) {
                     emit(&subject, h.pred, &o, conf, &format!("{}/{rule}", h.pred), &mut out);
@@ -424,6 +428,11 @@ pub fn sentence_relations(
     }
     if let Some(d) = dates.iter().find_map(|d| resolve_date(d, ctx.doc_date.as_deref())) {
         ctx.last_date = Some(d);
+    }
+    for m in ms.iter().filter(|m| m.entity_type == Some(EntityType::Person)) {
+        if let (Some(t), Some(id)) = (&m.title, m.ids.first()) {
+            ctx.titled.push((id.clone(), t.clone()));
+        }
     }
     // The matter just named, for "this" and "the issue" in later sentences.
     let named: Vec<String> = ms.iter().filter(|m| m.entity_type == Some(EntityType::Issue) || m.entity_type == Some(EntityType::Event)).flat_map(|m| m.ids.clone()).collect();
@@ -590,7 +599,16 @@ fn subject_ids(s: &str, ms: &[Resolved], m: &Resolved, lex: &Lexicon, ctx: &Cont
                 Vec::new()
             }
         }
-        Ref::Pronoun | Ref::DefiniteTitle => {
+        Ref::DefiniteTitle => {
+            // "The Secretary": the person last called Secretary.
+            let head = s[m.start..m.end].rsplit(' ').next().unwrap_or("").to_lowercase();
+            let titled = ctx.titled.iter().rev().find(|(_, t)| t.to_lowercase().contains(&head)).map(|(id, _)| id.clone());
+            match titled.or_else(|| ctx.last_person.clone()) {
+                Some(p) => vec![p],
+                None => Vec::new(),
+            }
+        }
+        Ref::Pronoun => {
             if let Some(p) = &ctx.last_person {
                 vec![p.clone()]
             } else {
@@ -648,10 +666,14 @@ fn is_coordination(gap: &str) -> bool {
     saw_join || gap.trim() == ","
 }
 
-fn is_party_object(s: &str, m: &Resolved, lex: &Lexicon) -> bool {
+fn is_party_object(s: &str, m: &Resolved, lex: &Lexicon, trigger_end: usize) -> bool {
+    // Right after the verb ("expressed appreciation to the Japanese
+    // government", "urged Japan"): the party addressed.
+    let adjacent = m.start >= trigger_end && matches!(s[trigger_end..m.start].trim(), "" | "the");
     // "Japan's position", "in the ROK", "of Japan": not the party addressed.
     if m.entity_type != Some(EntityType::Person)
-        && (possessive(s, m) || matches!(word_before(s, m.start).to_lowercase().as_str(), "in" | "of" | "from" | "between" | "among" | "at" | "by" | "within"))
+        && !adjacent
+        && (possessive(s, m) || matches!(word_before(s, m.start).to_lowercase().as_str(), "in" | "of" | "from" | "between" | "among" | "at" | "by" | "within" | "to" | "for" | "into"))
     {
         return false;
     }

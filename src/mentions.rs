@@ -331,7 +331,7 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
             n = NAME_TOKEN
         ),
     );
-    if !heading {
+    {
         for c in titled.captures_iter(s) {
             let title = c.name("title").unwrap();
             if title.as_str().trim().is_empty() {
@@ -378,6 +378,16 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
             out.push(m);
         }
         long_titles(s, out);
+    }
+    // A speaker's label in a transcript: "Wang Jianhua: Despite …".
+    static SPEAKER: OnceLock<Regex> = OnceLock::new();
+    let speaker = re_with(&SPEAKER, || format!(r"^(?P<name>{n}(?:\s{n}){{1,2}}):\s", n = NAME_TOKEN));
+    if let Some(c) = speaker.captures(s) {
+        let n = c.name("name").unwrap();
+        let toks = name_tokens(s, n.start(), n.end(), out);
+        if toks.len() >= 2 && toks.last().map(|t| t.1) == Some(n.end()) && !covered(out, n.start(), n.end()) {
+            out.push(Mention::new(n.start(), n.end(), Ref::NewPerson(n.as_str().to_string())));
+        }
     }
     // Korean names have a shape of their own: a surname and a hyphenated
     // given name, in either order ("Kim Jung-han", "Kyung-wha Kang").
@@ -428,43 +438,66 @@ fn long_titles(s: &str, out: &mut Vec<Mention>) {
     let long = re_with(&LONG, || format!(r"\b(?:{t})\s(?:of|for)\s", t = titles_alt()));
     let found: Vec<(usize, usize)> = long.find_iter(s).map(|m| (m.start(), m.end())).collect();
     for (ts, te) in found {
-        let mut toks: Vec<(usize, usize)> = Vec::new();
+        // The run of capitalised words and connectors after the title.
+        let mut toks: Vec<(usize, usize, bool)> = Vec::new(); // (start, end, closes)
         let mut pos = te;
-        let mut closed = false;
-        for tok in s[te..].split(' ').take(14) {
+        for tok in s[te..].split(' ').take(30) {
             let clean = tok.trim_end_matches([',', '.', ';', ':', ')']);
             let (a, b) = (pos, pos + clean.len());
             pos += tok.len() + 1;
             let capital = clean.chars().next().is_some_and(|c| c.is_uppercase());
             if capital || matches!(clean, "of" | "for" | "and" | "the" | "on") {
-                toks.push((a, b));
+                toks.push((a, b, clean.len() != tok.len()));
                 if clean.len() != tok.len() {
-                    closed = true;
                     break;
                 }
             } else {
-                closed = true;
+                if let Some(last) = toks.last_mut() {
+                    last.2 = true;
+                }
                 break;
             }
         }
-        if !closed || toks.len() < 3 {
-            continue;
-        }
-        let name = &toks[toks.len() - 2..];
-        let ok = name.iter().all(|&(a, b)| {
+        // A name is two name-like words that close the run or stand before
+        // "and" ("… for North Korea Daniel Whitcombe and Director-General …").
+        let name_like = |a: usize, b: usize| {
             let w = &s[a..b];
             w.chars().next().is_some_and(|c| c.is_uppercase()) && w.chars().skip(1).any(|c| c.is_lowercase()) && !NOT_NAME.contains(&w) && !covered(out, a, b)
-        });
-        // The word before the name closes the title ("Affairs", a country).
-        let before = &s[toks[toks.len() - 3].0..toks[toks.len() - 3].1];
-        if !ok || matches!(before, "of" | "for" | "and" | "the" | "on") {
-            continue;
+        };
+        let mut title_start = ts;
+        let mut k = 2;
+        let mut found_names = Vec::new();
+        while k <= toks.len() {
+            let (a1, b1, _) = toks[k - 2];
+            let (a2, b2, closes) = toks[k - 1];
+            let before_and = toks.get(k).is_some_and(|&(a, b, _)| &s[a..b] == "and");
+            let ends = closes || before_and || k == toks.len() && closes;
+            let prev_ok = k < 3 || !matches!(&s[toks[k - 3].0..toks[k - 3].1], "of" | "for" | "and" | "the" | "on");
+            if ends && prev_ok && k >= 3 && name_like(a1, b1) && name_like(a2, b2) {
+                found_names.push((title_start, a1, b2));
+                title_start = toks.get(k + 1).map(|t| t.0).unwrap_or(b2);
+                k += 2;
+            } else {
+                k += 1;
+            }
         }
-        let (ns, ne) = (name[0].0, name[1].1);
-        let mut m = Mention::new(ns, ne, Ref::NewPerson(s[ns..ne].to_string()));
-        m.title = Some(s[ts..ns].trim().to_string());
-        m.title_start = Some(ts);
-        out.push(m);
+        for (t0, ns, ne) in found_names {
+            let mut m = Mention::new(ns, ne, Ref::NewPerson(s[ns..ne].to_string()));
+            m.title = Some(s[t0..ns].trim().to_string());
+            m.title_start = Some(t0);
+            out.push(m);
+        }
+    }
+    // "his Japanese counterpart, Masaaki Ishikura,": the counterpart's name.
+    static COUNTERPART: OnceLock<Regex> = OnceLock::new();
+    let cp = re_with(&COUNTERPART, || format!(r"\bcounterparts?,?\s(?P<name>{n}\s{n}(?:\s{n})?)\b", n = NAME_TOKEN));
+    for c in cp.captures_iter(s) {
+        let n = c.name("name").unwrap();
+        let toks = name_tokens(s, n.start(), n.end(), out);
+        if toks.len() >= 2 {
+            let (a, b) = (toks[0].0, toks[toks.len() - 1].1);
+            out.push(Mention::new(a, b, Ref::NewPerson(s[a..b].to_string())));
+        }
     }
 }
 
@@ -848,7 +881,7 @@ pub fn dates(s: &str) -> Vec<DateMention> {
     static DATE: OnceLock<Regex> = OnceLock::new();
     let re_date = re(
         &DATE,
-        r"\b(?P<mon>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?)\s(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(?P<year>\d{4}))?|\b(?P<day2>\d{1,2})\s(?P<mon2>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*)\.?(?:,?\s(?P<year2>\d{4}))?\b|\b(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})\b|\bthe (?P<nth>\d{1,2})(?:st|nd|rd|th)\b|\b(?:on|last|this|next)\s(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b(?P<rel>yesterday|today)\b",
+        r"\b(?P<mon>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?)\s(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(?P<year>\d{4}))?|\b(?P<day2>\d{1,2})\s(?P<mon2>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*)\.?(?:,?\s(?P<year2>\d{4}))?\b|\b(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})\b|\b(?:[Oo]n|of) the (?P<nth>\d{1,2})(?:st|nd|rd|th)\b|\b(?:on|last|this|next)\s(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b(?P<rel>[Yy]esterday|[Tt]oday)\b",
     );
     let mut out = Vec::new();
     for c in re_date.captures_iter(s) {
@@ -871,7 +904,7 @@ pub fn dates(s: &str) -> Vec<DateMention> {
         } else if let Some(w) = c.name("wd") {
             d.weekday = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"].iter().position(|x| *x == w.as_str()).map(|x| x as u32);
         } else if let Some(r) = c.name("rel") {
-            d.relative_days = Some(if r.as_str() == "yesterday" { -1 } else { 0 });
+            d.relative_days = Some(if r.as_str().eq_ignore_ascii_case("yesterday") { -1 } else { 0 });
         }
         if d.day.is_some_and(|x| !(1..=31).contains(&x)) {
             continue;

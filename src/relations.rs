@@ -58,7 +58,7 @@ pub struct Triggers {
 
 fn phrase_regex(p: &str) -> String {
     p.split_whitespace()
-        .map(|w| if w == "*" { r"(?:[A-Za-z0-9'-]+\s){0,5}?".to_string() } else { format!("{}\\s", regex::escape(w)) })
+        .map(|w| if w == "*" { r"(?:[A-Za-z0-9.'-]+\s){0,5}?".to_string() } else { format!("{}\\s", regex::escape(w)) })
         .collect::<String>()
         .trim_end_matches("\\s")
         .to_string()
@@ -140,6 +140,8 @@ pub struct Context {
     pub history: Vec<String>,
     /// Persons with the titles the document gives them, in order.
     pub titled: Vec<(String, String)>,
+    /// Every person named so far (each once, in order).
+    pub persons_seen: Vec<String>,
     /// Lower-cased names (label and aliases) of the document's entities.
     pub names: std::collections::BTreeMap<String, String>,
 }
@@ -433,6 +435,11 @@ pub fn sentence_relations(
         if let (Some(t), Some(id)) = (&m.title, m.ids.first()) {
             ctx.titled.push((id.clone(), t.clone()));
         }
+        for id in &m.ids {
+            if !ctx.persons_seen.contains(id) {
+                ctx.persons_seen.push(id.clone());
+            }
+        }
     }
     // The matter just named, for "this" and "the issue" in later sentences.
     let named: Vec<String> = ms.iter().filter(|m| m.entity_type == Some(EntityType::Issue) || m.entity_type == Some(EntityType::Event)).flat_map(|m| m.ids.clone()).collect();
@@ -596,7 +603,14 @@ fn subject_ids(s: &str, ms: &[Resolved], m: &Resolved, lex: &Lexicon, ctx: &Cont
             if ctx.participants.len() >= 2 {
                 ctx.participants.clone()
             } else {
-                Vec::new()
+                // No meeting read yet: the persons named so far, when few.
+                let text = s[m.start..m.end].to_lowercase();
+                let n = if text.contains("three") { 3 } else { 2 };
+                if ctx.persons_seen.len() == n {
+                    ctx.persons_seen.clone()
+                } else {
+                    Vec::new()
+                }
             }
         }
         Ref::DefiniteTitle => {

@@ -759,7 +759,7 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
     static COLLECTIVE: OnceLock<Regex> = OnceLock::new();
     let collective = re(
         &COLLECTIVE,
-        r"(?i)\b(?:(?:the two|the three|the four|all three|both(?: the)?|the) (?:foreign |top |vice |deputy |chief |senior )?(?:ministers|leaders|sides|directors-general|directors general|directors|diplomats|negotiators|envoys|delegations|heads|secretaries|representatives|parties|presidents|prime ministers|counterparts|officials|men|women)|they|both)\b",
+        r"(?i)\b(?:(?:the two|the three|the four|all three|both(?: the)?|the) (?:foreign |top |vice |vice-|deputy |chief |senior |nuclear |chief nuclear )?(?:ministers|leaders|sides|directors-general|directors general|directors|diplomats|negotiators|envoys|delegations|heads|secretaries|representatives|parties|presidents|prime ministers|counterparts|officials|men|women|vice-ministers|vice ministers)|they|both)\b",
     );
     for m in collective.find_iter(s) {
         if !covered(out, m.start(), m.end()) {
@@ -819,7 +819,7 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
         }
     }
     static HEAD: OnceLock<Regex> = OnceLock::new();
-    let head = re(&HEAD, r"\b(?:[Tt]he|a|an|this|that|such an?)\s(?:[a-z-]+\s)?(?P<h>summit|agreement|treaty|resolution|ruling|decision|drill|exhibition|statues?|discharge|release|measures|restrictions|plan|declaration|nomination|launch|launches|test)\b");
+    let head = re(&HEAD, r"\b(?:[Tt]he|a|an|this|that|such an?)\s(?:[a-z-]+\s)?(?P<h>summit|agreement|treaty|resolution|ruling|decision|drill|exhibition|statues?|discharge|release|measures|restrictions|plan|declaration|nomination|launch|launches|test|[Ee]xpo|[Oo]lympics|[Gg]ames|[Ff]orum)\b");
     for c in head.captures_iter(s) {
         let g = c.get(0).unwrap();
         let after = &s[g.end()..];
@@ -827,7 +827,7 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
             continue;
         }
         if !covered(out, g.start(), g.end()) {
-            let h = c.name("h").unwrap().as_str().trim_end_matches('s').to_string();
+            let h = c.name("h").unwrap().as_str().to_lowercase().trim_end_matches('s').to_string();
             out.push(Mention::new(g.start(), g.end(), Ref::Anaphor(Some(h))));
         }
     }

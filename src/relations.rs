@@ -232,6 +232,7 @@ pub fn sentence_relations(
     }
     let mut prev_subject: Vec<String> = Vec::new();
     let mut prev_issues: Vec<String> = Vec::new();
+    let mut prev_objects: Vec<String> = Vec::new();
     // "Regarding X, the Minister requested …": X is the matter of the first act.
     let fronted: Vec<String> = fronted_topic(s, ms);
     for (k, h) in hits.iter().enumerate() {
@@ -334,9 +335,17 @@ pub fn sentence_relations(
                         objs.push(c);
                     }
                 }
+                let mut rule_o = rule_o;
+                if objs.is_empty() && h.pred == Predicate::AgreedOn && k > 0 && s[hits[k - 1].end..h.start].contains(" and ") {
+                    // "exchanged views on X, and agreed that …": the agreement is on X.
+                    objs = prev_objects.clone();
+                    conf *= 0.75;
+                    rule_o = "coordinated-clause";
+                }
                 for o in &objs {
                     emit(&subject, h.pred, o, conf, &format!("{}/{rule}/{rule_o}", h.pred), &mut out);
                 }
+                prev_objects = objs;
             }
             Predicate::Urged => {
                 let party = scope.iter().find(|m| is_party_object(s, m, lex, h.end)).map(|m| party_id(m, lex));
@@ -377,7 +386,8 @@ pub fn sentence_relations(
             Predicate::Invited | Predicate::Thanked => {
                 let want = |m: &&&Resolved| match h.pred {
                     Predicate::Invited => m.entity_type == Some(EntityType::Person),
-                    _ => is_party_object(s, m, lex, h.end),
+                    // "expressed his gratitude for the ROK's cooperation": the ROK.
+                    _ => is_party_object(s, m, lex, h.end) || (possessive(s, m) && matches!(m.entity_type, Some(EntityType::Country) | Some(EntityType::Organization))),
                 };
                 if let Some(o) = scope.iter().find(want).and_then(|m| party_id(m, lex)) {
                     emit(&subject, h.pred, &o, conf, &format!("{}/{rule}", h.pred), &mut out);
@@ -817,7 +827,7 @@ fn is_topic_position(s: &str, m: &Resolved, trigger_end: usize) -> bool {
     let w1 = words.next().unwrap_or("").to_lowercase();
     let w2 = words.next().unwrap_or("").to_lowercase();
     match w1.as_str() {
-        "on" | "about" | "regarding" | "over" | "toward" | "towards" => true,
+        "on" | "about" | "regarding" | "over" | "toward" | "towards" | "surrounding" => true,
         "of" => matches!(w2.as_str(), "situation" | "issue" | "issues" | "question" | "problem" | "matter" | "denuclearization" | "provocations" | "threat" | "threats" | "case"),
         "with" => matches!(w2.as_str(), "dealing" | "deal" | "engaging" | "engage" | "engagement" | "coping"),
         _ => false,

@@ -190,6 +190,7 @@ pub fn find(sentence: &Sentence, lex: &Lexicon) -> Vec<Mention> {
     }
     places(s, &mut out);
     drop_places_in_unit_names(s, lex, &mut out);
+    capitals_as_actors(s, lex, &mut out);
     markers(s, &mut out);
     out.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
     appositions(s, lex, &mut out);
@@ -350,6 +351,11 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
                 continue;
             }
             let (ns, ne) = (tokens[0].0, tokens[tokens.len() - 1].1);
+            // In a title-case headline a name must be closed by a mark
+            // ("Spokesperson Wang Jianhua's …"): "Liu Qingsong Attends" is no name.
+            if heading && !(s[ne..].starts_with("'s") || s[ne..].starts_with(',') || s[ne..].starts_with(':') || s[ne..].trim().is_empty()) {
+                continue;
+            }
             if covered(out, ns, ne) {
                 continue;
             }
@@ -639,6 +645,10 @@ fn issues(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
         if is_generic(text) || covered(out, x.start(), c.get(0).unwrap().end()) {
             continue;
         }
+        // "the already resolved issue": participles and adverbs describe, not name.
+        if text.split(' ').any(|w| w.ends_with("ed") || w.ends_with("ly")) {
+            continue;
+        }
         // "the X issue": keep only the words after a generic one ("the bilateral fisheries issue").
         let kept: Vec<&str> = text.split(' ').skip_while(|w| GENERIC.contains(&w.to_lowercase().as_str())).collect();
         if kept.is_empty() {
@@ -743,6 +753,28 @@ fn drop_places_in_unit_names(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
         let place = m.entity_type(lex) == Some(EntityType::Place);
         !(place && spans.iter().any(|&(a, b)| m.start >= a && m.end <= b))
     });
+}
+
+/// "Tokyo protested", "urged Seoul to …", "Seoul's position": a capital
+/// used as an actor is its country's government (ANNOTATION.md).
+fn capitals_as_actors(s: &str, lex: &Lexicon, out: &mut [Mention]) {
+    for m in out.iter_mut() {
+        let Ref::Entry(i) = m.r else { continue };
+        let Some(country) = lex.capital_of(&lex.entries[i].id) else { continue };
+        let Some(&gov) = lex.government_of(country).and_then(|g| lex.by_id.get(g)) else { continue };
+        let after = s[m.end..].trim_start_matches("'s");
+        let next = after.split_whitespace().next().unwrap_or("").trim_end_matches([',', '.', ';']);
+        let prev = s[..m.start].split_whitespace().next_back().unwrap_or("");
+        let verb_after = !s[m.end..].starts_with(',')
+            && (next.ends_with("ed") || matches!(next, "said" | "says" | "has" | "had" | "is" | "was" | "will" | "would" | "should" | "must" | "wants" | "insists" | "maintains" | "protests" | "urges" | "claims" | "rejects"));
+        let position = s[m.end..].starts_with("'s") && matches!(next, "position" | "positions" | "stance" | "claim" | "claims" | "concerns" | "decision" | "request" | "response" | "efforts");
+        let addressed = matches!(prev, "urged" | "pressed" | "pressing" | "pressuring" | "on" | "asked" | "with") && !matches!(prev, "in" | "at" | "to" | "from");
+        let with_protest = prev == "with" && s[..m.start].contains("protest");
+        let on_call = prev == "on" && s[..m.start].trim_end().ends_with("called on");
+        if verb_after || position || (addressed && prev != "with" && prev != "on") || with_protest || on_call {
+            m.r = Ref::Entry(gov);
+        }
+    }
 }
 
 fn places(s: &str, out: &mut Vec<Mention>) {

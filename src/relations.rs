@@ -152,6 +152,16 @@ const PREPOSITIONS: &[&str] = &[
     "over", "under", "after", "before", "through", "across", "within", "without", "via", "per",
     "as", "upon", "amid",
 ];
+/// What follows a possessive country when the country is a party, not the
+/// matter: "Japan's position", "the ROK's efforts".
+const POSITION_NOUNS: &[&str] = &[
+    "position", "positions", "stance", "view", "views", "efforts", "side", "government",
+    "principled", "own", "consistent", "basic", "intention", "willingness", "understanding",
+    "cooperation", "support", "decision", "request", "response", "concerns", "concern",
+    "assertions", "claims", "claim", "argument", "explanation", "proposal", "plan", "policy",
+    "sovereignty", "territory", "foreign", "president", "prime", "leader", "people", "interests",
+];
+
 const FUNCTION_WORDS: &[&str] = &[
     "to", "and", "or", "in", "on", "at", "of", "for", "with", "by", "from", "will", "would",
     "should", "could", "can", "may", "must", "has", "have", "had", "is", "are", "was", "were",
@@ -336,6 +346,19 @@ pub fn sentence_relations(
                     }
                 }
                 let mut rule_o = rule_o;
+                if objs.is_empty() {
+                    // "discussed the threat posed by the DPRK's nuclear programs":
+                    // with no matter named, the country whose acts are discussed.
+                    for m in scope.iter().filter(|m| m.entity_type == Some(EntityType::Country) && possessive(s, m) && !matches!(m.r, Ref::Demonym(_))) {
+                        let next = s[m.end..].trim_start_matches("'s").split_whitespace().next().unwrap_or("");
+                        let next = next.trim_end_matches([',', '.', ';', ':', ')']).to_lowercase();
+                        if !POSITION_NOUNS.contains(&next.as_str()) {
+                            objs.extend(m.ids.iter().filter(|id| !subject.contains(id)).cloned());
+                            rule_o = "possessor-topic";
+                        }
+                    }
+                    conf *= 0.8;
+                }
                 if objs.is_empty() && h.pred == Predicate::AgreedOn && k > 0 && s[hits[k - 1].end..h.start].contains(" and ") {
                     // "exchanged views on X, and agreed that …": the agreement is on X.
                     objs = prev_objects.clone();

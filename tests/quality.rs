@@ -89,3 +89,29 @@ fn eval_agrees_with_score_py_on_the_seeds() {
         assert_eq!(pyv[key], oursv[key], "{key} differs");
     }
 }
+
+/// Invariant: every mention and every evidence span is a slice of the
+/// original file (character offsets), whatever markup and boilerplate the
+/// document had (the corpus has HTML pages with scripts, menus, entities).
+#[test]
+fn every_span_is_a_slice_of_the_original() {
+    let run = pipeline().run(&[root().join("seeds"), root().join("tests/corpus/docs")]);
+    let mut checked = 0;
+    for x in &run.extractions {
+        let src = std::fs::read_to_string(&x.document.path).unwrap();
+        let src = src.trim_start_matches('\u{feff}');
+        let chars: Vec<char> = src.chars().collect();
+        let slice = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+        for e in &x.entities {
+            for m in &e.mentions {
+                assert_eq!(slice(m.start, m.end), m.text, "{} {}", x.document.path, e.id);
+                checked += 1;
+            }
+        }
+        for r in &x.relations {
+            assert_eq!(slice(r.evidence.start, r.evidence.end), r.evidence.text, "{}", x.document.path);
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+}

@@ -245,8 +245,11 @@ pub fn sentence_relations(
     let mut prev_objects: Vec<String> = Vec::new();
     // "Regarding X, the Minister requested …": X is the matter of the first act.
     let fronted: Vec<String> = fronted_topic(s, ms);
+    // A news dateline ("TOKYO, Aug. 25 (Kyodo) -- Japan on Thursday …")
+    // names the place of filing, not the actor.
+    let body_start = s.find(" -- ").filter(|&i| i < 80 && s[..i].contains('(')).map(|i| i + 4).unwrap_or(0);
     for (k, h) in hits.iter().enumerate() {
-        let pre_start = if k == 0 { 0 } else { hits[k - 1].end };
+        let pre_start = if k == 0 { body_start } else { hits[k - 1].end };
         let scope_end = hits.get(k + 1).map(|n| n.start).unwrap_or(s.len());
         let (mut subject, mut conf, rule) = subject_of(s, ms, pre_start, h, k == 0, &prev_subject, lex, ctx);
         if subject.is_empty() {
@@ -599,7 +602,8 @@ fn subject_of(
                     | "subsequently" | "later" | "earlier" | "reportedly" | "formally" | "officially"
                     | "separately" | "specifically" | "personally" | "directly" | "immediately"
                     | "clearly" | "explicitly" | "previously" | "today" | "yesterday" | "first"
-                    | "who" | "which" | "is" | "was" | "and" | "side" | "sides" | "then-"
+                    | "who" | "which" | "is" | "was" | "and" | "side" | "sides" | "then-" | "on"
+                    | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
             )
         })
     };

@@ -11,7 +11,8 @@
 # incremental path). On the largest graph it times each example SPARQL query
 # (`examples/queries/*.rq`) with `dipkg query --file Q --data OUT/graph.nq`.
 #
-# Environment: SEED (default 1), BENCH_DIR (default target/bench-corpus; the
+# Environment: SEED (default 1), QUERY_TIMEOUT (seconds per query, default
+# 600), BENCH_DIR (default target/bench-corpus; the
 # corpora stay there for the next run: delete it to regenerate),
 # CARGO_TARGET_DIR (as cargo). Results are also written to
 # $BENCH_DIR/results.txt. Needs GNU time (`apt-get install time`).
@@ -20,6 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 SEED=${SEED:-1}
+QUERY_TIMEOUT=${QUERY_TIMEOUT:-600}
 BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench-corpus}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(10000 100000 300000); fi
@@ -35,8 +37,10 @@ fi
 
 echo "== building dipkg (release)"
 cargo build --release --bin dipkg
-BIN=$TARGET_DIR/release/dipkg
 mkdir -p "$BENCH_DIR"
+# a private copy: a concurrent cargo build must not swap the binary mid-run
+BIN=$BENCH_DIR/dipkg
+cp "$TARGET_DIR/release/dipkg" "$BIN"
 RESULTS=$BENCH_DIR/results.txt
 
 # "h:mm:ss" or "m:ss.ss" -> seconds
@@ -117,18 +121,19 @@ graph=$LARGEST/graph.nq
 if [ -f "$graph" ] && compgen -G "examples/queries/*.rq" >/dev/null; then
     {
         echo "queries on $graph ($(du -m "$graph" | cut -f1) MB), each a fresh process (load + query):"
-        printf "%-32s %8s %8s %8s\n" query wall_s RSS_MB rows
+        printf "%-32s %8s %8s %14s\n" query wall_s RSS_MB rows
     } | tee -a "$RESULTS"
     for q in examples/queries/*.rq; do
         tq=$BENCH_DIR/time-query.txt
         res=$BENCH_DIR/query-$(basename "$q" .rq).csv
         qs=0
-        "$GNU_TIME" -v -o "$tq" "$BIN" query --file "$q" --data "$graph" --format csv >"$res" 2>"$res.err" || qs=$?
+        "$GNU_TIME" -v -o "$tq" timeout "$QUERY_TIMEOUT" "$BIN" query --file "$q" --data "$graph" --format csv \
+            >"$res" 2>"$res.err" || qs=$?
         qwall=$(to_seconds "$(field 'Elapsed (wall clock)' "$tq")")
         qrss=$(field 'Maximum resident set size' "$tq")
         rows=$(($(wc -l <"$res") > 0 ? $(wc -l <"$res") - 1 : 0))
-        [ "$qs" -eq 0 ] || rows="failed($qs)"
-        printf "%-32s %8.2f %8.0f %8s\n" "$(basename "$q")" "$qwall" "$(awk -v r="$qrss" 'BEGIN { print r / 1024 }')" "$rows" | tee -a "$RESULTS"
+        if [ "$qs" -eq 124 ]; then rows="timeout(${QUERY_TIMEOUT}s)"; elif [ "$qs" -ne 0 ]; then rows="failed($qs)"; fi
+        printf "%-32s %8.2f %8.0f %14s\n" "$(basename "$q")" "$qwall" "$(awk -v r="$qrss" 'BEGIN { print r / 1024 }')" "$rows" | tee -a "$RESULTS"
     done
     # the load alone, for reference: a query that touches nothing
     "$GNU_TIME" -v -o "$BENCH_DIR/time-load.txt" "$BIN" query 'ASK { ?s ?p ?o }' --data "$graph" >/dev/null 2>&1 || true

@@ -26,15 +26,23 @@ struct Corpus {
 }
 
 fn corpus() -> Corpus {
-    let pipeline = Pipeline::from_ontology_dir(&default_ontology_dir()).expect("the ontology loads");
-    let n: usize = std::env::var("DIPKG_BENCH_DOCS").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
+    let pipeline =
+        Pipeline::from_ontology_dir(&default_ontology_dir()).expect("the ontology loads");
+    let n: usize = std::env::var("DIPKG_BENCH_DOCS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(300);
     let generator = Generator::new(&pipeline.lexicon, 1);
     let docs: Vec<(PathBuf, Vec<u8>)> = generator
         .documents(n)
         .map(|d| (PathBuf::from("synth").join(&d.name), d.text.into_bytes()))
         .collect();
     let bytes = docs.iter().map(|(_, b)| b.len() as u64).sum();
-    Corpus { pipeline, docs, bytes }
+    Corpus {
+        pipeline,
+        docs,
+        bytes,
+    }
 }
 
 fn stages(c: &mut Criterion) {
@@ -94,8 +102,10 @@ fn stages(c: &mut Criterion) {
         g.finish();
     }
 
-    let sentences: Vec<Vec<dipkg::segment::Sentence>> =
-        ingested.iter().map(|d| dipkg::segment::segment(&d.text)).collect();
+    let sentences: Vec<Vec<dipkg::segment::Sentence>> = ingested
+        .iter()
+        .map(|d| dipkg::segment::segment(&d.text))
+        .collect();
 
     // ---------------------------------------------------------- mentions
     {
@@ -152,7 +162,12 @@ fn stages(c: &mut Criterion) {
         g.bench_function("extract_bytes", |b| {
             b.iter(|| {
                 for (path, bytes) in &corpus.docs {
-                    black_box(corpus.pipeline.extract_bytes(path, bytes).expect("extracts"));
+                    black_box(
+                        corpus
+                            .pipeline
+                            .extract_bytes(path, bytes)
+                            .expect("extracts"),
+                    );
                 }
             })
         });

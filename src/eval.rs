@@ -25,10 +25,25 @@ use std::path::{Path, PathBuf};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-const TYPES: [&str; 6] = ["Person", "Organization", "Country", "Issue", "Event", "Place"];
+const TYPES: [&str; 6] = [
+    "Person",
+    "Organization",
+    "Country",
+    "Issue",
+    "Event",
+    "Place",
+];
 const PREDICATES: [&str; 10] = [
-    "metWith", "raised", "discussed", "protested", "agreedOn", "urged", "invited", "visited",
-    "thanked", "memberOf",
+    "metWith",
+    "raised",
+    "discussed",
+    "protested",
+    "agreedOn",
+    "urged",
+    "invited",
+    "visited",
+    "thanked",
+    "memberOf",
 ];
 const SYMMETRIC: [&str; 1] = ["metWith"];
 /// Events are left out of resolution: a recurring meeting may fairly be one
@@ -260,7 +275,9 @@ pub fn evaluate_values_with(gold_dir: &Path, outputs: &[Value], opts: Options) -
         by_stem.keys().collect()
     };
     if keys.is_empty() {
-        return Err(Error::Other("no document of the output has a gold file".into()));
+        return Err(Error::Other(
+            "no document of the output has a gold file".into(),
+        ));
     }
 
     let empty = Map::new();
@@ -310,7 +327,10 @@ pub fn evaluate_values_with(gold_dir: &Path, outputs: &[Value], opts: Options) -
                     .entry(k.as_str())
                     .or_default()
                     .insert(sid.clone());
-                sys_occ.entry(sid.clone()).or_default().insert(k.as_str(), gid.to_string());
+                sys_occ
+                    .entry(sid.clone())
+                    .or_default()
+                    .insert(k.as_str(), gid.to_string());
             }
         }
     }
@@ -339,7 +359,11 @@ pub fn evaluate_values_with(gold_dir: &Path, outputs: &[Value], opts: Options) -
         relations: prf(r_sum[0], r_sum[1], r_sum[2]),
         meetings,
         resolution: Resolution {
-            merge_recall: if pairs > 0 { round4(same as f64 / pairs as f64) } else { 1.0 },
+            merge_recall: if pairs > 0 {
+                round4(same as f64 / pairs as f64)
+            } else {
+                1.0
+            },
             pairs,
             merge_precision: if multi.is_empty() {
                 1.0
@@ -408,7 +432,10 @@ fn load_gold(dir: &Path) -> Result<BTreeMap<String, GoldDoc>> {
             column: e.column() as u64,
             message: e.to_string(),
         })?;
-        let invalid = |message: String| Error::Invalid { path: path.clone(), message };
+        let invalid = |message: String| Error::Invalid {
+            path: path.clone(),
+            message,
+        };
         let (stem, doc) = parse_gold(&v).map_err(invalid)?;
         gold.insert(stem, doc);
     }
@@ -472,7 +499,13 @@ fn parse_gold(v: &Value) -> std::result::Result<(String, GoldDoc), String> {
             raw_o,
         });
     }
-    Ok((py_stem(document), GoldDoc { entities, relations }))
+    Ok((
+        py_stem(document),
+        GoldDoc {
+            entities,
+            relations,
+        },
+    ))
 }
 
 fn as_list(v: &Value) -> Vec<String> {
@@ -533,7 +566,12 @@ fn score_doc(out: &Map<String, Value>, g: &GoldDoc) -> std::result::Result<DocRe
             *per_gold.entry(gid).or_default() += 1;
         }
     }
-    let e_fp = e_fp_list.len() as u64 + per_gold.values().filter(|n| **n > 1).map(|n| n - 1).sum::<u64>();
+    let e_fp = e_fp_list.len() as u64
+        + per_gold
+            .values()
+            .filter(|n| **n > 1)
+            .map(|n| n - 1)
+            .sum::<u64>();
 
     // relations
     let lookup = |r: &Map<String, Value>, f: &str| -> Option<String> {
@@ -567,7 +605,8 @@ fn score_doc(out: &Map<String, Value>, g: &GoldDoc) -> std::result::Result<DocRe
             return false;
         }
         if SYMMETRIC.contains(&p.as_str()) {
-            return (gr.s.contains(s) && gr.o.contains(o)) || (gr.s.contains(o) && gr.o.contains(s));
+            return (gr.s.contains(s) && gr.o.contains(o))
+                || (gr.s.contains(o) && gr.o.contains(s));
         }
         gr.s.contains(s) && gr.o.contains(o)
     };
@@ -580,7 +619,11 @@ fn score_doc(out: &Map<String, Value>, g: &GoldDoc) -> std::result::Result<DocRe
         if hit.is_empty() {
             r_fp_list.push(t);
         }
-        edges.push(hit.into_iter().filter(|&i| !g.relations[i].optional).collect());
+        edges.push(
+            hit.into_iter()
+                .filter(|&i| !g.relations[i].optional)
+                .collect(),
+        );
     }
     let owner = max_matching(&edges);
     let r_tp = owner.len() as u64;
@@ -617,13 +660,21 @@ fn score_doc(out: &Map<String, Value>, g: &GoldDoc) -> std::result::Result<DocRe
         let mut cands: Vec<&Map<String, Value>> = Vec::new();
         for s in &gr.s {
             for o in &gr.o {
-                let k = if o < s { (o.clone(), s.clone()) } else { (s.clone(), o.clone()) };
+                let k = if o < s {
+                    (o.clone(), s.clone())
+                } else {
+                    (s.clone(), o.clone())
+                };
                 if let Some(v) = sys_meets.get(&k) {
                     cands.extend(v.iter().copied());
                 }
             }
         }
-        if has_date && cands.iter().any(|c| c.get("date").unwrap_or(&Value::Null) == &gr.date) {
+        if has_date
+            && cands
+                .iter()
+                .any(|c| c.get("date").unwrap_or(&Value::Null) == &gr.date)
+        {
             m.date_right += 1;
         }
         if truthy(Some(&gr.place)) {
@@ -688,7 +739,10 @@ fn map_entities(
     for ge in gold_entities {
         for n in &ge.names {
             for k in name_keys(n, &ge.typ) {
-                index.entry((ge.typ.as_str(), k)).or_default().insert(ge.id.as_str());
+                index
+                    .entry((ge.typ.as_str(), k))
+                    .or_default()
+                    .insert(ge.id.as_str());
             }
         }
     }
@@ -762,10 +816,29 @@ fn max_matching(edges: &[Vec<usize>]) -> HashMap<usize, usize> {
 }
 
 fn prf(tp: u64, fp: u64, fn_: u64) -> Prf {
-    let p = if tp + fp > 0 { tp as f64 / (tp + fp) as f64 } else { 1.0 };
-    let r = if tp + fn_ > 0 { tp as f64 / (tp + fn_) as f64 } else { 1.0 };
-    let f = if p + r != 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
-    Prf { precision: round4(p), recall: round4(r), f1: round4(f), tp, fp, fn_ }
+    let p = if tp + fp > 0 {
+        tp as f64 / (tp + fp) as f64
+    } else {
+        1.0
+    };
+    let r = if tp + fn_ > 0 {
+        tp as f64 / (tp + fn_) as f64
+    } else {
+        1.0
+    };
+    let f = if p + r != 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
+    Prf {
+        precision: round4(p),
+        recall: round4(r),
+        f1: round4(f),
+        tp,
+        fp,
+        fn_,
+    }
 }
 
 /// Python's `round(x, 4)`: correctly rounded, ties to even.
@@ -891,7 +964,11 @@ fn py_repr(v: Option<&Value>) -> String {
 }
 
 fn py_repr_str(s: &str) -> String {
-    let q = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let q = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(q);
     for c in s.chars() {
@@ -935,7 +1012,10 @@ fn stem(doc: &Map<String, Value>) -> Option<String> {
 
 /// `pathlib.PurePosixPath(p).stem` (Python 3.11).
 fn py_stem(p: &str) -> String {
-    let name = p.split('/').rfind(|c| !c.is_empty() && *c != ".").unwrap_or("");
+    let name = p
+        .split('/')
+        .rfind(|c| !c.is_empty() && *c != ".")
+        .unwrap_or("");
     match name.rfind('.') {
         Some(i) if i > 0 && i < name.len() - 1 => name[..i].to_string(),
         _ => name.to_string(),
@@ -992,7 +1072,10 @@ mod tests {
         assert_eq!(norm("U.S."), "us");
         assert_eq!(norm("Straße"), "strasse");
         assert_eq!(norm("ＴＯＫＹＯ"), "tokyo");
-        assert_eq!(name_keys("Kang Kyung-wha", "Person"), vec!["kangkyungwha", "kyungwhakang"]);
+        assert_eq!(
+            name_keys("Kang Kyung-wha", "Person"),
+            vec!["kangkyungwha", "kyungwhakang"]
+        );
         assert_eq!(name_keys("Comfort women", "Issue"), vec!["comfortwomen"]);
         assert!(name_keys(" -- ", "Person").is_empty());
     }
@@ -1004,7 +1087,10 @@ mod tests {
         assert_eq!(py_stem(".hidden"), ".hidden");
         assert_eq!(py_stem("dir/x."), "x.");
         assert_eq!(py_stem("dir/sub/"), "sub");
-        assert_eq!(py_repr(Some(&json!(["raised", "it's"]))), "['raised', \"it's\"]");
+        assert_eq!(
+            py_repr(Some(&json!(["raised", "it's"]))),
+            "['raised', \"it's\"]"
+        );
         assert_eq!(py_str(None), "None");
         assert_eq!(round4(1.0 / 32.0), 0.0312);
         assert_eq!(round4(2.0 / 3.0), 0.6667);
@@ -1036,7 +1122,16 @@ mod tests {
         // the second visit can only take the same gold relation: a false positive? no:
         // it matches a gold relation, so it is neither tp nor fp
         assert_eq!((s.relations.tp, s.relations.fp, s.relations.fn_), (3, 0, 0));
-        assert_eq!(s.meetings, Meetings { gold: 1, with_date: 1, date_right: 1, with_place: 1, place_right: 1 });
+        assert_eq!(
+            s.meetings,
+            Meetings {
+                gold: 1,
+                with_date: 1,
+                date_right: 1,
+                with_place: 1,
+                place_right: 1
+            }
+        );
         assert_eq!(
             s.render(false),
             "a: entities F1 1.000  relations F1 1.000\n\
@@ -1079,7 +1174,10 @@ mod tests {
         let d = &s.details["a"];
         assert_eq!(d.missed_entities, vec!["Tarō Kōno", "Japan", "Tokyo"]);
         assert_eq!(d.extra_entities, vec!["Person:Nobody"]);
-        assert_eq!(d.missed_relations, vec!["kang metWith kono", "kang visited ['japan', 'tokyo']"]);
+        assert_eq!(
+            d.missed_relations,
+            vec!["kang metWith kono", "kang visited ['japan', 'tokyo']"]
+        );
         assert_eq!(
             d.extra_relations,
             vec![
@@ -1091,23 +1189,45 @@ mod tests {
         let text = s.render(true);
         assert!(text.contains("    missed_entities: Japan\n"), "{text}");
         let v = s.to_json_value(true);
-        assert_eq!(v["per_document"]["a"]["details"]["extra_entities"][0], "Person:Nobody");
-        assert!(s.to_json_value(false)["per_document"]["a"].get("details").is_none());
+        assert_eq!(
+            v["per_document"]["a"]["details"]["extra_entities"][0],
+            "Person:Nobody"
+        );
+        assert!(s.to_json_value(false)["per_document"]["a"]
+            .get("details")
+            .is_none());
         assert_eq!(v["entities"]["fn"], 3);
     }
 
     #[test]
     fn votes_prefer_label_then_sorted_id() {
         let gold = vec![
-            GoldEntity { id: "b".into(), typ: "Issue".into(), names: vec!["X".into()], optional: false },
-            GoldEntity { id: "a".into(), typ: "Issue".into(), names: vec!["X".into()], optional: false },
-            GoldEntity { id: "c".into(), typ: "Issue".into(), names: vec!["Y".into()], optional: false },
+            GoldEntity {
+                id: "b".into(),
+                typ: "Issue".into(),
+                names: vec!["X".into()],
+                optional: false,
+            },
+            GoldEntity {
+                id: "a".into(),
+                typ: "Issue".into(),
+                names: vec!["X".into()],
+                optional: false,
+            },
+            GoldEntity {
+                id: "c".into(),
+                typ: "Issue".into(),
+                names: vec!["Y".into()],
+                optional: false,
+            },
         ];
         let e1 = json!({"id": "1", "type": "Issue", "label": "X"});
         let e2 = json!({"id": "2", "type": "Issue", "label": "Y", "aliases": ["X", "x."]});
         let e3 = json!({"id": "3", "type": "Issue", "label": "Z", "aliases": ["Y", "X"]});
-        let ents: Vec<&Map<String, Value>> =
-            [&e1, &e2, &e3].iter().map(|v| v.as_object().unwrap()).collect();
+        let ents: Vec<&Map<String, Value>> = [&e1, &e2, &e3]
+            .iter()
+            .map(|v| v.as_object().unwrap())
+            .collect();
         let m = map_entities(&ents, &gold).unwrap();
         assert_eq!(m["1"].as_deref(), Some("a"));
         assert_eq!(m["2"].as_deref(), Some("c")); // 3 for c, 2 for a and b
@@ -1177,8 +1297,13 @@ mod tests {
         assert!(err.contains("bad.json"), "{err}");
         std::fs::write(dir.path().join("bad.json"), "{\"document\": 3}").unwrap();
         let err = evaluate_values(dir.path(), &[]).unwrap_err().to_string();
-        assert!(err.contains("bad.json") && err.contains("document"), "{err}");
-        let err = evaluate_values(&dir.path().join("nope"), &[]).unwrap_err().to_string();
+        assert!(
+            err.contains("bad.json") && err.contains("document"),
+            "{err}"
+        );
+        let err = evaluate_values(&dir.path().join("nope"), &[])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("nope"), "{err}");
     }
 
@@ -1186,7 +1311,11 @@ mod tests {
     fn typed_extractions_score_like_values() {
         use crate::model::*;
         let g = gold_dir(&[gold_a()]);
-        let span = Span { start: 0, end: 1, text: "x".into() };
+        let span = Span {
+            start: 0,
+            end: 1,
+            text: "x".into(),
+        };
         let e = |id: &str, t, label: &str| Entity {
             id: id.into(),
             entity_type: t,
@@ -1198,7 +1327,11 @@ mod tests {
             merges: vec![],
         };
         let x = Extraction {
-            document: DocumentInfo { id: "a".into(), path: "seeds/a.txt".into(), ..Default::default() },
+            document: DocumentInfo {
+                id: "a".into(),
+                path: "seeds/a.txt".into(),
+                ..Default::default()
+            },
             entities: vec![
                 e("kang", EntityType::Person, "Kang Kyung-wha"),
                 e("kono", EntityType::Person, "Taro Kono"),

@@ -19,6 +19,8 @@
 //! * [`resolve`]: mentions to entities within a document and across documents.
 //! * [`pipeline`]: runs the stages over files, in parallel, one bad file never
 //!   stopping the others.
+//! * [`incremental`]: the extraction cache of incremental builds (content
+//!   hashes; only changed documents are re-extracted).
 //! * [`graph`]: the petgraph graph of entities and evidence-carrying edges.
 //! * [`export`]: RDF (N-Quads, TriG, Turtle), DOT, CSV, GraphML, JSON Lines.
 //! * [`store`]: the oxigraph store and SPARQL queries.
@@ -36,6 +38,7 @@ pub mod mentions;
 pub mod relations;
 pub mod resolve;
 pub mod pipeline;
+pub mod incremental;
 
 pub mod graph;
 pub mod export;

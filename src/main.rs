@@ -6,6 +6,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use dipkg::export::{self, Format};
 use dipkg::graph::{Filter, KnowledgeGraph};
+use dipkg::incremental::Cache;
 use dipkg::model::{EntityType, Extraction, Predicate};
 use dipkg::pipeline::{default_ontology_dir, Pipeline};
 use dipkg::store::{GraphStore, ResultFormat};
@@ -129,6 +130,11 @@ struct BuildArgs {
     /// Output directory
     #[arg(short, long, value_name = "DIR", default_value = "out")]
     output: PathBuf,
+    /// Re-extract every document and write no extraction cache (by default
+    /// an existing output directory's .dipkg-cache.jsonl lets unchanged
+    /// documents be reused)
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// Extract documents and print the result on standard output.
@@ -348,6 +354,17 @@ impl Loaded {
 }
 
 fn load(inputs: &Inputs) -> Result<Loaded> {
+    load_cached(inputs, None).map(|(loaded, _)| loaded)
+}
+
+/// [`load`], reusing and refreshing an extraction cache when given one
+/// (`build` without `--from-jsonl`). The cache is created from the ontology
+/// directory's fingerprint by the closure, only when the pipeline runs.
+fn load_cached(
+    inputs: &Inputs,
+    cache: Option<&mut dyn FnMut(&std::path::Path) -> Result<Cache>>,
+) -> Result<(Loaded, Option<Cache>)> {
+    let mut used = None;
     let mut extractions = if let Some(path) = &inputs.from_jsonl {
         let file = if path.is_dir() {
             path.join("extract.jsonl")
@@ -367,7 +384,15 @@ fn load(inputs: &Inputs) -> Result<Loaded> {
         } else {
             inputs.inputs.clone()
         };
-        let run = pipeline.run(&paths);
+        let run = match cache {
+            Some(make) => {
+                let mut c = make(&dir)?;
+                let run = pipeline.run_cached(&paths, &mut c);
+                used = Some(c);
+                run
+            }
+            None => pipeline.run(&paths),
+        };
         for e in &run.errors {
             eprintln!("dipkg: error: {}", one_line(&e.to_string()));
         }
@@ -382,16 +407,43 @@ fn load(inputs: &Inputs) -> Result<Loaded> {
                 .retain(|r| r.confidence >= inputs.min_confidence);
         }
     }
-    Ok(extractions)
+    Ok((extractions, used))
 }
 
 fn build(a: BuildArgs) -> Result<ExitCode> {
     let start = Instant::now();
-    let loaded = load(&a.inputs)?;
-    let written = export::write_build(&a.output, &loaded.extractions)
+    let cache_file = Cache::file_in(&a.output);
+    let mut make = |ontology: &std::path::Path| -> Result<Cache> {
+        let fp = dipkg::incremental::fingerprint(ontology)?;
+        Ok(Cache::load(&cache_file, &fp))
+    };
+    let (loaded, cache) = if a.no_cache {
+        (load(&a.inputs)?, None)
+    } else {
+        load_cached(&a.inputs, Some(&mut make))?
+    };
+    let mut written = export::write_build(&a.output, &loaded.extractions)
         .with_context(|| format!("cannot write the output directory {}", a.output.display()))?;
+    if let Some(c) = &cache {
+        c.save(&cache_file).with_context(|| {
+            format!("cannot write the extraction cache {}", cache_file.display())
+        })?;
+        written.push(cache_file.clone());
+    }
     let g = KnowledgeGraph::from_extractions(&loaded.extractions);
     let mut out = summary(&loaded, &g);
+    if let Some(c) = &cache {
+        let why = c
+            .invalidated
+            .as_ref()
+            .map(|w| format!("; cache not used: {w}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "incremental: {} re-extracted, {} reused{why}",
+            c.extracted, c.reused
+        );
+    }
     let _ = writeln!(
         out,
         "wrote {} files to {} in {:.2} s",

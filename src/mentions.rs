@@ -151,15 +151,19 @@ const NOT_NAME: &[&str] = &[
 pub const KOREAN_SURNAMES: &str = "Kim|Lee|Yi|Rhee|Park|Pak|Bak|Choi|Choe|Chung|Jung|Jeong|Kang|Cho|Jo|Yoon|Yun|Jang|Chang|Lim|Im|Han|Oh|Seo|Suh|Shin|Sin|Kwon|Hwang|Ahn|An|Song|Yoo|Yu|Ryu|Hong|Jeon|Chun|Ko|Go|Moon|Mun|Son|Yang|Bae|Baek|Paek|Heo|Huh|Nam|Noh|Roh|No|Ha|Kwak|Sung|Seong|Cha|Joo|Ju|Woo|Min|Ryoo|Na|Jin|Ji|Eom|Um|Won|Chae|Byun|Pyon|Bang|Gong|Hyun|Ham|Yeo|Ban|Ri|Rim|Ra|Do|Tak|Pyo|Maeng|Chu|Choo|Wi|Gil|Seok|Sohn|Kil";
 
 fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(pat).unwrap_or_else(|e| panic!("bad pattern {pat}: {e}")))
+    cell.get_or_init(|| compile(pat))
+}
+
+/// Word boundaries are ASCII ones: they keep the regex engine on its fast
+/// DFA paths, and the text is English.
+pub(crate) fn compile(pat: &str) -> Regex {
+    let pat = pat.replace(r"\b", r"(?-u:\b)");
+    Regex::new(&pat).unwrap_or_else(|e| panic!("bad pattern {pat}: {e}"))
 }
 
 /// Like [`re`], for patterns assembled at run time: built once, on first use.
 fn re_with(cell: &'static OnceLock<Regex>, pat: impl FnOnce() -> String) -> &'static Regex {
-    cell.get_or_init(|| {
-        let pat = pat();
-        Regex::new(&pat).unwrap_or_else(|e| panic!("bad pattern {pat}: {e}"))
-    })
+    cell.get_or_init(|| compile(&pat()))
 }
 
 fn titles_alt() -> String {

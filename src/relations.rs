@@ -72,7 +72,7 @@ fn words_regex(words: &[String], case_insensitive: bool) -> Option<Regex> {
     w.sort_by_key(|s| std::cmp::Reverse(s.len()));
     let alt = w.iter().map(|x| phrase_regex(x)).collect::<Vec<_>>().join("|");
     let flags = if case_insensitive { "(?i)" } else { "" };
-    Regex::new(&format!(r"{flags}\b(?:{alt})\b")).ok()
+    Regex::new(&format!(r"{flags}(?-u:\b)(?:{alt})(?-u:\b)")).ok()
 }
 
 impl Triggers {
@@ -85,7 +85,7 @@ impl Triggers {
         // Longest first, so that "shared the view" wins over "shared".
         phrases.sort_by_key(|(p, _)| (std::cmp::Reverse(p.replace('*', "").len()), *p));
         let alt = phrases.iter().map(|(p, _)| phrase_regex(p)).collect::<Vec<_>>().join("|");
-        let any = regex::RegexBuilder::new(&format!(r"(?i)\b(?:{alt})\b"))
+        let any = regex::RegexBuilder::new(&format!(r"(?i)(?-u:\b)(?:{alt})(?-u:\b)"))
             .size_limit(64 << 20)
             .build()
             .unwrap_or_else(|e| {

@@ -75,7 +75,10 @@ pub struct Generator {
 
 impl Generator {
     pub fn new(lexicon: &Lexicon, seed: u64) -> Generator {
-        Generator { world: World::build(lexicon, seed), seed }
+        Generator {
+            world: World::build(lexicon, seed),
+            seed,
+        }
     }
 
     /// Document number `index` of the corpus.
@@ -89,7 +92,10 @@ impl Generator {
         } else {
             (render_text(&doc), "txt")
         };
-        SynthDoc { name: format!("synth_{index:06}.{ext}"), text }
+        SynthDoc {
+            name: format!("synth_{index:06}.{ext}"),
+            text,
+        }
     }
 
     /// The first `docs` documents, in memory (for benchmarks and tests).
@@ -258,7 +264,11 @@ struct Named {
 
 impl Named {
     fn plain(label: &str) -> Named {
-        Named { label: label.into(), alts: vec![], country: None }
+        Named {
+            label: label.into(),
+            alts: vec![],
+            country: None,
+        }
     }
     fn name(&self, rng: &mut Rng) -> String {
         if self.alts.is_empty() || rng.chance(65) {
@@ -277,42 +287,241 @@ struct World {
 }
 
 /// (names that identify it, name, short, adjective, capital, leader, style, weight)
-type Builtin = (&'static [&'static str], &'static str, &'static str, &'static str, &'static str, &'static str, Style, u32);
+type Builtin = (
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Style,
+    u32,
+);
 
 const BUILTIN: &[Builtin] = &[
-    (&["Republic of Korea", "South Korea", "ROK", "Korea"], "the Republic of Korea", "the ROK", "Korean", "Seoul", "President", Style::Korean, 60),
-    (&["Japan"], "Japan", "Japan", "Japanese", "Tokyo", "Prime Minister", Style::Japanese, 60),
-    (&["United States", "United States of America", "U.S.", "USA"], "the United States", "the U.S.", "American", "Washington", "President", Style::English, 30),
-    (&["China", "People's Republic of China"], "China", "China", "Chinese", "Beijing", "President", Style::Chinese, 25),
-    (&["Russia", "Russian Federation"], "Russia", "Russia", "Russian", "Moscow", "President", Style::Generic, 6),
-    (&["India", "Republic of India"], "the Republic of India", "India", "Indian", "New Delhi", "Prime Minister", Style::Generic, 6),
-    (&["Australia"], "Australia", "Australia", "Australian", "Canberra", "Prime Minister", Style::English, 6),
-    (&["United Kingdom", "UK"], "the United Kingdom", "the UK", "British", "London", "Prime Minister", Style::English, 5),
-    (&["France"], "France", "France", "French", "Paris", "President", Style::Generic, 4),
-    (&["Germany"], "Germany", "Germany", "German", "Berlin", "Chancellor", Style::Generic, 4),
-    (&["Viet Nam", "Vietnam"], "Viet Nam", "Viet Nam", "Vietnamese", "Hanoi", "Prime Minister", Style::Generic, 4),
-    (&["Indonesia"], "Indonesia", "Indonesia", "Indonesian", "Jakarta", "President", Style::Generic, 4),
-    (&["Philippines"], "the Philippines", "the Philippines", "Philippine", "Manila", "President", Style::Generic, 3),
-    (&["Canada"], "Canada", "Canada", "Canadian", "Ottawa", "Prime Minister", Style::English, 3),
-    (&["Mongolia"], "Mongolia", "Mongolia", "Mongolian", "Ulaanbaatar", "President", Style::Generic, 2),
+    (
+        &["Republic of Korea", "South Korea", "ROK", "Korea"],
+        "the Republic of Korea",
+        "the ROK",
+        "Korean",
+        "Seoul",
+        "President",
+        Style::Korean,
+        60,
+    ),
+    (
+        &["Japan"],
+        "Japan",
+        "Japan",
+        "Japanese",
+        "Tokyo",
+        "Prime Minister",
+        Style::Japanese,
+        60,
+    ),
+    (
+        &["United States", "United States of America", "U.S.", "USA"],
+        "the United States",
+        "the U.S.",
+        "American",
+        "Washington",
+        "President",
+        Style::English,
+        30,
+    ),
+    (
+        &["China", "People's Republic of China"],
+        "China",
+        "China",
+        "Chinese",
+        "Beijing",
+        "President",
+        Style::Chinese,
+        25,
+    ),
+    (
+        &["Russia", "Russian Federation"],
+        "Russia",
+        "Russia",
+        "Russian",
+        "Moscow",
+        "President",
+        Style::Generic,
+        6,
+    ),
+    (
+        &["India", "Republic of India"],
+        "the Republic of India",
+        "India",
+        "Indian",
+        "New Delhi",
+        "Prime Minister",
+        Style::Generic,
+        6,
+    ),
+    (
+        &["Australia"],
+        "Australia",
+        "Australia",
+        "Australian",
+        "Canberra",
+        "Prime Minister",
+        Style::English,
+        6,
+    ),
+    (
+        &["United Kingdom", "UK"],
+        "the United Kingdom",
+        "the UK",
+        "British",
+        "London",
+        "Prime Minister",
+        Style::English,
+        5,
+    ),
+    (
+        &["France"],
+        "France",
+        "France",
+        "French",
+        "Paris",
+        "President",
+        Style::Generic,
+        4,
+    ),
+    (
+        &["Germany"],
+        "Germany",
+        "Germany",
+        "German",
+        "Berlin",
+        "Chancellor",
+        Style::Generic,
+        4,
+    ),
+    (
+        &["Viet Nam", "Vietnam"],
+        "Viet Nam",
+        "Viet Nam",
+        "Vietnamese",
+        "Hanoi",
+        "Prime Minister",
+        Style::Generic,
+        4,
+    ),
+    (
+        &["Indonesia"],
+        "Indonesia",
+        "Indonesia",
+        "Indonesian",
+        "Jakarta",
+        "President",
+        Style::Generic,
+        4,
+    ),
+    (
+        &["Philippines"],
+        "the Philippines",
+        "the Philippines",
+        "Philippine",
+        "Manila",
+        "President",
+        Style::Generic,
+        3,
+    ),
+    (
+        &["Canada"],
+        "Canada",
+        "Canada",
+        "Canadian",
+        "Ottawa",
+        "Prime Minister",
+        Style::English,
+        3,
+    ),
+    (
+        &["Mongolia"],
+        "Mongolia",
+        "Mongolia",
+        "Mongolian",
+        "Ulaanbaatar",
+        "President",
+        Style::Generic,
+        2,
+    ),
 ];
 
 /// (label, other framings)
 const ISSUES: &[(&str, &[&str])] = &[
-    ("North Korean nuclear issue", &["North Korea nuclear issue", "nuclear and missile issues of North Korea", "denuclearization of the Korean Peninsula"]),
-    ("export restrictions", &["export-restrictive measures", "export control measures", "export controls"]),
-    ("forced labor issue", &["issue of former civilian workers from the Korean Peninsula", "issue of requisitioned civilians", "forced labor compensation ruling issue"]),
-    ("comfort women issue", &["issue of comfort women", "“comfort women” issue"]),
-    ("COVID-19", &["COVID-19 pandemic", "COVID-19 situation", "novel coronavirus"]),
-    ("ALPS treated water", &["Fukushima contaminated water", "release of ALPS treated water"]),
+    (
+        "North Korean nuclear issue",
+        &[
+            "North Korea nuclear issue",
+            "nuclear and missile issues of North Korea",
+            "denuclearization of the Korean Peninsula",
+        ],
+    ),
+    (
+        "export restrictions",
+        &[
+            "export-restrictive measures",
+            "export control measures",
+            "export controls",
+        ],
+    ),
+    (
+        "forced labor issue",
+        &[
+            "issue of former civilian workers from the Korean Peninsula",
+            "issue of requisitioned civilians",
+            "forced labor compensation ruling issue",
+        ],
+    ),
+    (
+        "comfort women issue",
+        &["issue of comfort women", "“comfort women” issue"],
+    ),
+    (
+        "COVID-19",
+        &[
+            "COVID-19 pandemic",
+            "COVID-19 situation",
+            "novel coronavirus",
+        ],
+    ),
+    (
+        "ALPS treated water",
+        &[
+            "Fukushima contaminated water",
+            "release of ALPS treated water",
+        ],
+    ),
     ("Takeshima", &["Dokdo", "issue of Takeshima"]),
-    ("abductions issue", &["abduction issue", "issue of abductions by North Korea"]),
+    (
+        "abductions issue",
+        &["abduction issue", "issue of abductions by North Korea"],
+    ),
     ("climate change", &["climate crisis"]),
-    ("maritime security in the South China Sea", &["situation in the South China Sea"]),
-    ("supply chain resilience", &["resilient supply chains", "economic security"]),
-    ("situation in Ukraine", &["Russia’s aggression against Ukraine", "war in Ukraine"]),
-    ("CPTPP", &["Comprehensive and Progressive Agreement for Trans-Pacific Partnership"]),
-    ("Sado Island Gold Mines", &["nomination of the Sado Island Gold Mines"]),
+    (
+        "maritime security in the South China Sea",
+        &["situation in the South China Sea"],
+    ),
+    (
+        "supply chain resilience",
+        &["resilient supply chains", "economic security"],
+    ),
+    (
+        "situation in Ukraine",
+        &["Russia’s aggression against Ukraine", "war in Ukraine"],
+    ),
+    (
+        "CPTPP",
+        &["Comprehensive and Progressive Agreement for Trans-Pacific Partnership"],
+    ),
+    (
+        "Sado Island Gold Mines",
+        &["nomination of the Sado Island Gold Mines"],
+    ),
 ];
 
 const EVENTS: &[&str] = &[
@@ -331,8 +540,22 @@ const EVENTS: &[&str] = &[
 ];
 
 const PLACES: &[&str] = &[
-    "Seoul", "Tokyo", "Washington", "Beijing", "Honolulu", "Jakarta", "New Delhi", "Geneva",
-    "New York", "Bangkok", "Singapore", "Hanoi", "Busan", "Osaka", "Jongno-gu", "Vladivostok",
+    "Seoul",
+    "Tokyo",
+    "Washington",
+    "Beijing",
+    "Honolulu",
+    "Jakarta",
+    "New Delhi",
+    "Geneva",
+    "New York",
+    "Bangkok",
+    "Singapore",
+    "Hanoi",
+    "Busan",
+    "Osaka",
+    "Jongno-gu",
+    "Vladivostok",
 ];
 
 const THEMES: &[&str] = &[
@@ -351,16 +574,24 @@ impl World {
         let entries = &lexicon.entries;
         let by_id: HashMap<&str, &LexEntry> = entries.iter().map(|e| (e.id.as_str(), e)).collect();
         let label_of = |id: &Option<String>| -> Option<String> {
-            id.as_deref().and_then(|i| by_id.get(i)).map(|e| e.label.clone())
+            id.as_deref()
+                .and_then(|i| by_id.get(i))
+                .map(|e| e.label.clone())
         };
 
         // countries: the lexicon's, enriched by the built-in table; else the table
         let mut countries: Vec<Country> = Vec::new();
         let mut country_index: HashMap<String, usize> = HashMap::new();
-        for e in entries.iter().filter(|e| e.entity_type == EntityType::Country) {
-            let names: Vec<&str> =
-                std::iter::once(e.label.as_str()).chain(e.alt_labels.iter().map(String::as_str)).collect();
-            let builtin = BUILTIN.iter().find(|b| b.0.iter().any(|n| names.contains(n)));
+        for e in entries
+            .iter()
+            .filter(|e| e.entity_type == EntityType::Country)
+        {
+            let names: Vec<&str> = std::iter::once(e.label.as_str())
+                .chain(e.alt_labels.iter().map(String::as_str))
+                .collect();
+            let builtin = BUILTIN
+                .iter()
+                .find(|b| b.0.iter().any(|n| names.contains(n)));
             let label = e.label.as_str();
             let article = |s: &str| {
                 if needs_the(s) {
@@ -369,8 +600,12 @@ impl World {
                     s.to_string()
                 }
             };
-            let name = builtin.map(|b| b.1.to_string()).unwrap_or_else(|| article(label));
-            let short = builtin.map(|b| b.2.to_string()).unwrap_or_else(|| article(label));
+            let name = builtin
+                .map(|b| b.1.to_string())
+                .unwrap_or_else(|| article(label));
+            let short = builtin
+                .map(|b| b.2.to_string())
+                .unwrap_or_else(|| article(label));
             let adj = e
                 .demonyms
                 .first()
@@ -381,7 +616,13 @@ impl World {
                 .or_else(|| builtin.map(|b| b.4.to_string()))
                 .unwrap_or_else(|| format!("the capital of {label}"));
             let gov = label_of(&e.government)
-                .map(|g| if g.starts_with("Government") { format!("the {g}") } else { g })
+                .map(|g| {
+                    if g.starts_with("Government") {
+                        format!("the {g}")
+                    } else {
+                        g
+                    }
+                })
                 .unwrap_or_else(|| format!("the Government of {name}"));
             let ministry = label_of(&e.foreign_ministry)
                 .unwrap_or_else(|| format!("Ministry of Foreign Affairs of {name}"));
@@ -431,7 +672,10 @@ impl World {
             }
         }
         // persons of the lexicon, by country
-        for e in entries.iter().filter(|e| e.entity_type == EntityType::Person) {
+        for e in entries
+            .iter()
+            .filter(|e| e.entity_type == EntityType::Person)
+        {
             let Some(&ci) = e.country.as_ref().and_then(|c| country_index.get(c)) else {
                 continue;
             };
@@ -439,7 +683,9 @@ impl World {
             let words: Vec<&str> = e.label.split_whitespace().collect();
             let (family, given) = match (style, words.as_slice()) {
                 (_, [one]) => (one.to_string(), String::new()),
-                (Style::Korean | Style::Chinese, [first, rest @ ..]) => (first.to_string(), rest.join(" ")),
+                (Style::Korean | Style::Chinese, [first, rest @ ..]) => {
+                    (first.to_string(), rest.join(" "))
+                }
                 (_, [init @ .., last]) => (last.to_string(), init.join(" ")),
                 (_, []) => continue,
             };
@@ -472,8 +718,17 @@ impl World {
                 .filter(|e| e.entity_type == t)
                 .map(|e| Named {
                     label: e.label.clone(),
-                    alts: e.alt_labels.iter().filter(|a| a.chars().count() > 3).cloned().collect(),
-                    country: e.country.as_ref().and_then(|c| country_index.get(c)).copied(),
+                    alts: e
+                        .alt_labels
+                        .iter()
+                        .filter(|a| a.chars().count() > 3)
+                        .cloned()
+                        .collect(),
+                    country: e
+                        .country
+                        .as_ref()
+                        .and_then(|c| country_index.get(c))
+                        .copied(),
                 })
                 .collect()
         };
@@ -493,7 +748,12 @@ impl World {
         if places.len() < 4 {
             places.extend(PLACES.iter().map(|p| Named::plain(p)));
         }
-        World { countries, issues, events, places }
+        World {
+            countries,
+            issues,
+            events,
+            places,
+        }
     }
 }
 
@@ -502,13 +762,17 @@ fn role_of(title: &str) -> Option<Role> {
     let t = title.to_lowercase();
     if t.contains("vice") || t.contains("deputy") {
         Some(Role::ViceMinister)
-    } else if t.contains("prime minister") || t.starts_with("president") || t.contains("chancellor") {
+    } else if t.contains("prime minister") || t.starts_with("president") || t.contains("chancellor")
+    {
         Some(Role::Leader)
     } else if t.contains("director") || t.contains("assistant secretary") {
         Some(Role::DirectorGeneral)
     } else if t.contains("ambassador") {
         Some(Role::Ambassador)
-    } else if t.contains("foreign") || t.contains("secretary of state") || t.contains("external affairs") {
+    } else if t.contains("foreign")
+        || t.contains("secretary of state")
+        || t.contains("external affairs")
+    {
         Some(Role::ForeignMinister)
     } else {
         None
@@ -519,8 +783,18 @@ fn needs_the(s: &str) -> bool {
     let first = s.split_whitespace().next().unwrap_or("");
     matches!(
         first,
-        "Republic" | "United" | "Kingdom" | "People's" | "People’s" | "Democratic" | "Federal"
-            | "Islamic" | "State" | "Commonwealth" | "Principality" | "Sultanate"
+        "Republic"
+            | "United"
+            | "Kingdom"
+            | "People's"
+            | "People’s"
+            | "Democratic"
+            | "Federal"
+            | "Islamic"
+            | "State"
+            | "Commonwealth"
+            | "Principality"
+            | "Sultanate"
     ) || (s.ends_with('s') && !s.contains(' '))
 }
 
@@ -555,7 +829,9 @@ fn invent_person(rng: &mut Rng, style: Style, role: Role) -> Person {
         "Yoshi", "Shige", "Hiro", "Masa", "Kazu", "Aki", "Nobu", "Tetsu", "Yuki", "Tomo", "Fumi",
         "Toshi", "Taka", "Kei",
     ];
-    const JA_GIVEN_B: &[&str] = &["masa", "ki", "shi", "hiko", "o", "ya", "ji", "ro", "to", "nori", "mi", "ko"];
+    const JA_GIVEN_B: &[&str] = &[
+        "masa", "ki", "shi", "hiko", "o", "ya", "ji", "ro", "to", "nori", "mi", "ko",
+    ];
     const ZH_FAMILY: &[&str] = &[
         "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu", "Sun",
         "Ma", "Zhu", "Hu", "Guo", "He", "Lin", "Luo", "Gao", "Qin", "Kong",
@@ -565,15 +841,19 @@ fn invent_person(rng: &mut Rng, style: Style, role: Role) -> Person {
         "Bo", "Tao", "Yong", "Jie", "Chao", "Xuan",
     ];
     const EN_GIVEN_M: &[&str] = &[
-        "John", "Antony", "Kurt", "Daniel", "Robert", "Michael", "David", "James", "Mark", "Philip",
-        "Richard", "Thomas",
+        "John", "Antony", "Kurt", "Daniel", "Robert", "Michael", "David", "James", "Mark",
+        "Philip", "Richard", "Thomas",
     ];
-    const EN_GIVEN_F: &[&str] = &["Mary", "Wendy", "Linda", "Karen", "Susan", "Laura", "Emily", "Penny", "Jennifer"];
+    const EN_GIVEN_F: &[&str] = &[
+        "Mary", "Wendy", "Linda", "Karen", "Susan", "Laura", "Emily", "Penny", "Jennifer",
+    ];
     const EN_FAMILY_A: &[&str] = &[
         "Blin", "Sher", "Camp", "Krit", "Fer", "Hol", "Stan", "Brad", "Whit", "Gor", "Ash", "Mar",
         "Kendal", "Lang", "Pem", "Thorn",
     ];
-    const EN_FAMILY_B: &[&str] = &["ken", "man", "bell", "ton", "ford", "ley", "son", "field", "wood", "er", "well"];
+    const EN_FAMILY_B: &[&str] = &[
+        "ken", "man", "bell", "ton", "ford", "ley", "son", "field", "wood", "er", "well",
+    ];
     const GEN_SYL: &[&str] = &[
         "ra", "mo", "ka", "su", "ti", "no", "pe", "la", "di", "ve", "san", "tor", "mar", "el",
         "bu", "ren", "ya", "go", "sha", "lin",
@@ -589,7 +869,11 @@ fn invent_person(rng: &mut Rng, style: Style, role: Role) -> Person {
     let (family, given, full) = match style {
         Style::Korean => {
             let f = rng.pick(KO_FAMILY).to_string();
-            let g = format!("{}-{}", rng.pick(KO_GIVEN), rng.pick(KO_GIVEN).to_lowercase());
+            let g = format!(
+                "{}-{}",
+                rng.pick(KO_GIVEN),
+                rng.pick(KO_GIVEN).to_lowercase()
+            );
             let full = format!("{f} {g}");
             (f, g, full)
         }
@@ -604,13 +888,22 @@ fn invent_person(rng: &mut Rng, style: Style, role: Role) -> Person {
             let g = if rng.chance(40) {
                 rng.pick(ZH_GIVEN).to_string()
             } else {
-                format!("{}{}", rng.pick(ZH_GIVEN), rng.pick(ZH_GIVEN).to_lowercase())
+                format!(
+                    "{}{}",
+                    rng.pick(ZH_GIVEN),
+                    rng.pick(ZH_GIVEN).to_lowercase()
+                )
             };
             let full = format!("{f} {g}");
             (f, g, full)
         }
         Style::English => {
-            let g = if female { rng.pick(EN_GIVEN_F) } else { rng.pick(EN_GIVEN_M) }.to_string();
+            let g = if female {
+                rng.pick(EN_GIVEN_F)
+            } else {
+                rng.pick(EN_GIVEN_M)
+            }
+            .to_string();
             let f = format!("{}{}", rng.pick(EN_FAMILY_A), rng.pick(EN_FAMILY_B));
             let full = format!("{g} {f}");
             (f, g, full)
@@ -629,7 +922,14 @@ fn invent_person(rng: &mut Rng, style: Style, role: Role) -> Person {
             (f, g, full)
         }
     };
-    Person { full, family, given, style, female, role }
+    Person {
+        full,
+        family,
+        given,
+        style,
+        female,
+        role,
+    }
 }
 
 // ------------------------------------------------------------------ one document
@@ -656,8 +956,18 @@ struct Date {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 impl Date {
@@ -669,11 +979,22 @@ impl Date {
     }
     fn next(self) -> Date {
         if self.d < days_in(self.y, self.m) {
-            Date { d: self.d + 1, ..self }
+            Date {
+                d: self.d + 1,
+                ..self
+            }
         } else if self.m < 12 {
-            Date { m: self.m + 1, d: 1, ..self }
+            Date {
+                m: self.m + 1,
+                d: 1,
+                ..self
+            }
         } else {
-            Date { y: self.y + 1, m: 1, d: 1 }
+            Date {
+                y: self.y + 1,
+                m: 1,
+                d: 1,
+            }
         }
     }
     fn iso(self) -> String {
@@ -820,7 +1141,10 @@ fn full_title(p: &Person, c: &Country, other: &Country, rng: &mut Rng) -> String
         Role::DirectorGeneral => {
             let bureau = rng.pick(BUREAUS);
             if rng.chance(50) {
-                format!("Director-General of the {bureau} Bureau of the {}", c.ministry)
+                format!(
+                    "Director-General of the {bureau} Bureau of the {}",
+                    c.ministry
+                )
             } else {
                 format!("Director-General for {bureau} of the {}", c.ministry)
             }
@@ -861,7 +1185,11 @@ fn setup<'w>(w: &'w World, rng: &mut Rng, publisher: Option<&str>) -> Ctx<'w> {
         _ => Role::DirectorGeneral,
     };
     let a = pick_official(rng, ca, role);
-    let b_role = if rng.chance(8) { Role::Ambassador } else { role };
+    let b_role = if rng.chance(8) {
+        Role::Ambassador
+    } else {
+        role
+    };
     let b = pick_official(rng, cb, b_role);
     let a_ref = short_ref(&a, ca, rng);
     let b_ref = short_ref(&b, cb, rng);
@@ -874,9 +1202,9 @@ fn setup<'w>(w: &'w World, rng: &mut Rng, publisher: Option<&str>) -> Ctx<'w> {
             break;
         }
         let it = rng.pick(&w.issues);
-        let local = it.country.is_none_or(|c| {
-            std::ptr::eq(&w.countries[c], ca) || std::ptr::eq(&w.countries[c], cb)
-        });
+        let local = it
+            .country
+            .is_none_or(|c| std::ptr::eq(&w.countries[c], ca) || std::ptr::eq(&w.countries[c], cb));
         if local || rng.chance(20) {
             let name = it.name(rng);
             if !issues.contains(&name) {
@@ -898,7 +1226,22 @@ fn setup<'w>(w: &'w World, rng: &mut Rng, publisher: Option<&str>) -> Ctx<'w> {
         1 => cb.capital.clone(),
         _ => rng.pick(&w.places).name(rng),
     };
-    Ctx { ca, cb, a, b, a_ref, b_ref, both, issues, event, place, date: Date::random(rng), format, next_issue: 0, used: 0 }
+    Ctx {
+        ca,
+        cb,
+        a,
+        b,
+        a_ref,
+        b_ref,
+        both,
+        issues,
+        event,
+        place,
+        date: Date::random(rng),
+        format,
+        next_issue: 0,
+        used: 0,
+    }
 }
 
 fn compose(w: &World, rng: &mut Rng, target: usize) -> Doc {
@@ -1039,14 +1382,34 @@ fn statement(x: &mut Ctx, rng: &mut Rng) -> String {
 
 /// "the forced labor issue", "COVID-19", "climate change".
 fn with_article(name: &str) -> String {
-    let lower = name.chars().next().is_some_and(|c| c.is_lowercase() || c == '“');
+    let lower = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase() || c == '“');
     let definite = [
-        "issue", "situation", "restrictions", "measures", "dispute", "controls", "agreement",
-        "water", "program", "ruling",
+        "issue",
+        "situation",
+        "restrictions",
+        "measures",
+        "dispute",
+        "controls",
+        "agreement",
+        "water",
+        "program",
+        "ruling",
     ];
-    let starts = ["issue ", "situation ", "release ", "nomination ", "denuclearization ", "war ", "“"];
+    let starts = [
+        "issue ",
+        "situation ",
+        "release ",
+        "nomination ",
+        "denuclearization ",
+        "war ",
+        "“",
+    ];
     if !name.starts_with("the ")
-        && (definite.iter().any(|d| name.ends_with(d)) || (lower && starts.iter().any(|s| name.starts_with(s))))
+        && (definite.iter().any(|d| name.ends_with(d))
+            || (lower && starts.iter().any(|s| name.starts_with(s))))
     {
         format!("the {name}")
     } else {
@@ -1093,15 +1456,32 @@ fn rok_press(w: &World, rng: &mut Rng, target: usize) -> Doc {
     let mut x = setup(w, rng, Some("ROK"));
     let korean_site = x.ca.style == Style::Korean;
     let header: Vec<String> = if korean_site && rng.chance(50) {
-        ["바로가기 메뉴", "본문 바로가기", "주메뉴 바로가기", "검색창 열기", "KOR", "", "Press Releases"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
+        [
+            "바로가기 메뉴",
+            "본문 바로가기",
+            "주메뉴 바로가기",
+            "검색창 열기",
+            "KOR",
+            "",
+            "Press Releases",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
     } else {
-        let mut h: Vec<String> = ["Skip navigation", "", "Countries Information", "", "  1. HOME", "  2. Press", "  3. Press Releases", "Press Releases"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut h: Vec<String> = [
+            "Skip navigation",
+            "",
+            "Countries Information",
+            "",
+            "  1. HOME",
+            "  2. Press",
+            "  3. Press Releases",
+            "Press Releases",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         if korean_site {
             h.push("Press Releases 상세보기".into());
         }
@@ -1140,14 +1520,29 @@ fn rok_press(w: &World, rng: &mut Rng, target: usize) -> Doc {
             x.cb.adj
         )
     };
-    let published = if rng.chance(60) { x.date.next() } else { x.date };
+    let published = if rng.chance(60) {
+        x.date.next()
+    } else {
+        x.date
+    };
     let preamble = if rng.chance(50) {
         vec![
-            format!("  • Date : {} {:02}:{:02}:{:02}", published.iso(), 9 + rng.below(9), rng.below(60), rng.below(60)),
+            format!(
+                "  • Date : {} {:02}:{:02}:{:02}",
+                published.iso(),
+                9 + rng.below(9),
+                rng.below(60),
+                rng.below(60)
+            ),
             format!("  • Hit : {}", 100 + rng.below(30000)),
         ]
     } else {
-        vec!["Date".into(), published.iso(), "hit".into(), (100 + rng.below(9000)).to_string()]
+        vec![
+            "Date".into(),
+            published.iso(),
+            "hit".into(),
+            (100 + rng.below(9000)).to_string(),
+        ]
     };
     let mut body = Vec::new();
     let a_title = full_title(&x.a, x.ca, x.cb, rng);
@@ -1158,7 +1553,11 @@ fn rok_press(w: &World, rng: &mut Rng, target: usize) -> Doc {
     } else {
         format!("on {}", x.date.md())
     };
-    let place = if x.format == Format::InPerson { format!(" in {}", x.place) } else { String::new() };
+    let place = if x.format == Format::InPerson {
+        format!(" in {}", x.place)
+    } else {
+        String::new()
+    };
     let theme = x.theme(rng);
     let issue = x.issue();
     let first = format!(
@@ -1175,25 +1574,61 @@ fn rok_press(w: &World, rng: &mut Rng, target: usize) -> Doc {
     while body.iter().map(|s| s.len() + 3).sum::<usize>() + 400 < target && n < 30 {
         let mut p = format!("{n}. {}", statement(&mut x, rng));
         if rng.chance(40) {
-            p.push_str(&format!("\n\n\n{} {}", if rng.chance(50) { "o" } else { "°" }, statement(&mut x, rng)));
+            p.push_str(&format!(
+                "\n\n\n{} {}",
+                if rng.chance(50) { "o" } else { "°" },
+                statement(&mut x, rng)
+            ));
         }
         body.push(p);
         n += 1;
     }
     body[0] = format!("1. {}", body[0]);
-    let footer = if rng.chance(50) { vec!["* unofficial translation".into()] } else { vec![] };
-    Doc { title, header, preamble, body, footer, gap: 3, site: "Ministry of Foreign Affairs" }
+    let footer = if rng.chance(50) {
+        vec!["* unofficial translation".into()]
+    } else {
+        vec![]
+    };
+    Doc {
+        title,
+        header,
+        preamble,
+        body,
+        footer,
+        gap: 3,
+        site: "Ministry of Foreign Affairs",
+    }
 }
 
 fn japan_overview(w: &World, rng: &mut Rng, target: usize) -> Doc {
     let mut x = setup(w, rng, Some("Japan"));
-    let rel = format!("{}-{} Relations", x.ca.bare_short(), x.cb.name.trim_start_matches("the "));
+    let rel = format!(
+        "{}-{} Relations",
+        x.ca.bare_short(),
+        x.cb.name.trim_start_matches("the ")
+    );
     let meeting = match (x.a.role, x.format) {
-        (Role::Leader, Format::Telephone) => format!("{}-{} Summit Telephone Talk", x.ca.bare_short(), x.cb.bare_short()),
+        (Role::Leader, Format::Telephone) => format!(
+            "{}-{} Summit Telephone Talk",
+            x.ca.bare_short(),
+            x.cb.bare_short()
+        ),
         (Role::Leader, _) => format!("{}-{} Summit Meeting", x.ca.bare_short(), x.cb.bare_short()),
-        (_, Format::Telephone) => format!("{}-{} Foreign Ministers’ Telephone Talk", x.ca.bare_short(), x.cb.bare_short()),
-        (_, Format::Video) => format!("{}-{} Foreign Ministers’ Video Conference Meeting", x.ca.bare_short(), x.cb.bare_short()),
-        _ => format!("{}-{} Foreign Ministers’ Meeting", x.ca.bare_short(), x.cb.bare_short()),
+        (_, Format::Telephone) => format!(
+            "{}-{} Foreign Ministers’ Telephone Talk",
+            x.ca.bare_short(),
+            x.cb.bare_short()
+        ),
+        (_, Format::Video) => format!(
+            "{}-{} Foreign Ministers’ Video Conference Meeting",
+            x.ca.bare_short(),
+            x.cb.bare_short()
+        ),
+        _ => format!(
+            "{}-{} Foreign Ministers’ Meeting",
+            x.ca.bare_short(),
+            x.cb.bare_short()
+        ),
     };
     let mut preamble = vec![x.date.long()];
     if rng.chance(50) {
@@ -1247,7 +1682,10 @@ fn japan_overview(w: &World, rng: &mut Rng, target: usize) -> Doc {
             sec += 1;
         } else {
             if item == 1 || (rng.chance(30) && sec <= sections.len()) {
-                body.push(format!("{sec} {}", sections[(sec - 1).min(sections.len() - 1)]));
+                body.push(format!(
+                    "{sec} {}",
+                    sections[(sec - 1).min(sections.len() - 1)]
+                ));
                 sec += 1;
                 item = 1;
             }
@@ -1273,7 +1711,11 @@ fn news(w: &World, rng: &mut Rng, target: usize) -> Doc {
         ("Kyodo", "Kyodo News", "english.kyodonews.net"),
         ("Korea Herald", "The Korea Herald", "www.koreaherald.com"),
         ("Japan Times", "The Japan Times", "www.japantimes.co.jp"),
-        ("Korea JoongAng Daily", "Korea JoongAng Daily", "koreajoongangdaily.joins.com"),
+        (
+            "Korea JoongAng Daily",
+            "Korea JoongAng Daily",
+            "koreajoongangdaily.joins.com",
+        ),
     ];
     let mut x = setup(w, rng, None);
     let outlet = rng.pick(OUTLETS);
@@ -1294,16 +1736,35 @@ fn news(w: &World, rng: &mut Rng, target: usize) -> Doc {
     };
     let mut preamble = Vec::new();
     if rng.chance(60) {
-        preamble.push(format!("Differences Remain on Issues Like {}", capitalize_words(&x.issues[x.issues.len() - 1])));
+        preamble.push(format!(
+            "Differences Remain on Issues Like {}",
+            capitalize_words(&x.issues[x.issues.len() - 1])
+        ));
         preamble.push(format!(
             "{ka} Emphasizes \"{kb} Must Show More Sincere Attitude to Resolve {}\"",
             capitalize_words(&i0)
         ));
     }
-    let published = if rng.chance(50) { x.date } else { x.date.next() };
+    let published = if rng.chance(50) {
+        x.date
+    } else {
+        x.date.next()
+    };
     preamble.push(match rng.below(3) {
-        0 => format!("Published {} {:02}:{:02}", published.iso(), rng.below(24), rng.below(60)),
-        1 => format!("{}.{:02}.{:02} {:02}:{:02}", published.y, published.m, published.d, rng.below(24), rng.below(60)),
+        0 => format!(
+            "Published {} {:02}:{:02}",
+            published.iso(),
+            rng.below(24),
+            rng.below(60)
+        ),
+        1 => format!(
+            "{}.{:02}.{:02} {:02}:{:02}",
+            published.y,
+            published.m,
+            published.d,
+            rng.below(24),
+            rng.below(60)
+        ),
         _ => format!("Updated : {}", published.long()),
     });
     if rng.chance(70) {
@@ -1318,9 +1779,20 @@ fn news(w: &World, rng: &mut Rng, target: usize) -> Doc {
             photographer.family.to_lowercase()
         ));
     }
-    let header = vec!["본문 바로가기".into(), "bar_progress".into(), "".into(), "Text Size".into(), "".into(), "Close".into()];
+    let header = vec![
+        "본문 바로가기".into(),
+        "bar_progress".into(),
+        "".into(),
+        "Text Size".into(),
+        "".into(),
+        "Close".into(),
+    ];
     let lead_in = match outlet.0 {
-        "Yonhap" => format!("{}, {} (Yonhap) -- ", x.ca.capital.to_uppercase(), x.date.md()),
+        "Yonhap" => format!(
+            "{}, {} (Yonhap) -- ",
+            x.ca.capital.to_uppercase(),
+            x.date.md()
+        ),
         "Kyodo" => format!("{} (Kyodo) -- ", x.ca.capital.to_uppercase()),
         o => format!("[{o} Reporter {}] ", reporter.full),
     };
@@ -1333,24 +1805,36 @@ fn news(w: &World, rng: &mut Rng, target: usize) -> Doc {
         "{lead_in}Diplomatic officials from {} and {} {how} on {}, but no significant progress was made on current issues such as {} and {}.",
         x.ca.short, x.cb.short, x.date.ordinal(), x.issue(), x.issue()
     )];
-    body.push(format!(
-        "{}, {}, {} {}{}, {}, {}, exchanging opinions on {} for about {} hours.",
-        x.a.full,
-        full_title(&x.a, x.ca, x.cb, rng),
-        meeting_phrase(&x, rng, false),
-        if rng.chance(70) { "" } else { "a delegation led by " },
-        x.b.full,
-        full_title(&x.b, x.cb, x.ca, rng),
-        match x.format {
-            Format::InPerson if x.place == x.ca.capital => {
-                format!("at the {} building in {} on {}", x.ca.ministry, x.place, x.date.ordinal())
-            }
-            Format::InPerson => format!("in {} on {}", x.place, x.date.ordinal()),
-            _ => format!("on {}", x.date.ordinal()),
-        },
-        x.theme(rng),
-        rng.pick(&["two", "three", "one and a half"])
-    ).replace("  ", " "));
+    body.push(
+        format!(
+            "{}, {}, {} {}{}, {}, {}, exchanging opinions on {} for about {} hours.",
+            x.a.full,
+            full_title(&x.a, x.ca, x.cb, rng),
+            meeting_phrase(&x, rng, false),
+            if rng.chance(70) {
+                ""
+            } else {
+                "a delegation led by "
+            },
+            x.b.full,
+            full_title(&x.b, x.cb, x.ca, rng),
+            match x.format {
+                Format::InPerson if x.place == x.ca.capital => {
+                    format!(
+                        "at the {} building in {} on {}",
+                        x.ca.ministry,
+                        x.place,
+                        x.date.ordinal()
+                    )
+                }
+                Format::InPerson => format!("in {} on {}", x.place, x.date.ordinal()),
+                _ => format!("on {}", x.date.ordinal()),
+            },
+            x.theme(rng),
+            rng.pick(&["two", "three", "one and a half"])
+        )
+        .replace("  ", " "),
+    );
     while body.iter().map(|s| s.len() + 3).sum::<usize>() + 200 < target && body.len() < 30 {
         let s = statement(&mut x, rng);
         let p = match rng.below(4) {
@@ -1366,7 +1850,15 @@ fn news(w: &World, rng: &mut Rng, target: usize) -> Doc {
         "Join us on social!".into(),
         "Top".into(),
     ];
-    Doc { title, header, preamble, body, footer, gap: 2, site: outlet.1 }
+    Doc {
+        title,
+        header,
+        preamble,
+        body,
+        footer,
+        gap: 2,
+        site: outlet.1,
+    }
 }
 
 fn us_readout(w: &World, rng: &mut Rng, target: usize) -> Doc {
@@ -1374,9 +1866,21 @@ fn us_readout(w: &World, rng: &mut Rng, target: usize) -> Doc {
     let spokes = invent_person(rng, Style::English, Role::Ambassador);
     let a_ref = x.a_ref.clone();
     let title = match x.format {
-        Format::Telephone => format!("{a_ref}’s Call with {} {}", x.cb.adj, short_role(&x.b, x.cb, &x.b.full)),
-        Format::Video => format!("{a_ref}’s Virtual Meeting with {} {}", x.cb.adj, short_role(&x.b, x.cb, &x.b.full)),
-        Format::InPerson => format!("{a_ref}’s Meeting with {} {}", x.cb.adj, short_role(&x.b, x.cb, &x.b.full)),
+        Format::Telephone => format!(
+            "{a_ref}’s Call with {} {}",
+            x.cb.adj,
+            short_role(&x.b, x.cb, &x.b.full)
+        ),
+        Format::Video => format!(
+            "{a_ref}’s Virtual Meeting with {} {}",
+            x.cb.adj,
+            short_role(&x.b, x.cb, &x.b.full)
+        ),
+        Format::InPerson => format!(
+            "{a_ref}’s Meeting with {} {}",
+            x.cb.adj,
+            short_role(&x.b, x.cb, &x.b.full)
+        ),
     };
     let preamble = vec![
         "READOUT".into(),
@@ -1396,7 +1900,11 @@ fn us_readout(w: &World, rng: &mut Rng, target: usize) -> Doc {
         "{a_ref} {verb} {} {} today{}. {a_ref} and {} discussed {issue} and {theme}.",
         x.cb.adj,
         short_role(&x.b, x.cb, &x.b.full),
-        if x.format == Format::InPerson { format!(" in {}", x.place) } else { String::new() },
+        if x.format == Format::InPerson {
+            format!(" in {}", x.place)
+        } else {
+            String::new()
+        },
         x.b_ref,
     )];
     while body.iter().map(|s| s.len() + 2).sum::<usize>() + 250 < target && body.len() < 30 {
@@ -1423,7 +1931,15 @@ fn us_readout(w: &World, rng: &mut Rng, target: usize) -> Doc {
         "Office of the Spokesperson".into(),
         "The Secretary of State".into(),
     ];
-    Doc { title, header: vec!["Skip to content".into(), "".into()], preamble, body, footer, gap: 1, site: "United States Department of State" }
+    Doc {
+        title,
+        header: vec!["Skip to content".into(), "".into()],
+        preamble,
+        body,
+        footer,
+        gap: 1,
+        site: "United States Department of State",
+    }
 }
 
 /// "Foreign Minister Chung Eui-yong"
@@ -1443,7 +1959,9 @@ fn capitalize_words(s: &str) -> String {
         .map(|w| {
             let mut c = w.chars();
             match c.next() {
-                Some(f) if w.len() > 3 || c.clone().count() > 2 => f.to_uppercase().chain(c).collect(),
+                Some(f) if w.len() > 3 || c.clone().count() > 2 => {
+                    f.to_uppercase().chain(c).collect()
+                }
                 _ => w.to_string(),
             }
         })
@@ -1619,7 +2137,11 @@ mod tests {
         assert!(has("video") > 50);
         for d in &docs {
             let body = d.text.split("<script>").next().unwrap();
-            assert!(!body.contains('{') && !body.contains('}'), "unfilled template in {}", d.name);
+            assert!(
+                !body.contains('{') && !body.contains('}'),
+                "unfilled template in {}",
+                d.name
+            );
             if d.name.ends_with(".html") {
                 assert!(d.text.starts_with("<!DOCTYPE html>") && d.text.ends_with("</html>\n"));
             }
@@ -1636,7 +2158,11 @@ mod tests {
         let docs: Vec<SynthDoc> = g.documents(300).collect();
         let avg = docs.iter().map(|d| d.text.len()).sum::<usize>() / docs.len();
         assert!((2800..=3800).contains(&avg), "average size {avg}");
-        if lex.entries.iter().any(|e| e.entity_type == EntityType::Country && e.label == "Japan") {
+        if lex
+            .entries
+            .iter()
+            .any(|e| e.entity_type == EntityType::Country && e.label == "Japan")
+        {
             assert!(docs.iter().filter(|d| d.text.contains("Japan")).count() > 50);
         }
     }
@@ -1654,11 +2180,35 @@ mod tests {
         let lex = Lexicon {
             entries: vec![
                 e("japan", EntityType::Country, "Japan", &[], None),
-                e("korea", EntityType::Country, "Republic of Korea", &["ROK"], None),
+                e(
+                    "korea",
+                    EntityType::Country,
+                    "Republic of Korea",
+                    &["ROK"],
+                    None,
+                ),
                 e("atlantis", EntityType::Country, "Atlantis", &[], None),
-                e("taro-kono", EntityType::Person, "Taro Kono", &[], Some("japan")),
-                e("kang-kyung-wha", EntityType::Person, "Kang Kyung-wha", &[], Some("korea")),
-                e("i1", EntityType::Issue, "Zebra crossing dispute", &["zebra issue"], None),
+                e(
+                    "taro-kono",
+                    EntityType::Person,
+                    "Taro Kono",
+                    &[],
+                    Some("japan"),
+                ),
+                e(
+                    "kang-kyung-wha",
+                    EntityType::Person,
+                    "Kang Kyung-wha",
+                    &[],
+                    Some("korea"),
+                ),
+                e(
+                    "i1",
+                    EntityType::Issue,
+                    "Zebra crossing dispute",
+                    &["zebra issue"],
+                    None,
+                ),
                 e("i2", EntityType::Issue, "Quokka treaty", &[], None),
                 e("i3", EntityType::Issue, "Walrus accord", &[], None),
                 e("i4", EntityType::Issue, "Heron agreement", &[], None),

@@ -11,10 +11,27 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const PREDICATES: [&str; 11] = [
-    "metWith", "raised", "discussed", "protested", "agreedOn", "urged", "invited", "visited",
-    "thanked", "memberOf", "likes",
+    "metWith",
+    "raised",
+    "discussed",
+    "protested",
+    "agreedOn",
+    "urged",
+    "invited",
+    "visited",
+    "thanked",
+    "memberOf",
+    "likes",
 ];
-const TYPES: [&str; 7] = ["Person", "Organization", "Country", "Issue", "Event", "Place", "Thing"];
+const TYPES: [&str; 7] = [
+    "Person",
+    "Organization",
+    "Country",
+    "Issue",
+    "Event",
+    "Place",
+    "Thing",
+];
 
 struct Rng(u64);
 
@@ -81,7 +98,12 @@ fn variant(rng: &mut Rng, gold: &[(String, Value)], v: usize) -> Vec<Value> {
         for ge in gents {
             let gid = ge["id"].as_str().unwrap();
             let typ = ge["type"].as_str().unwrap();
-            let names: Vec<&str> = ge["names"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+            let names: Vec<&str> = ge["names"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_str().unwrap())
+                .collect();
             if rng.chance(0.08) {
                 continue;
             }
@@ -92,7 +114,11 @@ fn variant(rng: &mut Rng, gold: &[(String, Value)], v: usize) -> Vec<Value> {
                 _ => format!("e{v}-{di}-{}", rng.below(1000)),
             };
             sys_id.insert(gid.to_string(), id.clone());
-            let typ = if rng.chance(0.05) { *rng.pick(&TYPES) } else { typ };
+            let typ = if rng.chance(0.05) {
+                *rng.pick(&TYPES)
+            } else {
+                typ
+            };
             let n = rng_pick_str(rng, &names);
             let label = vary(rng, n, typ == "Person");
             let mut aliases: Vec<String> = Vec::new();
@@ -134,7 +160,10 @@ fn variant(rng: &mut Rng, gold: &[(String, Value)], v: usize) -> Vec<Value> {
             entities.push(json!({"id": format!("x{v}-{j}"), "type": *rng.pick(&TYPES),
                                  "label": label, "aliases": []}));
         }
-        let ids: Vec<String> = entities.iter().map(|e| e["id"].as_str().unwrap().to_string()).collect();
+        let ids: Vec<String> = entities
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_string())
+            .collect();
         let to_sys = |rng: &mut Rng, gid: &Value| -> String {
             let gid = gid.as_str().unwrap();
             match sys_id.get(gid) {
@@ -188,7 +217,11 @@ fn variant(rng: &mut Rng, gold: &[(String, Value)], v: usize) -> Vec<Value> {
         }
         if !ids.is_empty() {
             for _ in 0..rng.below(6) {
-                let s = if rng.chance(0.9) { rng.pick(&ids).clone() } else { "nowhere".into() };
+                let s = if rng.chance(0.9) {
+                    rng.pick(&ids).clone()
+                } else {
+                    "nowhere".into()
+                };
                 let o = rng.pick(&ids).clone();
                 let p = *rng.pick(&PREDICATES);
                 let mut r = json!({"subject": s, "predicate": p, "object": o});
@@ -285,16 +318,37 @@ fn rust_scores_equal_score_py() {
 
         let ours: Scores = evaluate_values(&gold_dir, &outputs).unwrap();
         let theirs: Value =
-            serde_json::from_str(&run_py(&script, &gold_dir, &file, &["--json", "--details"])).unwrap();
-        assert_eq!(ours.to_json_value(true), theirs, "variant {v}: JSON (--details) differs");
+            serde_json::from_str(&run_py(&script, &gold_dir, &file, &["--json", "--details"]))
+                .unwrap();
+        assert_eq!(
+            ours.to_json_value(true),
+            theirs,
+            "variant {v}: JSON (--details) differs"
+        );
         let text = run_py(&script, &gold_dir, &file, &["--details"]);
-        assert_eq!(ours.render(true), text, "variant {v}: text (--details) differs");
+        assert_eq!(
+            ours.render(true),
+            text,
+            "variant {v}: text (--details) differs"
+        );
         if v % 8 == 0 {
             let theirs: Value =
                 serde_json::from_str(&run_py(&script, &gold_dir, &file, &["--json"])).unwrap();
-            assert_eq!(ours.to_json_value(false), theirs, "variant {v}: JSON differs");
-            assert_eq!(serde_json::to_value(&ours).unwrap(), theirs, "variant {v}: Serialize differs");
-            assert_eq!(ours.to_string(), run_py(&script, &gold_dir, &file, &[]), "variant {v}: text");
+            assert_eq!(
+                ours.to_json_value(false),
+                theirs,
+                "variant {v}: JSON differs"
+            );
+            assert_eq!(
+                serde_json::to_value(&ours).unwrap(),
+                theirs,
+                "variant {v}: Serialize differs"
+            );
+            assert_eq!(
+                ours.to_string(),
+                run_py(&script, &gold_dir, &file, &[]),
+                "variant {v}: text"
+            );
         }
         if v < 3 {
             eprint!("variant {v}:\n{}", ours.render(false));

@@ -107,6 +107,8 @@ pub struct Lexicon {
     pub publishers: Option<(AhoCorasick, Vec<usize>)>,
     /// Name keys of the known persons, computed once by `resolve` on first use.
     pub person_keys: std::sync::OnceLock<Vec<(usize, Vec<String>)>>,
+    /// Positions in `person_keys` by name token, computed with them.
+    pub person_index: std::sync::OnceLock<HashMap<String, Vec<usize>>>,
     /// The files it was read from.
     pub files: Vec<PathBuf>,
 }

@@ -49,6 +49,8 @@ pub struct Found {
 pub struct Triggers {
     any: Regex,
     each: Vec<(Regex, Predicate)>,
+    /// Phrases without a gap, by their lower-case text: no regex needed.
+    literal: std::collections::HashMap<String, Predicate>,
     hedge: Regex,
     negation: Regex,
     protest_cue: Option<Regex>,
@@ -96,10 +98,17 @@ impl Triggers {
             .iter()
             .filter_map(|(p, pred)| Some((Regex::new(&format!(r"(?i)^(?:{})$", phrase_regex(p))).ok()?, *pred)))
             .collect();
+        let mut literal = std::collections::HashMap::new();
+        for (p, pred) in &phrases {
+            if !p.contains('*') {
+                literal.entry(p.to_lowercase()).or_insert(*pred);
+            }
+        }
         let never = || Regex::new("$^").unwrap();
         Triggers {
             any,
             each,
+            literal,
             // Hedges are matched with their case: "may" is not "May 7".
             hedge: words_regex(lex.cue("hedge"), false).unwrap_or_else(never),
             negation: words_regex(lex.cue("negation"), false).unwrap_or_else(never),
@@ -117,7 +126,10 @@ impl Triggers {
             // Verbs are written in lower case: "States" in "the United States" is no trigger.
             .filter(|m| m.as_str().chars().next().is_some_and(|c| c.is_lowercase()))
             .filter_map(|m| {
-                let p = self.each.iter().find(|(r, _)| r.is_match(m.as_str()))?.1;
+                let p = match self.literal.get(&m.as_str().to_lowercase()) {
+                    Some(p) => *p,
+                    None => self.each.iter().find(|(r, _)| r.is_match(m.as_str()))?.1,
+                };
                 Some((m.start(), m.end(), p))
             })
             .collect()

@@ -174,6 +174,19 @@ fn known_keys(lex: &Lexicon) -> &[(usize, Vec<String>)] {
     })
 }
 
+/// Known keys by name token (positions in `known_keys`).
+fn known_index(lex: &Lexicon) -> &std::collections::HashMap<String, Vec<usize>> {
+    lex.person_index.get_or_init(|| {
+        let mut m: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+        for (k, (_, key)) in known_keys(lex).iter().enumerate() {
+            for t in key {
+                m.entry(t.clone()).or_default().push(k);
+            }
+        }
+        m
+    })
+}
+
 /// Does a gazetteer membership fit a title and a date ("Prime Minister" in 2017)?
 fn membership_fits(lex: &Lexicon, i: usize, title: Option<&str>, date: Option<&str>) -> bool {
     let e = &lex.entries[i];
@@ -267,11 +280,15 @@ impl<'a> Resolver<'a> {
     pub fn person(&mut self, name: &str, surface: &str, span: Option<Span>) -> String {
         let key = person_key(name);
         // Known persons: exact key, then a close spelling.
-        let mut known: Vec<usize> = known_keys(self.lex)
+        // Only known names that share a token can be close (keys_close needs one).
+        let mut known: Vec<usize> = key
             .iter()
+            .flat_map(|t| known_index(self.lex).get(t).into_iter().flatten())
+            .map(|&k| &known_keys(self.lex)[k])
             .filter(|(_, k)| keys_close(k, &key))
             .map(|(i, _)| *i)
             .collect();
+        known.sort();
         known.dedup();
         if known.len() == 1 {
             let id = self.add_entry(known[0], surface, span);
@@ -327,12 +344,15 @@ impl<'a> Resolver<'a> {
             }
             return Some(id);
         }
-        let mut cands: Vec<usize> = known_keys(self.lex)
+        let mut cands: Vec<usize> = forms
             .iter()
+            .flat_map(|f| known_index(self.lex).get(f).into_iter().flatten())
+            .map(|&k| &known_keys(self.lex)[k])
             .filter(|(i, k)| *k == person_key(&self.lex.entries[*i].label) && has(k))
             .map(|(i, _)| *i)
             .filter(|&i| membership_fits(self.lex, i, title, self.doc_date.as_deref()))
             .collect();
+        cands.sort();
         cands.dedup();
         if cands.len() == 1 {
             let id = self.add_entry(cands[0], surface, span);

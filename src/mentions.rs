@@ -174,6 +174,12 @@ fn titles_alt() -> String {
 
 const NAME_TOKEN: &str = r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*|[A-Z]{2,}(?:-[A-Z]+)?|[A-Z]\.)";
 
+/// Cheap test run before a pattern: a sentence without any of these words
+/// cannot match it.
+fn has_any(s: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| s.contains(w))
+}
+
 fn is_word_boundary(s: &str, start: usize, end: usize) -> bool {
     let before = s[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
     let after = s[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
@@ -391,6 +397,7 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
     }
     // A speaker's label in a transcript: "Wang Jianhua: Despite …".
     static SPEAKER: OnceLock<Regex> = OnceLock::new();
+    if s.contains(':') {
     let speaker = re_with(&SPEAKER, || format!(r"^(?P<name>{n}(?:\s{n}){{1,2}}):\s", n = NAME_TOKEN));
     if let Some(c) = speaker.captures(s) {
         let n = c.name("name").unwrap();
@@ -399,12 +406,13 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
             out.push(Mention::new(n.start(), n.end(), Ref::NewPerson(n.as_str().to_string())));
         }
     }
+    }
     // Korean names have a shape of their own: a surname and a hyphenated
     // given name, in either order ("Kim Jung-han", "Kyung-wha Kang").
     static KOREAN: OnceLock<Regex> = OnceLock::new();
     let korean = re_with(&KOREAN, || format!(r"\b(?:(?:{KOREAN_SURNAMES}) [A-Z][a-z]+-[a-z]+|[A-Z][a-z]+-[a-z]+ (?:{KOREAN_SURNAMES}))\b"),
     );
-    for m in korean.find_iter(s) {
+    for m in korean.find_iter(s).filter(|_| s.contains('-')) {
         if !covered(out, m.start(), m.end()) && is_word_boundary(s, m.start(), m.end()) {
             out.push(Mention::new(m.start(), m.end(), Ref::NewPerson(m.as_str().to_string())));
         }
@@ -446,7 +454,7 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
 fn long_titles(s: &str, out: &mut Vec<Mention>) {
     static LONG: OnceLock<Regex> = OnceLock::new();
     let long = re_with(&LONG, || format!(r"\b(?:{t})\s(?:of|for)\s", t = titles_alt()));
-    let found: Vec<(usize, usize)> = long.find_iter(s).map(|m| (m.start(), m.end())).collect();
+    let found: Vec<(usize, usize)> = if has_any(s, &[" of ", " for "]) { long.find_iter(s).map(|m| (m.start(), m.end())).collect() } else { Vec::new() };
     for (ts, te) in found {
         // The run of capitalised words and connectors after the title.
         let mut toks: Vec<(usize, usize, bool)> = Vec::new(); // (start, end, closes)
@@ -501,7 +509,7 @@ fn long_titles(s: &str, out: &mut Vec<Mention>) {
     // "his Japanese counterpart, Masaaki Ishikura,": the counterpart's name.
     static COUNTERPART: OnceLock<Regex> = OnceLock::new();
     let cp = re_with(&COUNTERPART, || format!(r"\bcounterparts?,?\s(?P<name>{n}\s{n}(?:\s{n})?)\b", n = NAME_TOKEN));
-    for c in cp.captures_iter(s) {
+    for c in cp.captures_iter(s).filter(|_| s.contains("counterpart")) {
         let n = c.name("name").unwrap();
         let toks = name_tokens(s, n.start(), n.end(), out);
         if toks.len() >= 2 {
@@ -550,14 +558,14 @@ fn organizations(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
     // A bare foreign ministry: the document's own.
     static BARE: OnceLock<Regex> = OnceLock::new();
     let bare = re(&BARE, r"\b(?:Ministry of Foreign Affairs|Foreign Ministry)\b|\bthe (?:foreign ministry|foreign affairs ministry)\b");
-    for m in bare.find_iter(s) {
+    for m in bare.find_iter(s).filter(|_| has_any(s, &["inistry"])) {
         if !covered(out, m.start(), m.end()) {
             out.push(Mention::new(m.start(), m.end(), Ref::HomeMinistry));
         }
     }
     static GOV: OnceLock<Regex> = OnceLock::new();
     let gov = re(&GOV, r"\b[Tt]he [Gg]overnment\b");
-    for m in gov.find_iter(s) {
+    for m in gov.find_iter(s).filter(|_| s.contains("overnment")) {
         let after = &s[m.end()..];
         if after.starts_with(" of") || after.starts_with("'s position") || covered(out, m.start(), m.end()) {
             continue;
@@ -569,7 +577,8 @@ fn organizations(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
         &ORG,
         r"\b(?:(?:Embassy|Consulate General|Consulate) of (?:the )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,3}(?: in (?:the )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})?|Ministry of [A-Z][a-z]+(?:(?:,| and|, and) [A-Z][a-z]+){0,4}|(?:[A-Z][\w'-]*\s){1,3}(?:District |High |Supreme |Constitutional |Central |Family |Administrative )?Court|(?:[A-Z][\w'-]*\s){1,4}(?:Agency|Commission|Institute|Foundation|Corporation|Administration|Authority|Association|Party|Industries|Co\.|Ltd\.))",
     );
-    for m in org.find_iter(s) {
+    const ORG_WORDS: &[&str] = &["Ministry", "Court", "Embassy", "Consulate", "Agency", "Commission", "Institute", "Foundation", "Corporation", "Administration", "Authority", "Association", "Party", "Industries", "Co.", "Ltd."];
+    for m in org.find_iter(s).filter(|_| has_any(s, ORG_WORDS)) {
         let text = strip_leading_function_words(m.as_str());
         let start = m.end() - text.len();
         // Countries and places inside the name ("Embassy of Japan in the ROK")
@@ -618,6 +627,14 @@ fn is_generic(words: &str) -> bool {
 
 fn issues(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
     let _ = lex;
+    if has_any(s, &["issue", "question", "problem", "dispute"]) {
+        issue_phrases(s, out);
+    }
+    instruments(s, out);
+}
+
+/// "the issue of X", "the X issue".
+fn issue_phrases(s: &str, out: &mut Vec<Mention>) {
     static ISSUE_OF: OnceLock<Regex> = OnceLock::new();
     let issue_of = re(
         &ISSUE_OF,
@@ -661,7 +678,13 @@ fn issues(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
         let label = format!("{} issue", kept.join(" "));
         out.push(Mention::new(x.start(), c.get(0).unwrap().end(), Ref::New(EntityType::Issue, label)));
     }
-    // Named instruments: "the Foreign Trade Act", "the Comprehensive ... Agreement".
+}
+
+/// Named instruments: "the Foreign Trade Act", "the Comprehensive ... Agreement".
+fn instruments(s: &str, out: &mut Vec<Mention>) {
+    if !has_any(s, &["Act", "Law", "Treaty", "Agreement", "Accord", "Declaration", "Convention", "Resolution", "Initiative", "Pact", "Protocol"]) {
+        return;
+    }
     static INSTRUMENT: OnceLock<Regex> = OnceLock::new();
     let instr = re(
         &INSTRUMENT,
@@ -680,6 +703,10 @@ fn issues(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
 const EVENT_HEADS: &str = r"Summit(?: Meeting)?|Meeting|Conference|Forum|Dialogue|Games|Olympics|Talks?|Expo|Assembly|Ministerial|Congress|Symposium|Festival|Exercise|Drills?";
 
 fn events(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
+    const HEADS: &[&str] = &["Summit", "Meeting", "Conference", "Forum", "Dialogue", "Games", "Olympics", "Talk", "Expo", "Assembly", "Ministerial", "Congress", "Symposium", "Festival", "Exercise", "Drill"];
+    if !has_any(s, HEADS) {
+        return;
+    }
     static EVENT: OnceLock<Regex> = OnceLock::new();
     let event = re_with(&EVENT, || format!(
             r"\b[A-Z0-9][\w.'-]*(?:\s(?:[A-Z0-9][\w.'-]*|of|and|for|the|on))*?\s(?:{EVENT_HEADS})\b(?:\son\s(?:the\s)?[A-Z][\w-]*(?:(?:\s(?:and|of|on|the))*\s[A-Z][\w-]*)*)?"
@@ -750,6 +777,9 @@ fn prefix_countries(text: &str, lex: &Lexicon) -> usize {
 /// and Pacific Affairs", "the Asia-Pacific Bureau") name a portfolio, not a
 /// place.
 fn drop_places_in_unit_names(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
+    if !has_any(s, &["Affairs", "Bureau", "Division", "Department", "Headquarters", "Office", "Desk"]) {
+        return;
+    }
     static UNIT: OnceLock<Regex> = OnceLock::new();
     let unit = re(&UNIT, r"\b(?:[A-Z][\w'-]*\s(?:and\s|&\s)?){1,6}(?:Affairs|Bureau|Division|Department|Headquarters|Office|Desk)\b");
     let spans: Vec<(usize, usize)> = unit.find_iter(s).map(|m| (m.start(), m.end())).collect();
@@ -782,6 +812,9 @@ fn capitals_as_actors(s: &str, lex: &Lexicon, out: &mut [Mention]) {
 }
 
 fn places(s: &str, out: &mut Vec<Mention>) {
+    if !has_any(s, &["-gu", "-si", "-gun", "-dong", "-eup", "-myeon", "-ku", "-shi", "-machi", "Prefecture", "Province"]) {
+        return;
+    }
     static PLACE: OnceLock<Regex> = OnceLock::new();
     let place = re(&PLACE, r"\b[A-Z][a-z]+-(?:gu|si|gun|dong|eup|myeon|ku|shi|machi)\b|\b[A-Z][a-z]+ Prefecture\b|\b[A-Z][a-z]+ Province\b");
     for m in place.find_iter(s) {
@@ -813,7 +846,7 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
     // "The two also discussed …": a number standing for the parties.
     static TWO: OnceLock<Regex> = OnceLock::new();
     let two = re(&TWO, r"\b(?:[Tt]he two|[Tt]he three|[Aa]ll three)\b");
-    for m in two.find_iter(s) {
+    for m in two.find_iter(s).filter(|_| has_any(s, &["two", "three"])) {
         let next = s[m.end()..].split_whitespace().next().unwrap_or("");
         let verbish = next.ends_with("ed") || matches!(next, "also" | "then" | "have" | "had" | "will" | "further" | "both" | "jointly" | "shared" | "met" | "held");
         if verbish && !covered(out, m.start(), m.end()) {
@@ -914,6 +947,9 @@ fn appositions(s: &str, lex: &Lexicon, out: &mut [Mention]) {
 
 /// Dates written in the sentence.
 pub fn dates(s: &str) -> Vec<DateMention> {
+    if !s.bytes().any(|b| b.is_ascii_digit()) && !has_any(s, &["day", "Day"]) {
+        return Vec::new();
+    }
     static DATE: OnceLock<Regex> = OnceLock::new();
     let re_date = re(
         &DATE,

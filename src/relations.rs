@@ -257,6 +257,29 @@ pub fn sentence_relations(
     let mut prev_objects: Vec<String> = Vec::new();
     // "Regarding X, the Minister requested …": X is the matter of the first act.
     let fronted: Vec<String> = fronted_topic(s, ms);
+    // "The abductions issue was raised by Director-General Morioka": a
+    // passive with its agent states the act; the matter comes before it.
+    for (a, b, p) in trig.find(s) {
+        if !is_passive(s, a, b, p) || !s[b..].starts_with(" by ") {
+            continue;
+        }
+        let agent = ms.iter().filter(|m| m.start >= b + 4 && m.start <= b + 40 && m.entity_type.is_some_and(|t| t.is_party())).min_by_key(|m| m.start);
+        let Some(agent) = agent else { continue };
+        if !s[b + 4..agent.start].split_whitespace().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || w == "the") {
+            continue;
+        }
+        let clause_start = s[..a].rfind([';', ':']).map(|i| i + 1).unwrap_or(0);
+        let matters: Vec<String> = ms
+            .iter()
+            .filter(|m| m.start >= clause_start && m.end <= a && matches!(m.entity_type, Some(EntityType::Issue) | Some(EntityType::Event)))
+            .flat_map(|m| m.ids.clone())
+            .collect();
+        for subj in &agent.ids {
+            for o in &matters {
+                out.push(Found { subject: subj.clone(), predicate: p, object: o.clone(), date: None, place: None, format: None, occasion: None, confidence: 0.8, rule: format!("{p}/passive-agent") });
+            }
+        }
+    }
     // A news dateline ("TOKYO, Aug. 25 (Kyodo) -- Japan on Thursday …")
     // names the place of filing, not the actor.
     let body_start = s.find(" -- ").filter(|&i| i < 80 && s[..i].contains('(')).map(|i| i + 4).unwrap_or(0);
@@ -404,7 +427,10 @@ pub fn sentence_relations(
             Predicate::Protested => {
                 let mut objs = issues.clone();
                 // "condemned North Korea's launch": the possessor is the target.
-                let target = |m: &&&Resolved| is_party_object(s, m, lex, h.end) || (possessive(s, m) && matches!(m.entity_type, Some(EntityType::Country) | Some(EntityType::Organization)));
+                let target = |m: &&&Resolved| {
+                    m.entity_type.is_some_and(|t| Predicate::Protested.admits_object(t))
+                        && (is_party_object(s, m, lex, h.end) || (possessive(s, m) && matches!(m.entity_type, Some(EntityType::Country) | Some(EntityType::Organization))))
+                };
                 if let Some(p) = scope.iter().find(target).and_then(|m| party_id(m, lex)) {
                     objs.push(p);
                 }
@@ -505,6 +531,16 @@ pub fn sentence_relations(
 
 fn is_person(ms: &[Resolved], id: &str) -> bool {
     ms.iter().any(|m| m.entity_type == Some(EntityType::Person) && m.ids.iter().any(|i| i == id)) || id.contains('-') && !ms.iter().any(|m| m.ids.iter().any(|i| i == id))
+}
+
+/// A passive trigger ("was raised", "was also briefly raised").
+fn is_passive(s: &str, a: usize, b: usize, p: Predicate) -> bool {
+    let before = s[..a].trim_end();
+    s[a..b].ends_with("ed")
+        && !matches!(p, Predicate::Visited)
+        && ["was", "were", "been", "being", "be", "is", "are"].iter().any(|w| {
+            before.ends_with(&format!(" {w}")) || before.ends_with(&format!(" {w} also")) || before.ends_with(&format!(" {w} briefly")) || before.ends_with(&format!(" {w} also briefly"))
+        })
 }
 
 /// Is the act of this trigger stated as done? Not when it is infinitival

@@ -135,6 +135,12 @@ struct BuildArgs {
     /// documents be reused)
     #[arg(long)]
     no_cache: bool,
+    /// Also fill a persistent RocksDB store in DIR with the graph (emptied
+    /// first, then loaded with oxigraph's bulk loader); query it with
+    /// `dipkg query --store DIR`
+    #[cfg(feature = "rocksdb")]
+    #[arg(long, value_name = "DIR")]
+    store: Option<PathBuf>,
 }
 
 /// Extract documents and print the result on standard output.
@@ -430,8 +436,23 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
         })?;
         written.push(cache_file.clone());
     }
+    #[cfg(feature = "rocksdb")]
+    let stored = match &a.store {
+        Some(dir) => {
+            let store = GraphStore::open(dir)?;
+            let n = store
+                .replace_with_file(&a.output.join("graph.nq"))
+                .with_context(|| format!("cannot fill the store {}", dir.display()))?;
+            Some(format!("store:     {n} quads in {}\n", dir.display()))
+        }
+        None => None,
+    };
     let g = KnowledgeGraph::from_extractions(&loaded.extractions);
     let mut out = summary(&loaded, &g);
+    #[cfg(feature = "rocksdb")]
+    if let Some(line) = stored {
+        out.push_str(&line);
+    }
     if let Some(c) = &cache {
         let why = c
             .invalidated

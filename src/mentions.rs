@@ -871,9 +871,9 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
         }
     }
     static ANA: OnceLock<Regex> = OnceLock::new();
-    let ana = re(&ANA, r"\b(?:on|about|regarding|over|to|of) (?P<a>this|that|it|these issues|the issue|the matter|the problem|the question|the dispute)\b(?: (?:issue|matter))?|\b(?P<b>[Tt]he (?:issue|matter|problem|dispute))\b(?: (?:was|is|has|had|will))");
+    let ana = re(&ANA, r"\b(?:on|about|regarding|over|to|of) (?P<a>this|that|it|these issues|the issue|the matter|the problem|the question|the dispute)\b(?: (?:issue|matter))?|\b(?P<b>[Tt]he (?:issue|matter|problem|dispute))\b(?: (?:was|is|has|had|will))|\b(?P<c>(?:that|this|these|those|the same|such) concerns?)\b");
     for c in ana.captures_iter(s) {
-        let g = c.name("a").or(c.name("b")).unwrap();
+        let g = c.name("a").or(c.name("b")).or(c.name("c")).unwrap();
         let after = &s[g.end()..];
         if after.starts_with(" of") {
             continue;

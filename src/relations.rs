@@ -409,7 +409,14 @@ pub fn sentence_relations(
                 prev_objects = objs;
             }
             Predicate::Urged => {
-                let party = scope.iter().find(|m| is_party_object(s, m, lex, h.end)).map(|m| party_id(m, lex));
+                // "sought the ROK's understanding", "asked for Japan's cooperation":
+                // the possessor is asked.
+                let asks_for = |m: &&&Resolved| {
+                    possessive(s, m)
+                        && matches!(m.entity_type, Some(EntityType::Country) | Some(EntityType::Organization))
+                        && matches!(s[m.end..].trim_start_matches("'s").split_whitespace().next().unwrap_or(""), "understanding" | "cooperation" | "continued" | "support" | "help" | "assistance" | "consideration" | "efforts")
+                };
+                let party = scope.iter().find(|m| is_party_object(s, m, lex, h.end) || asks_for(m)).map(|m| party_id(m, lex));
                 if let Some(p) = party.flatten() {
                     emit(&subject, Predicate::Urged, &p, conf, &format!("urged/{rule}"), &mut out);
                 } else if subject.iter().all(|x| ctx.participants.contains(x)) {

@@ -125,6 +125,28 @@ impl GraphStore {
             .map_err(|e| load_error(path, e))
     }
 
+    /// Replace the store's content with one RDF file (its format from its
+    /// extension), through oxigraph's bulk loader, committed. Returns the
+    /// number of quads then held. This is how `dipkg build --store DIR`
+    /// fills a persistent store with `graph.nq`.
+    pub fn replace_with_file(&self, path: &Path) -> Result<usize> {
+        let format = rdf_format_of(path).ok_or_else(|| Error::Invalid {
+            path: path.to_path_buf(),
+            message: "unknown RDF format (expected .nq, .nt, .trig, .ttl, .rdf or .jsonld)".into(),
+        })?;
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        self.store.clear().map_err(storage_err)?;
+        let mut loader = self.store.bulk_loader();
+        loader
+            .load_from_reader(
+                RdfParser::from_format(format),
+                std::io::BufReader::new(file),
+            )
+            .map_err(|e| load_error(path, e))?;
+        loader.commit().map_err(storage_err)?;
+        self.len()
+    }
+
     /// Load several files; stops at the first error.
     pub fn load_files(&self, paths: &[PathBuf]) -> Result<()> {
         paths.iter().try_for_each(|p| self.load_file(p))
@@ -355,6 +377,25 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn bulk_load_replaces_the_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.nq");
+        std::fs::write(&a, "<http://e/s> <http://e/p> \"x\" <http://e/g> .\n<http://e/s> <http://e/p> \"y\" .\n").unwrap();
+        let b = dir.path().join("b.nq");
+        std::fs::write(&b, "<http://e/t> <http://e/p> \"z\" <http://e/g> .\n").unwrap();
+        let s = GraphStore::new().unwrap();
+        assert_eq!(s.replace_with_file(&a).unwrap(), 2);
+        assert_eq!(s.replace_with_file(&b).unwrap(), 1);
+        assert_eq!(
+            s.query("ASK { <http://e/s> ?p ?o }", ResultFormat::Table).unwrap(),
+            "false\n"
+        );
+        let bad = dir.path().join("bad.nq");
+        std::fs::write(&bad, "<http://e/s> <http://e/p> .\n").unwrap();
+        assert!(matches!(s.replace_with_file(&bad), Err(Error::Syntax { line: 1, .. })));
     }
 
     #[test]

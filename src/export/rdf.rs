@@ -18,6 +18,7 @@ use crate::model::{slug, Entity, Extraction, Predicate, Relation};
 use crate::stats::Measures;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term, Triple};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
@@ -68,13 +69,23 @@ pub fn for_each_graph(
         .map(|x| (vocab::document(&x.document.id), x))
         .collect();
     docs.sort_by(|a, b| (&a.0, &a.1.document.path).cmp(&(&b.0, &b.1.document.path)));
-    for (_, x) in docs {
-        let mut out = Sink::default();
-        let reported = meetings
-            .get(x.document.id.as_str())
-            .map_or(&[][..], Vec::as_slice);
-        document_quads(&mut out, x, reported);
-        f(sorted(out.quads))?;
+    // Documents' graphs are built and sorted in parallel, a batch at a
+    // time (memory stays that of one batch), and handed to `f` in order.
+    for batch in docs.chunks(256) {
+        let chunks: Vec<Vec<Quad>> = batch
+            .par_iter()
+            .map(|(_, x)| {
+                let mut out = Sink::default();
+                let reported = meetings
+                    .get(x.document.id.as_str())
+                    .map_or(&[][..], Vec::as_slice);
+                document_quads(&mut out, x, reported);
+                sorted(out.quads)
+            })
+            .collect();
+        for chunk in chunks {
+            f(chunk)?;
+        }
     }
     let mut out = Sink::default();
     entities_quads(&mut out, graph, measures);
@@ -82,21 +93,24 @@ pub fn for_each_graph(
 }
 
 /// Sort quads by graph, subject, predicate, object (their N-Quads forms)
-/// and drop duplicates.
+/// and drop duplicates. The key is the four forms joined by NUL, which
+/// sorts like the tuple of forms (NUL is below any character the forms can
+/// hold: N-Quads escapes control characters), with one allocation per quad.
 fn sorted(quads: Vec<Quad>) -> Vec<Quad> {
-    let mut keyed: Vec<((String, String, String, String), Quad)> = quads
+    use std::fmt::Write as _;
+    let mut keyed: Vec<(String, Quad)> = quads
         .into_iter()
         .map(|q| {
-            let key = (
-                q.graph_name.to_string(),
-                q.subject.to_string(),
-                q.predicate.to_string(),
-                q.object.to_string(),
+            let mut key = String::with_capacity(160);
+            let _ = write!(
+                key,
+                "{}\0{}\0{}\0{}",
+                q.graph_name, q.subject, q.predicate, q.object
             );
             (key, q)
         })
         .collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     keyed.dedup_by(|a, b| a.0 == b.0);
     keyed.into_iter().map(|(_, q)| q).collect()
 }

@@ -142,6 +142,7 @@ impl Pipeline {
             }
             if s.heading {
                 // Headlines restate the body; their entities count, their acts do not.
+                relations::note_place(&s.norm, &rs, &mut ctx);
                 continue;
             }
             let dates = mentions::dates(&s.norm);
@@ -151,7 +152,9 @@ impl Pipeline {
                     eprintln!("   [{}..{}] {:?} {:?} {:?}{}{}", r.start, r.end, &s.norm[r.start..r.end], r.entity_type, r.ids, if r.in_apposition { " appos" } else { "" }, if r.nested { " nested" } else { "" });
                 }
             }
-            for f in relations::sentence_relations(&s.norm, &rs, &dates, &self.triggers, lex, &mut ctx) {
+            let found_here = relations::sentence_relations(&s.norm, &rs, &dates, &self.triggers, lex, &mut ctx);
+            relations::note_place(&s.norm, &rs, &mut ctx);
+            for f in found_here {
                 let mut r = relation(f.subject, f.predicate, f.object, None, evidence.clone(), f.confidence, f.rule);
                 r.date = f.date;
                 r.place = f.place;

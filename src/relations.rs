@@ -150,6 +150,8 @@ pub struct Context {
     pub last_date: Option<String>,
     /// Issues and events in the order the document names them.
     pub history: Vec<String>,
+    /// The place last named after "in" or "at".
+    pub last_place: Option<String>,
     /// Persons with the titles the document gives them, in order.
     pub titled: Vec<(String, String)>,
     /// Every person named so far (each once, in order).
@@ -229,6 +231,14 @@ struct Hit {
     start: usize,
     end: usize,
     pred: Predicate,
+}
+
+/// Remember the place a sentence names after "in" or "at" (headings and
+/// captions included: "… talks in Munich, Germany, Saturday.").
+pub fn note_place(s: &str, ms: &[Resolved], ctx: &mut Context) {
+    if let Some(m) = ms.iter().find(|m| m.entity_type == Some(EntityType::Place) && !m.nested && matches!(word_before(s, m.start), "in" | "at")) {
+        ctx.last_place = m.ids.first().cloned();
+    }
 }
 
 /// Relations of one sentence.
@@ -348,7 +358,15 @@ pub fn sentence_relations(
                     continue;
                 }
                 let date = dates.iter().find_map(|d| resolve_date(d, ctx.doc_date.as_deref())).or_else(|| ctx.last_date.clone());
-                let place = ms.iter().find(|m| m.entity_type == Some(EntityType::Place) && !m.in_apposition && !m.nested).and_then(|m| m.ids.first().cloned());
+                // The place of the sentence; else the one just named ("… held talks
+                // in Tokyo. Park … met Morioka …"); else one in an apposition
+                // ("… of the South Korean Embassy in Tokyo").
+                let place = ms
+                    .iter()
+                    .find(|m| m.entity_type == Some(EntityType::Place) && !m.in_apposition && !m.nested)
+                    .and_then(|m| m.ids.first().cloned())
+                    .or_else(|| ctx.last_place.clone())
+                    .or_else(|| ms.iter().find(|m| m.entity_type == Some(EntityType::Place) && !m.nested).and_then(|m| m.ids.first().cloned()));
                 let format = meeting_format(s, trig);
                 let occasion = occasion(s, ms);
                 let mut parts = BTreeSet::new();
@@ -759,10 +777,14 @@ fn coordinated_back<'a>(s: &str, ms: &'a [Resolved], m: &'a Resolved) -> Vec<&'a
 }
 
 /// The text between two coordinated names: "and", a comma, and the titles
-/// of the second ("Minister Kono and Minister Kang").
+/// of the second ("Minister Kono and Minister Kang", "Moon and her Japanese
+/// counterpart, Okabe").
 fn is_coordination(gap: &str) -> bool {
     let mut saw_join = false;
     for w in gap.split([' ', ',']).filter(|w| !w.is_empty()) {
+        if matches!(w, "his" | "her" | "their" | "counterpart" | "Japanese" | "Korean" | "South" | "Chinese" | "American" | "U.S." | "Russian") && saw_join {
+            continue;
+        }
         if w == "and" || w == "&" {
             saw_join = true;
         } else if !(crate::mentions::TITLES.iter().any(|t| t.split(' ').any(|x| x == w)) || matches!(w, "Mr." | "Ms." | "Mrs." | "Dr." | "H.E." | "Prof." | "Foreign")) {

@@ -830,7 +830,8 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
         &COLLECTIVE,
         r"(?i)\b(?:(?:the two|the three|the four|all three|both(?: the)?|the) (?:foreign |top |vice |vice-|deputy |chief |senior |nuclear |chief nuclear )?(?:ministers|leaders|sides|directors-general|directors general|directors|diplomats|negotiators|envoys|delegations|heads|secretaries|representatives|parties|presidents|prime ministers|counterparts|officials|men|women|vice-ministers|vice ministers)|they|both)\b",
     );
-    for m in collective.find_iter(s) {
+    const PLURALS: &[&str] = &["inisters", "eaders", "ides", "irectors", "iplomats", "egotiators", "nvoys", "elegations", "eads", "ecretaries", "epresentatives", "arties", "residents", "ounterparts", "fficials", "they", "They", "both", "Both", "men"];
+    for m in collective.find_iter(s).filter(|_| has_any(s, PLURALS)) {
         if !covered(out, m.start(), m.end()) {
             // "both" before a noun other than those above is a determiner ("both countries").
             let after = s[m.end()..].trim_start();
@@ -862,7 +863,8 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
     }
     static DEF: OnceLock<Regex> = OnceLock::new();
     let def = re(&DEF, r"\b[Tt]he (?:Foreign |Prime |Vice |Deputy )?(?:Minister|Secretary|Director-General|Director|President|Ambassador|Special Representative|Envoy|Spokesperson|Premier)\b(?: (?:of|for)\b)?");
-    for m in def.find_iter(s) {
+    const DEF_WORDS: &[&str] = &["he Minister", "he Secretary", "he Director", "he President", "he Ambassador", "he Special", "he Envoy", "he Spokesperson", "he Premier", "he Foreign", "he Prime", "he Vice", "he Deputy"];
+    for m in def.find_iter(s).filter(|_| has_any(s, DEF_WORDS)) {
         if m.as_str().ends_with(" of") || m.as_str().ends_with(" for") {
             continue;
         }
@@ -889,7 +891,8 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
     }
     static HEAD: OnceLock<Regex> = OnceLock::new();
     let head = re(&HEAD, r"\b(?:[Tt]he|a|an|this|that|such an?)\s(?:[a-z-]+\s)?(?P<h>summit|agreement|treaty|resolution|ruling|decision|drill|exhibition|statues?|discharge|release|measures|restrictions|plan|declaration|nomination|launch|launches|test|[Ee]xpo|[Oo]lympics|[Gg]ames|[Ff]orum)\b");
-    for c in head.captures_iter(s) {
+    const HEADS: &[&str] = &["summit", "agreement", "treaty", "resolution", "ruling", "decision", "drill", "exhibition", "statue", "discharge", "release", "measures", "restrictions", "plan", "declaration", "nomination", "launch", "test", "xpo", "lympics", "ames", "orum"];
+    for c in head.captures_iter(s).filter(|_| has_any(s, HEADS)) {
         let g = c.get(0).unwrap();
         let after = &s[g.end()..];
         if [" of", " on", " between", " with", " to ", " that", " by"].iter().any(|w| after.starts_with(w)) {

@@ -200,53 +200,49 @@ impl Pipeline {
     /// [`Pipeline::run`] with an extraction cache (incremental builds): a
     /// document whose path and bytes the cache knows is taken from it, the
     /// others are extracted; then resolution across documents runs on the
-    /// whole set, so the result equals that of `run`. Afterwards the cache
-    /// holds exactly the documents of this run (deleted inputs leave it) and
-    /// counts how many were reused and re-extracted.
+    /// whole set, so the result equals that of `run`. The entries of this
+    /// run are written to the cache's new file as they come (a document
+    /// deleted since the last run leaves it); `Cache::commit` puts it in
+    /// place. The cache counts how many were reused and re-extracted.
     pub fn run_cached(&self, inputs: &[PathBuf], cache: &mut crate::incremental::Cache) -> Run {
         use crate::incremental::Cache;
         let (files, mut errors) = ingest::collect_inputs(inputs);
-        let shared: &Cache = cache;
-        let results: Vec<(Result<(Extraction, String)>, bool)> = files
-            .par_iter()
-            .map(|p| {
-                let bytes = match std::fs::read(p) {
-                    Ok(b) => b,
-                    Err(e) => return (Err(Error::io(p, e)), false),
-                };
-                let key = p.to_string_lossy();
-                if shared.has(&key) {
-                    if let Some(hit) = shared.lookup(&key, &bytes) {
-                        return (Ok(hit), true);
-                    }
-                }
-                let x = self.extract_bytes(p, &bytes).map(|x| {
-                    let line = Cache::entry_line(&x);
-                    (x, line)
-                });
-                (x, false)
-            })
-            .collect();
-        let (mut reused, mut extracted) = (0, 0);
+        cache.begin();
         let mut extractions = Vec::new();
-        let mut entries = Vec::new();
-        for (r, hit) in results {
-            match r {
-                Ok((x, line)) => {
-                    if hit {
-                        reused += 1;
-                    } else {
-                        extracted += 1;
+        // A batch at a time, so that the entry lines written to the new
+        // cache are never all held at once.
+        for batch in files.chunks(256) {
+            let shared: &Cache = cache;
+            let results: Vec<(Result<(Extraction, String)>, bool)> = batch
+                .par_iter()
+                .map(|p| {
+                    let bytes = match std::fs::read(p) {
+                        Ok(b) => b,
+                        Err(e) => return (Err(Error::io(p, e)), false),
+                    };
+                    let key = p.to_string_lossy();
+                    if shared.has(&key) {
+                        if let Some(hit) = shared.lookup(&key, &bytes) {
+                            return (Ok(hit), true);
+                        }
                     }
-                    entries.push((x.document.path.clone(), x.document.sha256.clone(), line));
-                    extractions.push(x);
+                    let x = self.extract_bytes(p, &bytes).map(|x| {
+                        let line = Cache::entry_line(&x);
+                        (x, line)
+                    });
+                    (x, false)
+                })
+                .collect();
+            for (r, hit) in results {
+                match r {
+                    Ok((x, line)) => {
+                        cache.push(&line, hit);
+                        extractions.push(x);
+                    }
+                    Err(e) => errors.push(e),
                 }
-                Err(e) => errors.push(e),
             }
         }
-        cache.replace(entries);
-        cache.reused = reused;
-        cache.extracted = extracted;
         extractions.sort_by(|a, b| a.document.path.cmp(&b.document.path));
         resolve::resolve_corpus(&mut extractions);
         Run { extractions, errors }

@@ -4,7 +4,7 @@
 //!
 //! The cache file (`{out}/.dipkg-cache.jsonl`) is JSON Lines: a header
 //! `{"dipkg_cache":1,"fingerprint":"..."}`, then one line per document in
-//! path order, `{"path":...,"sha256":...,"extraction":{...}}`, where the
+//! input order, `{"path":...,"sha256":...,"extraction":{...}}`, where the
 //! extraction is the one of that document alone, *before* resolution across
 //! documents (which depends on the whole corpus and is rerun every build;
 //! it is cheap). The fingerprint covers the dipkg version, its source tree
@@ -56,18 +56,29 @@ struct EntryIn {
     extraction: Extraction,
 }
 
-/// One cached document: the SHA-256 of its bytes and its entry line.
+/// One cached document: the SHA-256 of its bytes and where its entry line
+/// is in the old cache file.
 #[derive(Debug, Clone)]
 struct Entry {
     sha256: String,
-    line: String,
+    offset: u64,
+    len: usize,
 }
 
-/// The extraction cache of one output directory.
-#[derive(Debug, Default)]
+/// The extraction cache of one output directory. The old file is only
+/// indexed (path, hash, position): an entry is read when it is reused.
+/// The entries of a run are written as they come to `{file}.tmp`, which
+/// [`Cache::commit`] renames over the old file, so memory does not grow
+/// with the cached extractions.
+#[derive(Debug)]
 pub struct Cache {
+    file: PathBuf,
     fingerprint: String,
+    old: Option<std::fs::File>,
     entries: BTreeMap<String, Entry>,
+    out: Option<BufWriter<std::fs::File>>,
+    written: usize,
+    failed: Option<std::io::Error>,
     /// Why the cache on disk was not used, when it was not.
     pub invalidated: Option<String>,
     /// Documents of the last run taken from the cache.
@@ -122,23 +133,28 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 impl Cache {
-    /// An empty cache for extractions made under `fingerprint`.
-    pub fn new(fingerprint: &str) -> Cache {
-        Cache {
-            fingerprint: fingerprint.to_string(),
-            ..Cache::default()
-        }
-    }
-
     /// The cache file of an output directory.
     pub fn file_in(dir: &Path) -> PathBuf {
         dir.join(CACHE_FILE)
     }
 
-    /// Read a cache file; empty (with the reason in `invalidated`) when it
-    /// is missing, unreadable or made under another fingerprint.
-    pub fn load(file: &Path, fingerprint: &str) -> Cache {
-        let mut cache = Cache::new(fingerprint);
+    /// The cache kept in `file` for extractions made under `fingerprint`:
+    /// the old file is indexed when it exists and was made under the same
+    /// fingerprint; otherwise the cache starts empty (with the reason in
+    /// `invalidated` when there was a file).
+    pub fn open(file: &Path, fingerprint: &str) -> Cache {
+        let mut cache = Cache {
+            file: file.to_path_buf(),
+            fingerprint: fingerprint.to_string(),
+            old: None,
+            entries: BTreeMap::new(),
+            out: None,
+            written: 0,
+            failed: None,
+            invalidated: None,
+            reused: 0,
+            extracted: 0,
+        };
         let f = match std::fs::File::open(file) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return cache,
@@ -147,14 +163,17 @@ impl Cache {
                 return cache;
             }
         };
-        match read_entries(BufReader::new(f), fingerprint) {
-            Ok(entries) => cache.entries = entries,
+        match index_entries(BufReader::new(&f), fingerprint) {
+            Ok(entries) => {
+                cache.entries = entries;
+                cache.old = Some(f);
+            }
             Err(why) => cache.invalidated = Some(why),
         }
         cache
     }
 
-    /// Number of documents held.
+    /// Number of documents in the old file.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -163,20 +182,28 @@ impl Cache {
         self.entries.is_empty()
     }
 
-    /// Does the cache hold some extraction of this path?
+    /// Does the old file hold some extraction of this path?
     pub fn has(&self, path: &str) -> bool {
         self.entries.contains_key(path)
     }
 
-    /// The cached extraction of a document, when the cache has one for this
-    /// path and these bytes.
+    /// The cached extraction of a document and its entry line, when the old
+    /// file has one for this path and these bytes.
     pub fn lookup(&self, path: &str, bytes: &[u8]) -> Option<(Extraction, String)> {
         let entry = self.entries.get(path)?;
         if entry.sha256 != sha256_hex(bytes) {
             return None;
         }
-        let x: EntryIn = serde_json::from_str(&entry.line).ok()?;
-        (x.extraction.document.path == path).then(|| (x.extraction, entry.line.clone()))
+        let line = self.read_line(entry)?;
+        let x: EntryIn = serde_json::from_str(&line).ok()?;
+        (x.extraction.document.path == path).then_some((x.extraction, line))
+    }
+
+    fn read_line(&self, entry: &Entry) -> Option<String> {
+        let f = self.old.as_ref()?;
+        let mut buf = vec![0u8; entry.len];
+        read_exact_at(f, &mut buf, entry.offset).ok()?;
+        String::from_utf8(buf).ok()
     }
 
     /// The entry line of an extraction made now (before cross-document
@@ -190,70 +217,132 @@ impl Cache {
         .expect("extractions serialize")
     }
 
-    /// Replace the content with the documents of the last run: `(path,
-    /// sha256, entry line)`.
-    pub fn replace(&mut self, entries: impl IntoIterator<Item = (String, String, String)>) {
-        self.entries = entries
-            .into_iter()
-            .map(|(path, sha256, line)| (path, Entry { sha256, line }))
-            .collect();
-    }
-
-    /// Write the cache file (through a temporary file renamed over it, so
-    /// that an interrupted build never leaves half a cache).
-    pub fn save(&self, file: &Path) -> Result<()> {
-        let tmp = file.with_extension("jsonl.tmp");
-        let out = |e| Error::Io {
-            path: tmp.clone(),
-            source: e,
-        };
-        let f = std::fs::File::create(&tmp).map_err(out)?;
-        let mut w = BufWriter::new(f);
+    /// Start writing the entries of a new run (to `{file}.tmp`).
+    pub fn begin(&mut self) {
+        self.reused = 0;
+        self.extracted = 0;
+        self.written = 0;
+        self.failed = None;
+        let tmp = self.tmp_file();
         let header = Header {
             dipkg_cache: LAYOUT,
             fingerprint: self.fingerprint.clone(),
         };
         let header = serde_json::to_string(&header).expect("header serializes");
-        writeln!(w, "{header}").map_err(out)?;
-        for e in self.entries.values() {
-            writeln!(w, "{}", e.line).map_err(out)?;
+        let dir = tmp.parent().filter(|d| !d.as_os_str().is_empty());
+        let opened = dir
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::File::create(&tmp))
+            .and_then(|f| {
+                let mut w = BufWriter::new(f);
+                writeln!(w, "{header}")?;
+                Ok(w)
+            });
+        match opened {
+            Ok(w) => self.out = Some(w),
+            Err(e) => self.failed = Some(e),
         }
-        w.flush().map_err(out)?;
-        drop(w);
-        std::fs::rename(&tmp, file).map_err(|e| Error::Io {
-            path: file.to_path_buf(),
+    }
+
+    /// Add the entry of one document of this run.
+    pub fn push(&mut self, line: &str, reused: bool) {
+        if reused {
+            self.reused += 1;
+        } else {
+            self.extracted += 1;
+        }
+        if let Some(w) = &mut self.out {
+            if let Err(e) = writeln!(w, "{line}") {
+                self.failed = Some(e);
+                self.out = None;
+            } else {
+                self.written += 1;
+            }
+        }
+    }
+
+    /// Replace the cache file with the entries of this run (an atomic
+    /// rename, so that an interrupted build never leaves half a cache).
+    pub fn commit(&mut self) -> Result<()> {
+        let tmp = self.tmp_file();
+        let io = |path: &Path, e| Error::Io {
+            path: path.to_path_buf(),
             source: e,
-        })
+        };
+        if let Some(e) = self.failed.take() {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(io(&tmp, e));
+        }
+        let Some(mut w) = self.out.take() else {
+            return Ok(());
+        };
+        w.flush().map_err(|e| io(&tmp, e))?;
+        drop(w);
+        self.old = None;
+        std::fs::rename(&tmp, &self.file).map_err(|e| io(&self.file, e))
+    }
+
+    fn tmp_file(&self) -> PathBuf {
+        let mut name = self.file.file_name().unwrap_or_default().to_os_string();
+        name.push(".tmp");
+        self.file.with_file_name(name)
     }
 }
 
-fn read_entries(r: impl BufRead, fingerprint: &str) -> std::result::Result<BTreeMap<String, Entry>, String> {
-    let mut lines = r.lines();
-    let first = match lines.next() {
-        Some(Ok(l)) => l,
-        Some(Err(e)) => return Err(format!("unreadable cache: {e}")),
-        None => return Err("empty cache file".into()),
-    };
+#[cfg(unix)]
+fn read_exact_at(f: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(f, buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_exact_at(f: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = f.try_clone()?;
+    f.seek(SeekFrom::Start(offset))?;
+    f.read_exact(buf)
+}
+
+/// Index the entry lines of a cache file: path → (hash, offset, length).
+fn index_entries(
+    mut r: impl BufRead,
+    fingerprint: &str,
+) -> std::result::Result<BTreeMap<String, Entry>, String> {
+    let mut line = String::new();
+    let unreadable = |e: std::io::Error| format!("unreadable cache: {e}");
+    let mut offset = r.read_line(&mut line).map_err(unreadable)? as u64;
+    if offset == 0 {
+        return Err("empty cache file".into());
+    }
     let header: Header =
-        serde_json::from_str(&first).map_err(|e| format!("bad cache header: {e}"))?;
+        serde_json::from_str(line.trim_end()).map_err(|e| format!("bad cache header: {e}"))?;
     if header.dipkg_cache != LAYOUT {
-        return Err(format!("cache layout {} (expected {LAYOUT})", header.dipkg_cache));
+        return Err(format!(
+            "cache layout {} (expected {LAYOUT})",
+            header.dipkg_cache
+        ));
     }
     if header.fingerprint != fingerprint {
         return Err("made by another dipkg build or ontology".into());
     }
     let mut entries = BTreeMap::new();
-    for (n, line) in lines.enumerate() {
-        let line = line.map_err(|e| format!("unreadable cache: {e}"))?;
-        let head: Head = serde_json::from_str(&line)
-            .map_err(|e| format!("bad cache line {}: {e}", n + 2))?;
+    for n in 2.. {
+        line.clear();
+        let read = r.read_line(&mut line).map_err(unreadable)?;
+        if read == 0 {
+            break;
+        }
+        let body = line.trim_end_matches(['\n', '\r']);
+        let head: Head =
+            serde_json::from_str(body).map_err(|e| format!("bad cache line {n}: {e}"))?;
         entries.insert(
             head.path,
             Entry {
                 sha256: head.sha256,
-                line,
+                offset,
+                len: body.len(),
             },
         );
+        offset += read as u64;
     }
     Ok(entries)
 }

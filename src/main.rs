@@ -17,6 +17,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// mimalloc instead of glibc malloc: builds allocate many small strings
+/// (terms, evidence, JSON) from several threads, where glibc's free-list
+/// bookkeeping took a third of the time on a 5,000-document corpus.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "dipkg",
@@ -421,17 +427,17 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
     let cache_file = Cache::file_in(&a.output);
     let mut make = |ontology: &std::path::Path| -> Result<Cache> {
         let fp = dipkg::incremental::fingerprint(ontology)?;
-        Ok(Cache::load(&cache_file, &fp))
+        Ok(Cache::open(&cache_file, &fp))
     };
-    let (loaded, cache) = if a.no_cache {
+    let (loaded, mut cache) = if a.no_cache {
         (load(&a.inputs)?, None)
     } else {
         load_cached(&a.inputs, Some(&mut make))?
     };
     let mut written = export::write_build(&a.output, &loaded.extractions)
         .with_context(|| format!("cannot write the output directory {}", a.output.display()))?;
-    if let Some(c) = &cache {
-        c.save(&cache_file).with_context(|| {
+    if let Some(c) = &mut cache {
+        c.commit().with_context(|| {
             format!("cannot write the extraction cache {}", cache_file.display())
         })?;
         written.push(cache_file.clone());

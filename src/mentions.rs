@@ -717,7 +717,9 @@ fn events(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
         let text = strip_leading_function_words(m.as_str());
         let start = m.end() - text.len();
         let words: Vec<&str> = text.split_whitespace().collect();
-        if words.len() < 2 {
+        // "the Summit Meeting": an event needs a word that is not a head.
+        const HEAD_WORDS: &[&str] = &["Summit", "Meeting", "Meetings", "Conference", "Forum", "Dialogue", "Games", "Olympics", "Talks", "Talk", "Expo", "Assembly", "Ministerial", "Congress", "Symposium", "Festival", "Exercise", "Drill", "Drills", "the", "of", "and", "for", "on"];
+        if words.len() < 2 || words.iter().all(|w| HEAD_WORDS.contains(w)) {
             continue;
         }
         // A meeting between exactly two countries named in its prefix is the

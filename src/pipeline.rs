@@ -113,7 +113,13 @@ impl Pipeline {
             .values()
             .map(|e| (e.id.clone(), std::iter::once(&e.label).chain(&e.aliases).map(|n| n.to_lowercase()).collect::<Vec<_>>().join(" | ")))
             .collect();
-        let mut ctx = Context { doc_date: doc.info.date.clone(), names, ..Context::default() };
+        let countries = res
+            .entities
+            .values()
+            .filter(|e| e.entity_type == EntityType::Person)
+            .filter_map(|e| Some((e.id.clone(), e.country.clone()?)))
+            .collect();
+        let mut ctx = Context { doc_date: doc.info.date.clone(), names, countries, ..Context::default() };
         let mut rels: Vec<Relation> = Vec::new();
         for (si, s) in sentences.iter().enumerate() {
             let rs: Vec<Resolved> = found[si]
@@ -136,6 +142,9 @@ impl Pipeline {
                 .collect();
             let evidence = doc.span(s.start, s.end);
             for (p, o, rule, role) in member_of(&s.norm, &rs) {
+                if let Some(c) = lex.country_of(&o) {
+                    ctx.countries.entry(p.clone()).or_insert_with(|| c.to_string());
+                }
                 let mut r = relation(p, Predicate::MemberOf, o, None, evidence.clone(), 0.9, rule);
                 r.role = role;
                 rels.push(r);

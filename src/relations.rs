@@ -152,6 +152,8 @@ pub struct Context {
     pub history: Vec<String>,
     /// The place last named after "in" or "at".
     pub last_place: Option<String>,
+    /// Country of a person, from the gazetteer or the organization a title names.
+    pub countries: std::collections::BTreeMap<String, String>,
     /// Persons with the titles the document gives them, in order.
     pub titled: Vec<(String, String)>,
     /// Every person named so far (each once, in order).
@@ -439,9 +441,17 @@ pub fn sentence_relations(
                     emit(&subject, Predicate::Urged, &p, conf, &format!("urged/{rule}"), &mut out);
                 } else if subject.iter().all(|x| ctx.participants.contains(x)) {
                     // "He strongly requested that such drills not be conducted
-                    // again": in a meeting, a request goes to the other side.
+                    // again": in a meeting, a request goes to the other side,
+                    // that is to its government where the document says which.
                     for p in ctx.participants.iter().filter(|p| !subject.contains(p)) {
-                        emit(&subject, Predicate::Urged, p, conf * 0.7, &format!("urged/counterpart/{rule}"), &mut out);
+                        let addressee = ctx
+                            .countries
+                            .get(p)
+                            .filter(|c| subject.iter().all(|sj| ctx.countries.get(sj) != Some(*c)))
+                            .and_then(|c| lex.government_of(c))
+                            .map(str::to_string)
+                            .unwrap_or_else(|| p.clone());
+                        emit(&subject, Predicate::Urged, &addressee, conf * 0.7, &format!("urged/counterpart/{rule}"), &mut out);
                     }
                 }
                 // An urging that names the matter also raises it.
@@ -801,14 +811,15 @@ fn is_party_object(s: &str, m: &Resolved, lex: &Lexicon, trigger_end: usize) -> 
     // "Japan's position", "in the ROK", "of Japan": not the party addressed.
     if m.entity_type != Some(EntityType::Person)
         && !adjacent
+        && !word_after(s, m.end).starts_with("side")
         && (possessive(s, m) || matches!(word_before(s, m.start).to_lowercase().as_str(), "in" | "of" | "from" | "between" | "among" | "at" | "by" | "within" | "to" | "for" | "into"))
     {
         return false;
     }
     match m.entity_type {
         Some(EntityType::Person) => true,
-        Some(EntityType::Organization) => !modifies_party(s, m) || word_after(s, m.end) == "side",
-        Some(EntityType::Country) => !matches!(m.r, Ref::Demonym(_)) || word_after(s, m.end) == "side",
+        Some(EntityType::Organization) => !modifies_party(s, m) || word_after(s, m.end).starts_with("side"),
+        Some(EntityType::Country) => !matches!(m.r, Ref::Demonym(_)) || word_after(s, m.end).starts_with("side"),
         // "lodged a protest with Seoul": a capital stands for its government.
         Some(EntityType::Place) => m.ids.first().is_some_and(|p| lex.capital_of(p).is_some()),
         _ => false,

@@ -438,31 +438,49 @@ pub fn write_trig<W: Write>(w: W, quads: &[Quad]) -> io::Result<W> {
 }
 
 /// N-Quads and TriG of the whole dataset at once, graph by graph (see
-/// [`for_each_graph`]): memory stays that of one document. On error, tells
-/// which writer failed (0: N-Quads, 1: TriG).
-pub fn write_nquads_and_trig<A: Write, B: Write>(
+/// [`for_each_graph`]): memory stays that of a few batches of documents.
+/// The two serializers run on threads of their own, fed in order through
+/// bounded channels, while the next graphs are built. On error, tells which
+/// writer failed (0: N-Quads, 1: TriG).
+pub fn write_nquads_and_trig<A: Write + Send, B: Write + Send>(
     nq: A,
     trig: B,
     extractions: &[Extraction],
     graph: &KnowledgeGraph,
     measures: Option<&Measures>,
 ) -> Result<(A, B), (usize, io::Error)> {
-    let mut a = RdfSerializer::from_format(RdfFormat::NQuads).for_writer(nq);
-    let mut b = serializer(RdfFormat::TriG).for_writer(trig);
-    let mut failed = 0;
-    for_each_graph(extractions, graph, measures, |chunk| {
-        for q in &chunk {
-            failed = 0;
-            a.serialize_quad(q)?;
-            failed = 1;
-            b.serialize_quad(q)?;
+    use std::sync::{mpsc, Arc};
+    fn serve<W: Write>(
+        mut s: oxigraph::io::WriterQuadSerializer<W>,
+        rx: mpsc::Receiver<Arc<Vec<Quad>>>,
+    ) -> io::Result<W> {
+        for chunk in rx {
+            for q in chunk.iter() {
+                s.serialize_quad(q)?;
+            }
         }
-        Ok(())
+        s.finish()
+    }
+    let a = RdfSerializer::from_format(RdfFormat::NQuads).for_writer(nq);
+    let b = serializer(RdfFormat::TriG).for_writer(trig);
+    std::thread::scope(|scope| {
+        let (ta, ra) = mpsc::sync_channel::<Arc<Vec<Quad>>>(512);
+        let (tb, rb) = mpsc::sync_channel::<Arc<Vec<Quad>>>(512);
+        let wa = scope.spawn(move || serve(a, ra));
+        let wb = scope.spawn(move || serve(b, rb));
+        // A send fails only when a writer stopped on an error, which its
+        // join below reports.
+        let _ = for_each_graph(extractions, graph, measures, |chunk| {
+            let chunk = Arc::new(chunk);
+            let broken = || io::Error::other("writer stopped");
+            ta.send(Arc::clone(&chunk)).map_err(|_| broken())?;
+            tb.send(chunk).map_err(|_| broken())
+        });
+        drop((ta, tb));
+        let a = wa.join().expect("N-Quads writer panicked").map_err(|e| (0, e));
+        let b = wb.join().expect("TriG writer panicked").map_err(|e| (1, e));
+        Ok((a?, b?))
     })
-    .map_err(|e| (failed, e))?;
-    let a = a.finish().map_err(|e| (0, e))?;
-    let b = b.finish().map_err(|e| (1, e))?;
-    Ok((a, b))
 }
 
 /// Turtle of the triples of all graphs merged (duplicates once).

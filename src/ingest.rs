@@ -392,6 +392,19 @@ pub fn is_boilerplate(line: &str) -> bool {
     if NAV.contains(&l) {
         return true;
     }
+    // A language menu ("ENGLISH  FRENCH  SPANISH") or a breadcrumb
+    // ("HOME > Press > Press Releases").
+    const LANGUAGES: &[&str] = &[
+        "english", "korean", "japanese", "chinese", "french", "spanish", "arabic", "russian",
+        "german", "portuguese", "vietnamese", "indonesian", "thai", "한국어", "日本語", "中文",
+    ];
+    let words: Vec<String> = t.split(|c: char| c.is_whitespace() || c == '|' || c == '/').filter(|w| !w.is_empty()).map(|w| w.to_lowercase()).collect();
+    if words.len() >= 2 && words.iter().all(|w| LANGUAGES.contains(&w.as_str())) {
+        return true;
+    }
+    if t.matches(" > ").count() >= 2 && t.split_whitespace().count() <= 12 {
+        return true;
+    }
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(
@@ -523,8 +536,11 @@ fn find_title(kept: &[&str]) -> Option<String> {
         .iter()
         .filter_map(|l| l.strip_prefix("Back to ").map(|s| s.trim().to_string()))
         .collect();
-    kept.iter()
-        .take(30)
+    // A page title ("Press Releases | Ministry of …") names the site; prefer a
+    // headline when the page has one.
+    let candidates: Vec<&str> = kept.iter().take(30).copied().collect();
+    let mut ordered = candidates.iter().filter(|l| !l.contains(" | ")).chain(candidates.iter().filter(|l| l.contains(" | ")));
+    ordered
         .find(|l| {
             let words = l.split_whitespace().count();
             (4..=40).contains(&words)

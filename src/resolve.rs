@@ -366,7 +366,8 @@ impl<'a> Resolver<'a> {
     pub fn resolve(&mut self, m: &Mention, surface: &str, span: Span) -> Vec<String> {
         match &m.r {
             Ref::Entry(i) => vec![self.add_entry(*i, surface, Some(span))],
-            Ref::Demonym(i) => vec![self.add_entry(*i, surface, None)],
+            // "Japanese nationals" mentions the country Japan (ANNOTATION.md).
+            Ref::Demonym(i) => vec![self.add_entry(*i, surface, Some(span))],
             Ref::NewPerson(n) => vec![self.person(n, surface, Some(span))],
             Ref::Surname(s) => self.surname(s, m.title.as_deref(), Some(span), surface).into_iter().collect(),
             Ref::Surnames(v) => v

@@ -644,7 +644,7 @@ mod tests {
 
     #[test]
     fn boilerplate_lines() {
-        for l in ["Skip navigation", "본문 바로가기", "Hit : 18254", "  2. Press", "Top", "© The Asia Business Daily(www.asiae.co.kr). All rights reserved.", "2626"] {
+        for l in ["Skip navigation", "본문 바로가기", "Hit : 18254", "  2. Press", "Top", "© The Asia Business Daily(www.asiae.co.kr). All rights reserved.", "2626", "ENGLISH  FRENCH  SPANISH", "HOME > Press > Press Releases"] {
             assert!(is_boilerplate(l), "{l}");
         }
         for l in ["1. Mr. Kim met Mr. Lee.", "1 North Korea", "February 12, 2022"] {

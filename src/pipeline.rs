@@ -172,6 +172,21 @@ impl Pipeline {
                 rels.push(r);
             }
         }
+        // A party does not raise, protest or urge its own country (or its own
+        // government): "Japan's position" in a Japanese minister's protest is
+        // the ground, not the target.
+        let country_of = |id: &str| -> Option<String> {
+            ctx.countries.get(id).cloned().or_else(|| res.entities.get(id).and_then(|e| e.country.clone()))
+        };
+        rels.retain(|r| {
+            if matches!(r.predicate, Predicate::MetWith | Predicate::MemberOf | Predicate::Visited | Predicate::Thanked) {
+                return true;
+            }
+            let (Some(sc), Some(oc)) = (country_of(&r.subject), country_of(&r.object)) else { return true };
+            let object_is_state = res.entities.get(&r.object).is_some_and(|e| e.entity_type == EntityType::Country)
+                || lex.government_of(&oc) == Some(r.object.as_str());
+            !(object_is_state && sc == oc)
+        });
         // Keep only relations between entities the document has; dedupe.
         let known: BTreeSet<String> = res.entities.keys().cloned().collect();
         rels.retain(|r| known.contains(&r.subject) && known.contains(&r.object) && r.subject != r.object);

@@ -375,30 +375,23 @@ impl<'a> Resolver<'a> {
                 .filter_map(|s| self.surname(s, m.title.as_deref(), None, &format!("{} {}", m.title.as_deref().unwrap_or(""), s).trim().to_string()))
                 .collect(),
             Ref::New(t, label) => vec![self.add_new(*t, label, surface, Some(span), "pattern")],
-            Ref::HomeMinistry => {
-                let home = self.home.clone().and_then(|h| self.lex.foreign_ministry_of(&h).map(str::to_string));
-                match home.and_then(|m| self.lex.by_id.get(&m).copied()) {
-                    Some(i) => {
-                        let id = self.add_entry(i, surface, Some(span));
-                        self.note(&id, format!("bare \"{surface}\": the publisher's ministry"));
-                        vec![id]
-                    }
-                    None => vec![self.add_new(EntityType::Organization, "Ministry of Foreign Affairs", surface, Some(span), "pattern")],
-                }
-            }
-            Ref::HomeGovernment => {
-                let home = self.home.clone().and_then(|h| self.lex.government_of(&h).map(str::to_string));
-                match home.and_then(|g| self.lex.by_id.get(&g).copied()) {
-                    Some(i) => {
-                        let id = self.add_entry(i, surface, Some(span));
-                        self.note(&id, format!("bare \"{surface}\": the publisher's government"));
-                        vec![id]
-                    }
-                    None => Vec::new(),
-                }
-            }
+            Ref::HomeMinistry => match self.home_entry(Lexicon::foreign_ministry_of, surface, span.clone(), "ministry") {
+                Some(id) => vec![id],
+                None => vec![self.add_new(EntityType::Organization, "Ministry of Foreign Affairs", surface, Some(span), "pattern")],
+            },
+            Ref::HomeGovernment => self.home_entry(Lexicon::government_of, surface, span, "government").into_iter().collect(),
             _ => Vec::new(),
         }
+    }
+
+    /// The publisher's own ministry or government for a bare "the Ministry
+    /// of Foreign Affairs" / "the government".
+    fn home_entry(&mut self, of: for<'l> fn(&'l Lexicon, &str) -> Option<&'l str>, surface: &str, span: Span, what: &str) -> Option<String> {
+        let target = self.home.as_deref().and_then(|h| of(self.lex, h)).map(str::to_string)?;
+        let i = *self.lex.by_id.get(&target)?;
+        let id = self.add_entry(i, surface, Some(span));
+        self.note(&id, format!("bare \"{surface}\": the publisher's {what}"));
+        Some(id)
     }
 
     /// The entities, as the extraction reports them.

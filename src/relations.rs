@@ -292,6 +292,20 @@ pub fn sentence_relations(
             }
         }
     }
+    // "Seo is paying a visit … at the invitation of Zhao": Zhao invited Seo.
+    if let Some(i) = s.find("at the invitation of ") {
+        let host = ms.iter().filter(|m| m.start >= i + 21 && m.entity_type == Some(EntityType::Person)).min_by_key(|m| m.start);
+        let guest = ms.iter().find(|m| m.end <= i && m.entity_type == Some(EntityType::Person) && !m.in_apposition);
+        if let (Some(h), Some(g)) = (host, guest) {
+            if s[i + 21..h.start].split_whitespace().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || w == "the") {
+                for (a, b) in h.ids.iter().flat_map(|x| g.ids.iter().map(move |y| (x, y))) {
+                    if a != b {
+                        out.push(Found { subject: a.clone(), predicate: Predicate::Invited, object: b.clone(), date: None, place: None, format: None, occasion: None, confidence: 0.8, rule: "invited/at-the-invitation-of".into() });
+                    }
+                }
+            }
+        }
+    }
     // A news dateline ("TOKYO, Aug. 25 (Kyodo) -- Japan on Thursday …")
     // names the place of filing, not the actor.
     let body_start = s.find(" -- ").filter(|&i| i < 80 && s[..i].contains('(')).map(|i| i + 4).unwrap_or(0);

@@ -155,7 +155,7 @@ impl Pipeline {
                 continue;
             }
             let dates = mentions::dates(&s.norm);
-            if std::env::var_os("DIPKG_DEBUG").is_some() {
+            if relations::debug() {
                 eprintln!("S{si}{} {}", if s.heading { "h" } else { "" }, s.norm);
                 for r in &rs {
                     eprintln!("   [{}..{}] {:?} {:?} {:?}{}{}", r.start, r.end, &s.norm[r.start..r.end], r.entity_type, r.ids, if r.in_apposition { " appos" } else { "" }, if r.nested { " nested" } else { "" });

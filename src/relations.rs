@@ -49,6 +49,8 @@ pub struct Found {
 pub struct Triggers {
     any: Regex,
     each: Vec<(Regex, Predicate)>,
+    literal_ac: Option<aho_corasick::AhoCorasick>,
+    literal_preds: Vec<Predicate>,
     /// Phrases without a gap, by their lower-case text: no regex needed.
     literal: std::collections::HashMap<String, Predicate>,
     hedge: Regex,
@@ -86,14 +88,27 @@ impl Triggers {
             .collect();
         // Longest first, so that "shared the view" wins over "shared".
         phrases.sort_by_key(|(p, _)| (std::cmp::Reverse(p.replace('*', "").len()), *p));
-        let alt = phrases.iter().map(|(p, _)| phrase_regex(p)).collect::<Vec<_>>().join("|");
-        let any = regex::RegexBuilder::new(&format!(r"(?i)(?-u:\b)(?:{alt})(?-u:\b)"))
-            .size_limit(64 << 20)
-            .build()
-            .unwrap_or_else(|e| {
-                eprintln!("dipkg: warning: trigger phrases do not compile ({e}); no relations will be found");
-                Regex::new("$^").unwrap()
-            });
+        // Literal phrases go to one Aho-Corasick automaton; only the phrases
+        // with a gap ("held a * meeting with") need a regex.
+        let literals: Vec<(&str, Predicate)> = phrases.iter().filter(|(p, _)| !p.contains('*')).copied().collect();
+        let literal_ac = aho_corasick::AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(literals.iter().map(|(p, _)| *p))
+            .ok();
+        let gapped: Vec<&(&str, Predicate)> = phrases.iter().filter(|(p, _)| p.contains('*')).collect();
+        let alt = gapped.iter().map(|(p, _)| phrase_regex(p)).collect::<Vec<_>>().join("|");
+        let any = if gapped.is_empty() {
+            Regex::new("$^").unwrap()
+        } else {
+            regex::RegexBuilder::new(&format!(r"(?i)(?-u:\b)(?:{alt})(?-u:\b)"))
+                .size_limit(64 << 20)
+                .build()
+                .unwrap_or_else(|e| {
+                    eprintln!("dipkg: warning: trigger phrases do not compile ({e}); no relations will be found");
+                    Regex::new("$^").unwrap()
+                })
+        };
+        let literal_preds: Vec<Predicate> = literals.iter().map(|(_, p)| *p).collect();
         let each = phrases
             .iter()
             .filter_map(|(p, pred)| Some((Regex::new(&format!(r"(?i)^(?:{})$", phrase_regex(p))).ok()?, *pred)))
@@ -107,6 +122,8 @@ impl Triggers {
         let never = || Regex::new("$^").unwrap();
         Triggers {
             any,
+            literal_ac,
+            literal_preds,
             each,
             literal,
             // Hedges are matched with their case: "may" is not "May 7".
@@ -119,21 +136,53 @@ impl Triggers {
     }
 
     fn find(&self, s: &str) -> Vec<(usize, usize, Predicate)> {
-        self.any
-            .find_iter(s)
-            // Part of a compound ("Japan-hosted") is not the verb.
-            .filter(|m| !s[..m.start()].ends_with('-') && !s[m.end()..].starts_with('-'))
-            // Verbs are written in lower case: "States" in "the United States" is no trigger.
-            .filter(|m| m.as_str().chars().next().is_some_and(|c| c.is_lowercase()))
-            .filter_map(|m| {
-                let p = match self.literal.get(&m.as_str().to_lowercase()) {
-                    Some(p) => *p,
-                    None => self.each.iter().find(|(r, _)| r.is_match(m.as_str()))?.1,
-                };
-                Some((m.start(), m.end(), p))
-            })
-            .collect()
+        let bytes = s.as_bytes();
+        let boundary = |a: usize, b: usize| {
+            (a == 0 || !bytes[a - 1].is_ascii_alphanumeric()) && (b == bytes.len() || !bytes[b].is_ascii_alphanumeric())
+        };
+        let mut cands: Vec<(usize, usize, Option<Predicate>)> = Vec::new();
+        if let Some(ac) = &self.literal_ac {
+            for m in ac.find_overlapping_iter(s) {
+                if boundary(m.start(), m.end()) {
+                    cands.push((m.start(), m.end(), Some(self.literal_preds[m.pattern().as_usize()])));
+                }
+            }
+        }
+        for m in self.any.find_iter(s) {
+            cands.push((m.start(), m.end(), None));
+        }
+        // Leftmost-longest among the candidates.
+        cands.sort_by_key(|&(a, b, _)| (a, std::cmp::Reverse(b)));
+        let mut out = Vec::new();
+        let mut end = 0;
+        for (a, b, p) in cands {
+            if a < end {
+                continue;
+            }
+            let text = &s[a..b];
+            // Part of a compound ("Japan-hosted") is not the verb; verbs are
+            // written in lower case ("States" in "the United States" is none).
+            if s[..a].ends_with('-') || s[b..].starts_with('-') || !text.chars().next().is_some_and(|c| c.is_lowercase()) {
+                continue;
+            }
+            let p = match p.or_else(|| self.literal.get(&text.to_lowercase()).copied()) {
+                Some(p) => p,
+                None => match self.each.iter().find(|(r, _)| r.is_match(text)) {
+                    Some((_, p)) => *p,
+                    None => continue,
+                },
+            };
+            out.push((a, b, p));
+            end = b;
+        }
+        out
     }
+}
+
+/// `DIPKG_DEBUG` set: print each sentence's mentions and triggers (read once).
+pub fn debug() -> bool {
+    static D: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *D.get_or_init(|| std::env::var_os("DIPKG_DEBUG").is_some())
 }
 
 /// What the relation stage carries from sentence to sentence.
@@ -259,7 +308,7 @@ pub fn sentence_relations(
         .filter(|&(a, b, p)| acted(s, a, b, p, trig, ms))
         .map(|(a, b, p)| Hit { start: a, end: b, pred: p })
         .collect();
-    if std::env::var_os("DIPKG_DEBUG").is_some() {
+    if debug() {
         for (a, b, p) in trig.find(s) {
             eprintln!("   T {:?} {p} acted={}", &s[a..b], acted(s, a, b, p, trig, ms));
         }

@@ -138,17 +138,29 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 
 fn is_document(p: &Path) -> bool {
     matches!(
-        p.extension().and_then(|x| x.to_str()).map(|x| x.to_ascii_lowercase()).as_deref(),
+        p.extension()
+            .and_then(|x| x.to_str())
+            .map(|x| x.to_ascii_lowercase())
+            .as_deref(),
         Some("txt" | "html" | "htm" | "text")
     )
 }
 
 fn is_html(path: &Path, text: &str) -> bool {
-    match path.extension().and_then(|x| x.to_str()).map(|x| x.to_ascii_lowercase()).as_deref() {
+    match path
+        .extension()
+        .and_then(|x| x.to_str())
+        .map(|x| x.to_ascii_lowercase())
+        .as_deref()
+    {
         Some("html" | "htm" | "xhtml") => true,
         Some("txt" | "text") => false,
         _ => {
-            let head: String = text.chars().take(512).collect::<String>().to_ascii_lowercase();
+            let head: String = text
+                .chars()
+                .take(512)
+                .collect::<String>()
+                .to_ascii_lowercase();
             head.contains("<html") || head.contains("<!doctype html")
         }
     }
@@ -159,14 +171,22 @@ fn is_html(path: &Path, text: &str) -> bool {
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(Error::Empty { path: path.to_path_buf() });
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
     }
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(Error::Binary { path: path.to_path_buf(), offset });
+        return Err(Error::Binary {
+            path: path.to_path_buf(),
+            offset,
+        });
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
-        Err(e) => Err(Error::NotUtf8 { path: path.to_path_buf(), offset: e.valid_up_to() }),
+        Err(e) => Err(Error::NotUtf8 {
+            path: path.to_path_buf(),
+            offset: e.valid_up_to(),
+        }),
     }
 }
 
@@ -230,7 +250,10 @@ pub fn ingest(path: &Path, bytes: &[u8], lexicon: &Lexicon) -> Result<Document> 
     }
     let (publisher, country) = find_publisher(&plain, &raw, lexicon);
     let info = DocumentInfo {
-        id: path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+        id: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         path: path.to_string_lossy().into_owned(),
         title: find_title(&kept),
         date,
@@ -238,7 +261,15 @@ pub fn ingest(path: &Path, bytes: &[u8], lexicon: &Lexicon) -> Result<Document> 
         country,
         sha256: hex(&Sha256::digest(bytes)),
     };
-    Ok(Document { info, original, text, line_map, html_map, char_of_byte, diagnostics })
+    Ok(Document {
+        info,
+        original,
+        text,
+        line_map,
+        html_map,
+        char_of_byte,
+        diagnostics,
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -284,9 +315,14 @@ pub fn strip_html(html: &str) -> (String, OffsetMap) {
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric())
                 .collect();
-            if !tag.starts_with('/') && matches!(name.as_str(), "script" | "style" | "noscript" | "template") {
+            if !tag.starts_with('/')
+                && matches!(name.as_str(), "script" | "style" | "noscript" | "template")
+            {
                 let close = format!("</{name}");
-                i = lower[end..].find(&close).map(|k| end + k).unwrap_or(b.len());
+                i = lower[end..]
+                    .find(&close)
+                    .map(|k| end + k)
+                    .unwrap_or(b.len());
                 i = lower[i..].find('>').map(|k| i + k + 1).unwrap_or(b.len());
                 continue;
             }
@@ -307,7 +343,11 @@ pub fn strip_html(html: &str) -> (String, OffsetMap) {
             }
         }
         let next = html[i..].find(['<', '&']).map(|k| i + k).unwrap_or(b.len());
-        let next = if next == i { i + html[i..].chars().next().map_or(1, |c| c.len_utf8()) } else { next };
+        let next = if next == i {
+            i + html[i..].chars().next().map_or(1, |c| c.len_utf8())
+        } else {
+            next
+        };
         map.push(out.len(), i);
         out.push_str(&html[i..next]);
         i = next;
@@ -318,10 +358,40 @@ pub fn strip_html(html: &str) -> (String, OffsetMap) {
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "br" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr"
-            | "td" | "th" | "table" | "section" | "article" | "header" | "footer" | "nav" | "title"
-            | "dd" | "dt" | "blockquote" | "figcaption" | "figure" | "hr" | "main" | "aside"
-            | "body" | "head" | "html" | "form" | "pre"
+        "p" | "div"
+            | "br"
+            | "li"
+            | "ul"
+            | "ol"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "tr"
+            | "td"
+            | "th"
+            | "table"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "nav"
+            | "title"
+            | "dd"
+            | "dt"
+            | "blockquote"
+            | "figcaption"
+            | "figure"
+            | "hr"
+            | "main"
+            | "aside"
+            | "body"
+            | "head"
+            | "html"
+            | "form"
+            | "pre"
     )
 }
 
@@ -378,16 +448,73 @@ pub fn is_boilerplate(line: &str) -> bool {
     let l = t.to_lowercase();
     let l = l.trim_end_matches([':', '.', '!']).trim();
     const NAV: &[&str] = &[
-        "skip navigation", "skip to main content", "skip to content", "go to content", "text size",
-        "close", "top", "go to top", "back to top", "print", "share", "menu", "search", "home",
-        "kor", "eng", "list", "prev", "next", "previous", "facebook", "twitter", "x", "kakaotalk",
-        "email", "e-mail", "join us on social", "special coverage", "related articles",
-        "related article", "subscribe", "bar_progress", "font size", "zoom in", "zoom out", "hit",
-        "countries information", "press releases", "press release", "press", "news", "briefings",
-        "spokesperson's briefings", "latest news", "most viewed", "recommended", "more", "login",
-        "sign in", "sitemap", "site map", "contact us", "language", "english", "korean",
-        "japanese", "advertisement", "ad", "photo", "video", "copy link", "url copied",
-        "unofficial translation", "* unofficial translation", "back", "view", "download",
+        "skip navigation",
+        "skip to main content",
+        "skip to content",
+        "go to content",
+        "text size",
+        "close",
+        "top",
+        "go to top",
+        "back to top",
+        "print",
+        "share",
+        "menu",
+        "search",
+        "home",
+        "kor",
+        "eng",
+        "list",
+        "prev",
+        "next",
+        "previous",
+        "facebook",
+        "twitter",
+        "x",
+        "kakaotalk",
+        "email",
+        "e-mail",
+        "join us on social",
+        "special coverage",
+        "related articles",
+        "related article",
+        "subscribe",
+        "bar_progress",
+        "font size",
+        "zoom in",
+        "zoom out",
+        "hit",
+        "countries information",
+        "press releases",
+        "press release",
+        "press",
+        "news",
+        "briefings",
+        "spokesperson's briefings",
+        "latest news",
+        "most viewed",
+        "recommended",
+        "more",
+        "login",
+        "sign in",
+        "sitemap",
+        "site map",
+        "contact us",
+        "language",
+        "english",
+        "korean",
+        "japanese",
+        "advertisement",
+        "ad",
+        "photo",
+        "video",
+        "copy link",
+        "url copied",
+        "unofficial translation",
+        "* unofficial translation",
+        "back",
+        "view",
+        "download",
     ];
     if NAV.contains(&l) {
         return true;
@@ -395,10 +522,28 @@ pub fn is_boilerplate(line: &str) -> bool {
     // A language menu ("ENGLISH  FRENCH  SPANISH") or a breadcrumb
     // ("HOME > Press > Press Releases").
     const LANGUAGES: &[&str] = &[
-        "english", "korean", "japanese", "chinese", "french", "spanish", "arabic", "russian",
-        "german", "portuguese", "vietnamese", "indonesian", "thai", "한국어", "日本語", "中文",
+        "english",
+        "korean",
+        "japanese",
+        "chinese",
+        "french",
+        "spanish",
+        "arabic",
+        "russian",
+        "german",
+        "portuguese",
+        "vietnamese",
+        "indonesian",
+        "thai",
+        "한국어",
+        "日本語",
+        "中文",
     ];
-    let words: Vec<String> = t.split(|c: char| c.is_whitespace() || c == '|' || c == '/').filter(|w| !w.is_empty()).map(|w| w.to_lowercase()).collect();
+    let words: Vec<String> = t
+        .split(|c: char| c.is_whitespace() || c == '|' || c == '/')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect();
     if words.len() >= 2 && words.iter().all(|w| LANGUAGES.contains(&w.as_str())) {
         return true;
     }
@@ -425,8 +570,18 @@ pub fn is_boilerplate(line: &str) -> bool {
 // ------------------------------------------------------------------ metadata
 
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 /// Month number of an English month name or abbreviation ("Sept.", "Dec").
@@ -438,7 +593,10 @@ pub fn month_number(s: &str) -> Option<u32> {
     if l == "sept" {
         return Some(9);
     }
-    MONTHS.iter().position(|m| m.starts_with(&l) && (l.len() == 3 || *m == l)).map(|i| i as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(&l) && (l.len() == 3 || *m == l))
+        .map(|i| i as u32 + 1)
 }
 
 fn iso(y: i32, m: u32, d: u32) -> Option<String> {
@@ -454,7 +612,8 @@ pub fn parse_full_date(s: &str) -> Option<String> {
     let [ymd, mdy, dmy, dotted] = RE.get_or_init(|| {
         [
             Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b").unwrap(),
-            Regex::new(r"\b([A-Z][A-Za-z]{2,8}\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,\s*(\d{4})\b").unwrap(),
+            Regex::new(r"\b([A-Z][A-Za-z]{2,8}\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,\s*(\d{4})\b")
+                .unwrap(),
             Regex::new(r"\b(\d{1,2})\s+([A-Z][A-Za-z]{2,8}\.?),?\s+(\d{4})\b").unwrap(),
             Regex::new(r"\b(\d{4})[./](\d{1,2})[./](\d{1,2})\b").unwrap(),
         ]
@@ -468,20 +627,32 @@ pub fn parse_full_date(s: &str) -> Option<String> {
         }
     };
     if let Some(c) = ymd.captures(s) {
-        consider(c.get(0).unwrap().start(), iso(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?));
+        consider(
+            c.get(0).unwrap().start(),
+            iso(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?),
+        );
     }
     if let Some(c) = dotted.captures(s) {
-        consider(c.get(0).unwrap().start(), iso(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?));
+        consider(
+            c.get(0).unwrap().start(),
+            iso(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?),
+        );
     }
     for c in mdy.captures_iter(s) {
         if let Some(m) = month_number(&c[1]) {
-            consider(c.get(0).unwrap().start(), iso(c[3].parse().ok()?, m, c[2].parse().ok()?));
+            consider(
+                c.get(0).unwrap().start(),
+                iso(c[3].parse().ok()?, m, c[2].parse().ok()?),
+            );
             break;
         }
     }
     for c in dmy.captures_iter(s) {
         if let Some(m) = month_number(&c[2]) {
-            consider(c.get(0).unwrap().start(), iso(c[3].parse().ok()?, m, c[1].parse().ok()?));
+            consider(
+                c.get(0).unwrap().start(),
+                iso(c[3].parse().ok()?, m, c[1].parse().ok()?),
+            );
             break;
         }
     }
@@ -493,7 +664,12 @@ pub fn parse_full_date(s: &str) -> Option<String> {
 fn find_date(raw: &[&str], kept: &[&str]) -> Option<String> {
     for (i, l) in raw.iter().enumerate().take(60) {
         let low = l.to_lowercase();
-        if low.starts_with("date") || low.starts_with("published") || low.starts_with("posted") || low.starts_with("updated") || low.starts_with("released") {
+        if low.starts_with("date")
+            || low.starts_with("published")
+            || low.starts_with("posted")
+            || low.starts_with("updated")
+            || low.starts_with("released")
+        {
             if let Some(d) = parse_full_date(l) {
                 return Some(d);
             }
@@ -539,7 +715,10 @@ fn find_title(kept: &[&str]) -> Option<String> {
     // A page title ("Press Releases | Ministry of …") names the site; prefer a
     // headline when the page has one.
     let candidates: Vec<&str> = kept.iter().take(30).copied().collect();
-    let mut ordered = candidates.iter().filter(|l| !l.contains(" | ")).chain(candidates.iter().filter(|l| l.contains(" | ")));
+    let mut ordered = candidates
+        .iter()
+        .filter(|l| !l.contains(" | "))
+        .chain(candidates.iter().filter(|l| l.contains(" | ")));
     ordered
         .find(|l| {
             let words = l.split_whitespace().count();
@@ -563,8 +742,14 @@ fn find_publisher(plain: &str, raw: &[&str], lex: &Lexicon) -> (Option<String>, 
     if let Some((ac, idx)) = &lex.publishers {
         for m in ac.find_overlapping_iter(plain) {
             let (a, b) = (m.start(), m.end());
-            let before = plain[..a].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-            let after = plain[b..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            let before = plain[..a]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            let after = plain[b..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
             if before && after && best.is_none_or(|(n, _)| b - a > n) {
                 best = Some((b - a, &lex.entries[idx[m.pattern().as_usize()]]));
             }
@@ -576,7 +761,12 @@ fn find_publisher(plain: &str, raw: &[&str], lex: &Lexicon) -> (Option<String>, 
     }
     // Web domains: a publisher's, or a country code.
     static HOST: OnceLock<Regex> = OnceLock::new();
-    let host = HOST.get_or_init(|| Regex::new(r"\b(?:[a-z0-9-]+\.)+(?:com|net|org|gov|go|co|or|kr|jp|cn|us|ru|tw)(?:\.[a-z]{2})?\b").unwrap());
+    let host = HOST.get_or_init(|| {
+        Regex::new(
+            r"\b(?:[a-z0-9-]+\.)+(?:com|net|org|gov|go|co|or|kr|jp|cn|us|ru|tw)(?:\.[a-z]{2})?\b",
+        )
+        .unwrap()
+    });
     if country.is_none() {
         for m in host.find_iter(plain) {
             if let Some(e) = lex.by_domain(m.as_str()) {
@@ -606,7 +796,10 @@ fn find_publisher(plain: &str, raw: &[&str], lex: &Lexicon) -> (Option<String>, 
     }
     // The furniture of the foreign ministries' own sites.
     if country.is_none() || publisher.is_none() {
-        let hangul_ui = raw.iter().take(15).any(|l| l.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)));
+        let hangul_ui = raw
+            .iter()
+            .take(15)
+            .any(|l| l.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)));
         let japan_ui = raw.iter().any(|l| l.starts_with("Back to Japan-"))
             || plain.contains("The overview of the meeting is as follows")
             || plain.contains("The overview of the talk is as follows");
@@ -620,13 +813,15 @@ fn find_publisher(plain: &str, raw: &[&str], lex: &Lexicon) -> (Option<String>, 
         if let Some(c) = site.filter(|c| lex.get(c).is_some()) {
             country.get_or_insert_with(|| c.to_string());
             if publisher.is_none() {
-                publisher = lex.foreign_ministry_of(c).and_then(|m| lex.get(m)).map(|m| m.label.clone());
+                publisher = lex
+                    .foreign_ministry_of(c)
+                    .and_then(|m| lex.get(m))
+                    .map(|m| m.label.clone());
             }
         }
     }
     (publisher, country)
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -644,20 +839,46 @@ mod tests {
 
     #[test]
     fn boilerplate_lines() {
-        for l in ["Skip navigation", "본문 바로가기", "Hit : 18254", "  2. Press", "Top", "© The Asia Business Daily(www.asiae.co.kr). All rights reserved.", "2626", "ENGLISH  FRENCH  SPANISH", "HOME > Press > Press Releases"] {
+        for l in [
+            "Skip navigation",
+            "본문 바로가기",
+            "Hit : 18254",
+            "  2. Press",
+            "Top",
+            "© The Asia Business Daily(www.asiae.co.kr). All rights reserved.",
+            "2626",
+            "ENGLISH  FRENCH  SPANISH",
+            "HOME > Press > Press Releases",
+        ] {
             assert!(is_boilerplate(l), "{l}");
         }
-        for l in ["1. Mr. Kim met Mr. Lee.", "1 North Korea", "February 12, 2022"] {
+        for l in [
+            "1. Mr. Kim met Mr. Lee.",
+            "1 North Korea",
+            "February 12, 2022",
+        ] {
             assert!(!is_boilerplate(l), "{l}");
         }
     }
 
     #[test]
     fn dates_in_their_usual_forms() {
-        assert_eq!(parse_full_date("Date : 2020-05-14 11:50:40").as_deref(), Some("2020-05-14"));
-        assert_eq!(parse_full_date("December 19, 2017").as_deref(), Some("2017-12-19"));
-        assert_eq!(parse_full_date("Sept. 3, 2019").as_deref(), Some("2019-09-03"));
-        assert_eq!(parse_full_date("3 March 2021").as_deref(), Some("2021-03-03"));
+        assert_eq!(
+            parse_full_date("Date : 2020-05-14 11:50:40").as_deref(),
+            Some("2020-05-14")
+        );
+        assert_eq!(
+            parse_full_date("December 19, 2017").as_deref(),
+            Some("2017-12-19")
+        );
+        assert_eq!(
+            parse_full_date("Sept. 3, 2019").as_deref(),
+            Some("2019-09-03")
+        );
+        assert_eq!(
+            parse_full_date("3 March 2021").as_deref(),
+            Some("2021-03-03")
+        );
         assert_eq!(parse_full_date("on the 29th"), None);
     }
 
@@ -665,7 +886,13 @@ mod tests {
     fn bad_files_are_named_errors() {
         let p = Path::new("x.txt");
         assert!(matches!(decode(p, b""), Err(Error::Empty { .. })));
-        assert!(matches!(decode(p, b"ab\0c"), Err(Error::Binary { offset: 2, .. })));
-        assert!(matches!(decode(p, b"ab\xffc"), Err(Error::NotUtf8 { offset: 2, .. })));
+        assert!(matches!(
+            decode(p, b"ab\0c"),
+            Err(Error::Binary { offset: 2, .. })
+        ));
+        assert!(matches!(
+            decode(p, b"ab\xffc"),
+            Err(Error::NotUtf8 { offset: 2, .. })
+        ));
     }
 }

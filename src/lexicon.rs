@@ -185,13 +185,24 @@ impl Lexicon {
     fn compile(&mut self) {
         let mut pub_pats: Vec<&str> = Vec::new();
         let mut pub_idx: Vec<usize> = Vec::new();
-        for (i, e) in self.entries.iter().enumerate().filter(|(_, e)| e.is_publisher) {
-            for l in std::iter::once(&e.label).chain(&e.alt_labels).filter(|l| l.len() >= 4) {
+        for (i, e) in self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.is_publisher)
+        {
+            for l in std::iter::once(&e.label)
+                .chain(&e.alt_labels)
+                .filter(|l| l.len() >= 4)
+            {
                 pub_pats.push(l);
                 pub_idx.push(i);
             }
         }
-        self.publishers = AhoCorasickBuilder::new().build(&pub_pats).ok().map(|ac| (ac, pub_idx));
+        self.publishers = AhoCorasickBuilder::new()
+            .build(&pub_pats)
+            .ok()
+            .map(|ac| (ac, pub_idx));
         self.capitals = self
             .entries
             .iter()
@@ -212,7 +223,11 @@ impl Lexicon {
                 return;
             }
             seen.insert(key, labels.len());
-            labels.push(Label { target, text: norm.to_string(), case_sensitive });
+            labels.push(Label {
+                target,
+                text: norm.to_string(),
+                case_sensitive,
+            });
         };
         for (i, e) in self.entries.iter().enumerate() {
             if e.is_publisher && e.entity_type != EntityType::Organization {
@@ -226,7 +241,11 @@ impl Lexicon {
                     if parts.len() == 2 {
                         push(&mut labels, t, &format!("{} {}", parts[1], parts[0]));
                         // "HAYASHI Yoshimasa": Japanese readouts capitalise the surname.
-                        push(&mut labels, t, &format!("{} {}", parts[1].to_uppercase(), parts[0]));
+                        push(
+                            &mut labels,
+                            t,
+                            &format!("{} {}", parts[1].to_uppercase(), parts[0]),
+                        );
                     }
                 }
             }
@@ -243,7 +262,12 @@ impl Lexicon {
             if let Some(g) = e.government.as_ref().and_then(|g| self.by_id.get(g)) {
                 let t = LabelTarget::Entry(*g);
                 for n in &names {
-                    for f in ["Government of {}", "{} government", "{}'s government", "{} Government"] {
+                    for f in [
+                        "Government of {}",
+                        "{} government",
+                        "{}'s government",
+                        "{} Government",
+                    ] {
                         push(&mut labels, t, &f.replace("{}", n));
                     }
                 }
@@ -379,7 +403,10 @@ impl Graph {
             if !self.props.contains_key(&s) {
                 self.order.push(s.clone());
             }
-            self.props.entry(s).or_default().push((t.predicate.as_str().to_string(), o));
+            self.props
+                .entry(s)
+                .or_default()
+                .push((t.predicate.as_str().to_string(), o));
         }
         Ok(())
     }
@@ -428,16 +455,22 @@ impl Graph {
                 continue;
             }
             let is_publisher = types.iter().any(|t| t == "Publisher");
-            let entity_type = types.iter().find_map(|t| EntityType::parse(t)).or(if is_publisher {
-                Some(EntityType::Organization)
-            } else {
-                None
-            });
+            let entity_type = types
+                .iter()
+                .find_map(|t| EntityType::parse(t))
+                .or(if is_publisher {
+                    Some(EntityType::Organization)
+                } else {
+                    None
+                });
             let Some(entity_type) = entity_type else {
                 // Triggers and cues hang off vocabulary terms (dk:raised dk:trigger "...").
                 if let Some(pred) = s.strip_prefix(DK) {
                     for phrase in self.literals(s, &dk("trigger")) {
-                        lex.triggers.push(Trigger { predicate: pred.to_string(), phrase });
+                        lex.triggers.push(Trigger {
+                            predicate: pred.to_string(),
+                            phrase,
+                        });
                     }
                     let cues = self.literals(s, &dk("cue"));
                     if !cues.is_empty() {
@@ -448,14 +481,18 @@ impl Graph {
             };
             let mut labels = self.literals(s, &pref);
             labels.sort();
-            let Some(label) = labels.first().cloned() else { continue };
+            let Some(label) = labels.first().cloned() else {
+                continue;
+            };
             let mut alt_labels = self.literals(s, &alt);
             alt_labels.extend(labels.into_iter().skip(1));
             let memberships = self
                 .values(s, &format!("{ORG}hasMembership"))
                 .filter_map(term_key)
                 .map(|m| Membership {
-                    organization: self.first_id(&m, &format!("{ORG}organization")).unwrap_or_default(),
+                    organization: self
+                        .first_id(&m, &format!("{ORG}organization"))
+                        .unwrap_or_default(),
                     role: self.first_literal(&m, &format!("{ORG}role")),
                     from: self.first_literal(&m, &dk("from")),
                     until: self.first_literal(&m, &dk("until")),

@@ -64,7 +64,16 @@ pub struct Mention {
 
 impl Mention {
     fn new(start: usize, end: usize, r: Ref) -> Mention {
-        Mention { start, end, r, title: None, apposition: None, in_apposition: false, nested: false, title_start: None }
+        Mention {
+            start,
+            end,
+            r,
+            title: None,
+            apposition: None,
+            in_apposition: false,
+            nested: false,
+            title_start: None,
+        }
     }
 
     pub fn overlaps(&self, s: usize, e: usize) -> bool {
@@ -99,53 +108,318 @@ pub struct DateMention {
 }
 
 pub const TITLES: &[&str] = &[
-    "Minister for Foreign Affairs", "Minister of Foreign Affairs", "Deputy Prime Minister",
-    "Prime Minister", "Vice Foreign Minister", "First Vice Foreign Minister", "Foreign Minister",
-    "Vice Minister", "Deputy Minister", "Minister", "Directors-General", "Director-General",
-    "Directors General", "Director General", "Deputy Director-General", "Director", "Directors",
-    "Deputy Secretary of State", "Secretary of State", "Deputy Secretary", "Assistant Secretary",
-    "Under Secretary", "Secretary-General", "Secretary General", "Secretary", "Chief Cabinet Secretary",
-    "Special Representative", "Special Envoy", "Envoy", "Ambassador", "President", "Vice President",
-    "Chairman", "Chairwoman", "Chair", "Premier", "State Councilor", "Spokesperson", "Spokesman",
-    "Spokeswoman", "Deputy Spokesperson", "Consul General", "Counselor", "Councillor", "Chief",
-    "Head", "Senator", "Governor", "Mayor", "Representative", "Deputy Chief of Mission",
-    "Chargé d'Affaires", "Charge d'Affaires", "Reporter", "Correspondent", "Lawmaker", "Rep.", "Sen.",
-    "Gen.", "General", "Admiral", "Commissioner", "Ministers", "Foreign Ministers",
-    "Chief Negotiator", "Emperor", "King", "Queen", "Leader", "Chancellor",
+    "Minister for Foreign Affairs",
+    "Minister of Foreign Affairs",
+    "Deputy Prime Minister",
+    "Prime Minister",
+    "Vice Foreign Minister",
+    "First Vice Foreign Minister",
+    "Foreign Minister",
+    "Vice Minister",
+    "Deputy Minister",
+    "Minister",
+    "Directors-General",
+    "Director-General",
+    "Directors General",
+    "Director General",
+    "Deputy Director-General",
+    "Director",
+    "Directors",
+    "Deputy Secretary of State",
+    "Secretary of State",
+    "Deputy Secretary",
+    "Assistant Secretary",
+    "Under Secretary",
+    "Secretary-General",
+    "Secretary General",
+    "Secretary",
+    "Chief Cabinet Secretary",
+    "Special Representative",
+    "Special Envoy",
+    "Envoy",
+    "Ambassador",
+    "President",
+    "Vice President",
+    "Chairman",
+    "Chairwoman",
+    "Chair",
+    "Premier",
+    "State Councilor",
+    "Spokesperson",
+    "Spokesman",
+    "Spokeswoman",
+    "Deputy Spokesperson",
+    "Consul General",
+    "Counselor",
+    "Councillor",
+    "Chief",
+    "Head",
+    "Senator",
+    "Governor",
+    "Mayor",
+    "Representative",
+    "Deputy Chief of Mission",
+    "Chargé d'Affaires",
+    "Charge d'Affaires",
+    "Reporter",
+    "Correspondent",
+    "Lawmaker",
+    "Rep.",
+    "Sen.",
+    "Gen.",
+    "General",
+    "Admiral",
+    "Commissioner",
+    "Ministers",
+    "Foreign Ministers",
+    "Chief Negotiator",
+    "Emperor",
+    "King",
+    "Queen",
+    "Leader",
+    "Chancellor",
 ];
 
 const HONORIFICS: &str = r"(?:H\.E\.\s+)?(?:(?:Mr|Ms|Mrs|Dr|Prof|Amb)\.|H\.E\.)";
 
 /// Capitalised words that are never part of a personal name.
 const NOT_NAME: &[&str] = &[
-    "The", "A", "An", "And", "Of", "For", "In", "On", "At", "To", "With", "By", "From", "This",
-    "That", "These", "Those", "Level", "Talks", "Talk", "Meeting", "Meetings", "Summit", "Affairs",
-    "Bureau", "Office", "Foreign", "Ministry", "Minister", "Ministers", "Government", "Relations",
-    "Cooperation", "Confirm", "Confirms", "Differences", "Again", "Also", "Meets", "Met", "First",
-    "Since", "State", "House", "Department", "Council", "Committee", "National", "Security",
-    "Peace", "Peninsula", "Republic", "People", "Division", "Director", "General", "Secretary",
-    "President", "Prime", "Deputy", "Vice", "Special", "Representative", "Headquarters",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
-    "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December", "Asian", "Pacific", "Oceanian", "Asia", "Oceania", "North", "South",
-    "East", "West", "Northeast", "Korean", "Japanese", "Chinese", "American", "Russian", "He",
-    "She", "They", "It", "We", "Both", "During", "After", "Before", "However", "In", "Also",
-    "Said", "Says", "Stated", "Visit", "Visits", "Inauguration", "Administration", "Cabinet",
-    "Embassy", "Consulate", "Mission", "Spokesperson", "Press", "Photo", "Yonhap", "News",
-    "Reporter", "Staff", "Writer", "Has", "Have", "Had", "Is", "Was", "Will", "Would", "Not",
-    "No", "Notable", "Progress", "Issue", "Issues", "Olympics", "Games", "Strategic", "Dialogue",
-    "Economic", "Trade", "Defense", "Defence", "Unification", "Justice", "Finance", "Industry",
-    "Energy", "Environment", "Health", "Welfare", "Culture", "Sports", "Tourism", "Education",
-    "Science", "Technology", "Agriculture", "Fisheries", "Oceans", "Land", "Infrastructure",
-    "Transport", "Interior", "Safety", "Labor", "Labour", "Employment", "Gender", "Equality",
-    "Family", "SMEs", "Startups", "Veterans", "Patriots", "Internal", "Communications",
-    "Legislation", "Policy", "Planning", "Coordination", "Chief", "Head", "Counselor",
-    "Furthermore", "Moreover", "Meanwhile", "Additionally", "Separately", "Earlier", "Later",
-    "Then", "Previously", "Today", "Yesterday", "Nevertheless", "Instead", "Indeed", "Finally",
-    "Lastly", "Secondly", "Thirdly", "Firstly", "Specifically", "Notably", "Similarly",
-    "Likewise", "Accordingly", "Therefore", "Thus", "Hence", "Here", "There", "Now", "Still",
-    "Yet", "Recently", "Currently", "Particularly", "Especially", "Regarding", "Concerning",
-    "Afterwards", "Subsequently", "Overall", "Nonetheless", "Elsewhere", "Officials", "Sources",
+    "The",
+    "A",
+    "An",
+    "And",
+    "Of",
+    "For",
+    "In",
+    "On",
+    "At",
+    "To",
+    "With",
+    "By",
+    "From",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "Level",
+    "Talks",
+    "Talk",
+    "Meeting",
+    "Meetings",
+    "Summit",
+    "Affairs",
+    "Bureau",
+    "Office",
+    "Foreign",
+    "Ministry",
+    "Minister",
+    "Ministers",
+    "Government",
+    "Relations",
+    "Cooperation",
+    "Confirm",
+    "Confirms",
+    "Differences",
+    "Again",
+    "Also",
+    "Meets",
+    "Met",
+    "First",
+    "Since",
+    "State",
+    "House",
+    "Department",
+    "Council",
+    "Committee",
+    "National",
+    "Security",
+    "Peace",
+    "Peninsula",
+    "Republic",
+    "People",
+    "Division",
+    "Director",
+    "General",
+    "Secretary",
+    "President",
+    "Prime",
+    "Deputy",
+    "Vice",
+    "Special",
+    "Representative",
+    "Headquarters",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Asian",
+    "Pacific",
+    "Oceanian",
+    "Asia",
+    "Oceania",
+    "North",
+    "South",
+    "East",
+    "West",
+    "Northeast",
+    "Korean",
+    "Japanese",
+    "Chinese",
+    "American",
+    "Russian",
+    "He",
+    "She",
+    "They",
+    "It",
+    "We",
+    "Both",
+    "During",
+    "After",
+    "Before",
+    "However",
+    "In",
+    "Also",
+    "Said",
+    "Says",
+    "Stated",
+    "Visit",
+    "Visits",
+    "Inauguration",
+    "Administration",
+    "Cabinet",
+    "Embassy",
+    "Consulate",
+    "Mission",
+    "Spokesperson",
+    "Press",
+    "Photo",
+    "Yonhap",
+    "News",
+    "Reporter",
+    "Staff",
+    "Writer",
+    "Has",
+    "Have",
+    "Had",
+    "Is",
+    "Was",
+    "Will",
+    "Would",
+    "Not",
+    "No",
+    "Notable",
+    "Progress",
+    "Issue",
+    "Issues",
+    "Olympics",
+    "Games",
+    "Strategic",
+    "Dialogue",
+    "Economic",
+    "Trade",
+    "Defense",
+    "Defence",
+    "Unification",
+    "Justice",
+    "Finance",
+    "Industry",
+    "Energy",
+    "Environment",
+    "Health",
+    "Welfare",
+    "Culture",
+    "Sports",
+    "Tourism",
+    "Education",
+    "Science",
+    "Technology",
+    "Agriculture",
+    "Fisheries",
+    "Oceans",
+    "Land",
+    "Infrastructure",
+    "Transport",
+    "Interior",
+    "Safety",
+    "Labor",
+    "Labour",
+    "Employment",
+    "Gender",
+    "Equality",
+    "Family",
+    "SMEs",
+    "Startups",
+    "Veterans",
+    "Patriots",
+    "Internal",
+    "Communications",
+    "Legislation",
+    "Policy",
+    "Planning",
+    "Coordination",
+    "Chief",
+    "Head",
+    "Counselor",
+    "Furthermore",
+    "Moreover",
+    "Meanwhile",
+    "Additionally",
+    "Separately",
+    "Earlier",
+    "Later",
+    "Then",
+    "Previously",
+    "Today",
+    "Yesterday",
+    "Nevertheless",
+    "Instead",
+    "Indeed",
+    "Finally",
+    "Lastly",
+    "Secondly",
+    "Thirdly",
+    "Firstly",
+    "Specifically",
+    "Notably",
+    "Similarly",
+    "Likewise",
+    "Accordingly",
+    "Therefore",
+    "Thus",
+    "Hence",
+    "Here",
+    "There",
+    "Now",
+    "Still",
+    "Yet",
+    "Recently",
+    "Currently",
+    "Particularly",
+    "Especially",
+    "Regarding",
+    "Concerning",
+    "Afterwards",
+    "Subsequently",
+    "Overall",
+    "Nonetheless",
+    "Elsewhere",
+    "Officials",
+    "Sources",
 ];
 
 pub const KOREAN_SURNAMES: &str = "Kim|Lee|Yi|Rhee|Park|Pak|Bak|Choi|Choe|Chung|Jung|Jeong|Kang|Cho|Jo|Yoon|Yun|Jang|Chang|Lim|Im|Han|Oh|Seo|Suh|Shin|Sin|Kwon|Hwang|Ahn|An|Song|Yoo|Yu|Ryu|Hong|Jeon|Chun|Ko|Go|Moon|Mun|Son|Yang|Bae|Baek|Paek|Heo|Huh|Nam|Noh|Roh|No|Ha|Kwak|Sung|Seong|Cha|Joo|Ju|Woo|Min|Ryoo|Na|Jin|Ji|Eom|Um|Won|Chae|Byun|Pyon|Bang|Gong|Hyun|Ham|Yeo|Ban|Ri|Rim|Ra|Do|Tak|Pyo|Maeng|Chu|Choo|Wi|Gil|Seok|Sohn|Kil";
@@ -169,7 +443,10 @@ fn re_with(cell: &'static OnceLock<Regex>, pat: impl FnOnce() -> String) -> &'st
 fn titles_alt() -> String {
     let mut t: Vec<&str> = TITLES.to_vec();
     t.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    t.iter().map(|s| regex::escape(s)).collect::<Vec<_>>().join("|")
+    t.iter()
+        .map(|s| regex::escape(s))
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 const NAME_TOKEN: &str = r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*|[A-Z]{2,}(?:-[A-Z]+)?|[A-Z]\.)";
@@ -181,7 +458,10 @@ fn has_any(s: &str, words: &[&str]) -> bool {
 }
 
 fn is_word_boundary(s: &str, start: usize, end: usize) -> bool {
-    let before = s[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+    let before = s[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric());
     let after = s[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
     before && after
 }
@@ -210,7 +490,9 @@ pub fn find(sentence: &Sentence, lex: &Lexicon) -> Vec<Mention> {
 /// Every label occurrence that stands on word boundaries and has the right
 /// case, as (start, end, label index).
 fn valid_matches(s: &str, lex: &Lexicon) -> Vec<(usize, usize, usize)> {
-    let Some(ac) = &lex.matcher else { return Vec::new() };
+    let Some(ac) = &lex.matcher else {
+        return Vec::new();
+    };
     let mut v = Vec::new();
     for m in ac.find_overlapping_iter(s) {
         let (a, b) = (m.start(), m.end());
@@ -273,7 +555,12 @@ fn lexicon_matches(s: &str, lex: &Lexicon) -> Vec<Mention> {
 fn nested_in_events(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
     let events: Vec<(usize, usize)> = out
         .iter()
-        .filter(|m| matches!(m.entity_type(lex), Some(EntityType::Event) | Some(EntityType::Issue)))
+        .filter(|m| {
+            matches!(
+                m.entity_type(lex),
+                Some(EntityType::Event) | Some(EntityType::Issue)
+            )
+        })
         .map(|m| (m.start, m.end))
         .collect();
     for (es, ee) in events {
@@ -294,13 +581,20 @@ fn nested_in_events(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
             if !is_word_boundary(s, a, b) {
                 continue;
             }
-            let LabelTarget::Entry(i) = lex.labels[li].target else { continue };
+            let LabelTarget::Entry(i) = lex.labels[li].target else {
+                continue;
+            };
             let t = lex.entries[i].entity_type;
             let before = s[..a].trim_end();
             let before = before.strip_suffix(" the").unwrap_or(before);
-            let prep = [" on", " in", " at", " of"].iter().any(|p| before.ends_with(p));
+            let prep = [" on", " in", " at", " of"]
+                .iter()
+                .any(|p| before.ends_with(p));
             // "Sado Island Gold Mines": a place inside a longer proper name is its modifier.
-            let next_cap = s[b..].strip_prefix(' ').and_then(|r| r.chars().next()).is_some_and(|c| c.is_uppercase());
+            let next_cap = s[b..]
+                .strip_prefix(' ')
+                .and_then(|r| r.chars().next())
+                .is_some_and(|c| c.is_uppercase());
             if matches!(t, EntityType::Place | EntityType::Country) && prep && !next_cap {
                 let mut mm = Mention::new(a, b, Ref::Entry(i));
                 mm.nested = true;
@@ -321,8 +615,23 @@ fn leader_governments(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
             continue;
         }
         let rest = &s[m.end..];
-        let Some(word) = [" government", " Government", " administration", " Administration", "'s government", "'s administration"].iter().find(|w| rest.starts_with(*w)) else { continue };
-        let gov = e.country.as_deref().and_then(|c| lex.government_of(c)).and_then(|g| lex.by_id.get(g));
+        let Some(word) = [
+            " government",
+            " Government",
+            " administration",
+            " Administration",
+            "'s government",
+            "'s administration",
+        ]
+        .iter()
+        .find(|w| rest.starts_with(*w)) else {
+            continue;
+        };
+        let gov = e
+            .country
+            .as_deref()
+            .and_then(|c| lex.government_of(c))
+            .and_then(|g| lex.by_id.get(g));
         if let Some(&g) = gov {
             add.push(Mention::new(m.start, m.end + word.len(), Ref::Entry(g)));
         }
@@ -336,12 +645,13 @@ fn covered(out: &[Mention], s: usize, e: usize) -> bool {
 
 fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
     static TITLED: OnceLock<Regex> = OnceLock::new();
-    let titled = re_with(&TITLED, || format!(
+    let titled = re_with(&TITLED, || {
+        format!(
             r"(?P<title>(?:\b{HONORIFICS}\s+)?\b(?:{t})\s+(?:{HONORIFICS}\s+)?|\b{HONORIFICS}\s+)(?P<name>{n}(?:\s{n}){{0,2}})(?P<more>(?:,?\s(?:and|&)\s{n})?)",
             t = titles_alt(),
             n = NAME_TOKEN
-        ),
-    );
+        )
+    });
     {
         for c in titled.captures_iter(s) {
             let title = c.name("title").unwrap();
@@ -363,7 +673,12 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
             let (ns, ne) = (tokens[0].0, tokens[tokens.len() - 1].1);
             // In a title-case headline a name must be closed by a mark
             // ("Spokesperson Wang Jianhua's …"): "Liu Qingsong Attends" is no name.
-            if heading && !(s[ne..].starts_with("'s") || s[ne..].starts_with(',') || s[ne..].starts_with(':') || s[ne..].trim().is_empty()) {
+            if heading
+                && !(s[ne..].starts_with("'s")
+                    || s[ne..].starts_with(',')
+                    || s[ne..].starts_with(':')
+                    || s[ne..].trim().is_empty())
+            {
                 continue;
             }
             if covered(out, ns, ne) {
@@ -372,16 +687,27 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
             let plural = title_text.ends_with('s') && !title_text.ends_with("ss");
             let more = c.name("more").map(|m| m.as_str()).unwrap_or("");
             if tokens.len() == 1 && plural && !more.is_empty() {
-                let second = more.trim_start_matches(',').split_whitespace().last().unwrap_or("");
+                let second = more
+                    .trim_start_matches(',')
+                    .split_whitespace()
+                    .last()
+                    .unwrap_or("");
                 let end = c.name("more").unwrap().end();
-                let mut m = Mention::new(ns, end, Ref::Surnames(vec![s[ns..ne].to_string(), second.to_string()]));
+                let mut m = Mention::new(
+                    ns,
+                    end,
+                    Ref::Surnames(vec![s[ns..ne].to_string(), second.to_string()]),
+                );
                 m.title = Some(title_text);
                 out.push(m);
                 continue;
             }
             let text = &s[ns..ne];
             let r = if tokens.len() == 1 {
-                if text.chars().all(|c| c.is_uppercase()) && text.len() > 1 && !title.as_str().contains('.') {
+                if text.chars().all(|c| c.is_uppercase())
+                    && text.len() > 1
+                    && !title.as_str().contains('.')
+                {
                     continue; // an acronym after a title word ("Minister ROK")
                 }
                 Ref::Surname(text.to_string())
@@ -398,34 +724,51 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
     // A speaker's label in a transcript: "Wang Jianhua: Despite …".
     static SPEAKER: OnceLock<Regex> = OnceLock::new();
     if s.contains(':') {
-    let speaker = re_with(&SPEAKER, || format!(r"^(?P<name>{n}(?:\s{n}){{1,2}}):\s", n = NAME_TOKEN));
-    if let Some(c) = speaker.captures(s) {
-        let n = c.name("name").unwrap();
-        let toks = name_tokens(s, n.start(), n.end(), out);
-        if toks.len() >= 2 && toks.last().map(|t| t.1) == Some(n.end()) && !covered(out, n.start(), n.end()) {
-            out.push(Mention::new(n.start(), n.end(), Ref::NewPerson(n.as_str().to_string())));
+        let speaker = re_with(&SPEAKER, || {
+            format!(r"^(?P<name>{n}(?:\s{n}){{1,2}}):\s", n = NAME_TOKEN)
+        });
+        if let Some(c) = speaker.captures(s) {
+            let n = c.name("name").unwrap();
+            let toks = name_tokens(s, n.start(), n.end(), out);
+            if toks.len() >= 2
+                && toks.last().map(|t| t.1) == Some(n.end())
+                && !covered(out, n.start(), n.end())
+            {
+                out.push(Mention::new(
+                    n.start(),
+                    n.end(),
+                    Ref::NewPerson(n.as_str().to_string()),
+                ));
+            }
         }
-    }
     }
     // Korean names have a shape of their own: a surname and a hyphenated
     // given name, in either order ("Kim Jung-han", "Kyung-wha Kang").
     static KOREAN: OnceLock<Regex> = OnceLock::new();
-    let korean = re_with(&KOREAN, || format!(r"\b(?:(?:{KOREAN_SURNAMES}) [A-Z][a-z]+-[a-z]+|[A-Z][a-z]+-[a-z]+ (?:{KOREAN_SURNAMES}))\b"),
-    );
+    let korean = re_with(&KOREAN, || {
+        format!(
+            r"\b(?:(?:{KOREAN_SURNAMES}) [A-Z][a-z]+-[a-z]+|[A-Z][a-z]+-[a-z]+ (?:{KOREAN_SURNAMES}))\b"
+        )
+    });
     for m in korean.find_iter(s).filter(|_| s.contains('-')) {
         if !covered(out, m.start(), m.end()) && is_word_boundary(s, m.start(), m.end()) {
-            out.push(Mention::new(m.start(), m.end(), Ref::NewPerson(m.as_str().to_string())));
+            out.push(Mention::new(
+                m.start(),
+                m.end(),
+                Ref::NewPerson(m.as_str().to_string()),
+            ));
         }
     }
     // A name before an apposition: "Takizaki Shigeki, Director of ...",
     // "Takizaki, who also serves as ...".
     static APPOS: OnceLock<Regex> = OnceLock::new();
-    let appos = re_with(&APPOS, || format!(
+    let appos = re_with(&APPOS, || {
+        format!(
             r"(?P<name>{n}(?:\s{n}){{0,2}}),\s(?:the\s)?(?:(?i:{t})\b|who\b)",
             n = NAME_TOKEN,
             t = titles_alt()
-        ),
-    );
+        )
+    });
     for c in appos.captures_iter(s) {
         let name = c.name("name").unwrap();
         let mut tokens = name_tokens_rev(s, name.start(), name.end(), out);
@@ -442,7 +785,11 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
         if tokens.len() == 1 && text.chars().all(|c| c.is_uppercase()) {
             continue;
         }
-        let r = if tokens.len() == 1 { Ref::Surname(text.to_string()) } else { Ref::NewPerson(text.to_string()) };
+        let r = if tokens.len() == 1 {
+            Ref::Surname(text.to_string())
+        } else {
+            Ref::NewPerson(text.to_string())
+        };
         out.push(Mention::new(ns, ne, r));
     }
 }
@@ -453,8 +800,14 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
 /// title's run, when the run ends there.
 fn long_titles(s: &str, out: &mut Vec<Mention>) {
     static LONG: OnceLock<Regex> = OnceLock::new();
-    let long = re_with(&LONG, || format!(r"\b(?:{t})\s(?:of|for)\s", t = titles_alt()));
-    let found: Vec<(usize, usize)> = if has_any(s, &[" of ", " for "]) { long.find_iter(s).map(|m| (m.start(), m.end())).collect() } else { Vec::new() };
+    let long = re_with(&LONG, || {
+        format!(r"\b(?:{t})\s(?:of|for)\s", t = titles_alt())
+    });
+    let found: Vec<(usize, usize)> = if has_any(s, &[" of ", " for "]) {
+        long.find_iter(s).map(|m| (m.start(), m.end())).collect()
+    } else {
+        Vec::new()
+    };
     for (ts, te) in found {
         // The run of capitalised words and connectors after the title.
         let mut toks: Vec<(usize, usize, bool)> = Vec::new(); // (start, end, closes)
@@ -480,7 +833,10 @@ fn long_titles(s: &str, out: &mut Vec<Mention>) {
         // "and" ("… for North Korea Daniel Whitcombe and Director-General …").
         let name_like = |a: usize, b: usize| {
             let w = &s[a..b];
-            w.chars().next().is_some_and(|c| c.is_uppercase()) && w.chars().skip(1).any(|c| c.is_lowercase()) && !NOT_NAME.contains(&w) && !covered(out, a, b)
+            w.chars().next().is_some_and(|c| c.is_uppercase())
+                && w.chars().skip(1).any(|c| c.is_lowercase())
+                && !NOT_NAME.contains(&w)
+                && !covered(out, a, b)
         };
         let mut title_start = ts;
         let mut k = 2;
@@ -490,7 +846,11 @@ fn long_titles(s: &str, out: &mut Vec<Mention>) {
             let (a2, b2, closes) = toks[k - 1];
             let before_and = toks.get(k).is_some_and(|&(a, b, _)| &s[a..b] == "and");
             let ends = closes || before_and || k == toks.len() && closes;
-            let prev_ok = k < 3 || !matches!(&s[toks[k - 3].0..toks[k - 3].1], "of" | "for" | "and" | "the" | "on");
+            let prev_ok = k < 3
+                || !matches!(
+                    &s[toks[k - 3].0..toks[k - 3].1],
+                    "of" | "for" | "and" | "the" | "on"
+                );
             if ends && prev_ok && k >= 3 && name_like(a1, b1) && name_like(a2, b2) {
                 found_names.push((title_start, a1, b2));
                 title_start = toks.get(k + 1).map(|t| t.0).unwrap_or(b2);
@@ -508,7 +868,12 @@ fn long_titles(s: &str, out: &mut Vec<Mention>) {
     }
     // "his Japanese counterpart, Masaaki Ishikura,": the counterpart's name.
     static COUNTERPART: OnceLock<Regex> = OnceLock::new();
-    let cp = re_with(&COUNTERPART, || format!(r"\bcounterparts?,?\s(?P<name>{n}\s{n}(?:\s{n})?)\b", n = NAME_TOKEN));
+    let cp = re_with(&COUNTERPART, || {
+        format!(
+            r"\bcounterparts?,?\s(?P<name>{n}\s{n}(?:\s{n})?)\b",
+            n = NAME_TOKEN
+        )
+    });
     for c in cp.captures_iter(s).filter(|_| s.contains("counterpart")) {
         let n = c.name("name").unwrap();
         let toks = name_tokens(s, n.start(), n.end(), out);
@@ -557,7 +922,10 @@ fn name_tokens_rev(s: &str, start: usize, end: usize, out: &[Mention]) -> Vec<(u
 fn organizations(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
     // A bare foreign ministry: the document's own.
     static BARE: OnceLock<Regex> = OnceLock::new();
-    let bare = re(&BARE, r"\b(?:Ministry of Foreign Affairs|Foreign Ministry)\b|\bthe (?:foreign ministry|foreign affairs ministry)\b");
+    let bare = re(
+        &BARE,
+        r"\b(?:Ministry of Foreign Affairs|Foreign Ministry)\b|\bthe (?:foreign ministry|foreign affairs ministry)\b",
+    );
     for m in bare.find_iter(s).filter(|_| has_any(s, &["inistry"])) {
         if !covered(out, m.start(), m.end()) {
             out.push(Mention::new(m.start(), m.end(), Ref::HomeMinistry));
@@ -567,7 +935,10 @@ fn organizations(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
     let gov = re(&GOV, r"\b[Tt]he [Gg]overnment\b");
     for m in gov.find_iter(s).filter(|_| s.contains("overnment")) {
         let after = &s[m.end()..];
-        if after.starts_with(" of") || after.starts_with("'s position") || covered(out, m.start(), m.end()) {
+        if after.starts_with(" of")
+            || after.starts_with("'s position")
+            || covered(out, m.start(), m.end())
+        {
             continue;
         }
         out.push(Mention::new(m.start(), m.end(), Ref::HomeGovernment));
@@ -577,14 +948,36 @@ fn organizations(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
         &ORG,
         r"\b(?:(?:Embassy|Consulate General|Consulate) of (?:the )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,3}(?: in (?:the )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})?|Ministry of [A-Z][a-z]+(?:(?:,| and|, and) [A-Z][a-z]+){0,4}|(?:[A-Z][\w'-]*\s){1,3}(?:District |High |Supreme |Constitutional |Central |Family |Administrative )?Court|(?:[A-Z][\w'-]*\s){1,4}(?:Agency|Commission|Institute|Foundation|Corporation|Administration|Authority|Association|Party|Industries|Co\.|Ltd\.))",
     );
-    const ORG_WORDS: &[&str] = &["Ministry", "Court", "Embassy", "Consulate", "Agency", "Commission", "Institute", "Foundation", "Corporation", "Administration", "Authority", "Association", "Party", "Industries", "Co.", "Ltd."];
+    const ORG_WORDS: &[&str] = &[
+        "Ministry",
+        "Court",
+        "Embassy",
+        "Consulate",
+        "Agency",
+        "Commission",
+        "Institute",
+        "Foundation",
+        "Corporation",
+        "Administration",
+        "Authority",
+        "Association",
+        "Party",
+        "Industries",
+        "Co.",
+        "Ltd.",
+    ];
     for m in org.find_iter(s).filter(|_| has_any(s, ORG_WORDS)) {
         let text = strip_leading_function_words(m.as_str());
         let start = m.end() - text.len();
         // Countries and places inside the name ("Embassy of Japan in the ROK")
         // stay mentioned but are part of the organization.
         let blocking = out.iter().any(|o| {
-            !o.nested && o.overlaps(start, m.end()) && !matches!(o.entity_type(lex), Some(EntityType::Country) | Some(EntityType::Place))
+            !o.nested
+                && o.overlaps(start, m.end())
+                && !matches!(
+                    o.entity_type(lex),
+                    Some(EntityType::Country) | Some(EntityType::Place)
+                )
         });
         if text.split_whitespace().count() < 2 || blocking {
             continue;
@@ -592,7 +985,11 @@ fn organizations(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
         for o in out.iter_mut().filter(|o| o.overlaps(start, m.end())) {
             o.nested = true;
         }
-        out.push(Mention::new(start, m.end(), Ref::New(EntityType::Organization, text.to_string())));
+        out.push(Mention::new(
+            start,
+            m.end(),
+            Ref::New(EntityType::Organization, text.to_string()),
+        ));
     }
 }
 
@@ -600,7 +997,50 @@ fn strip_leading_function_words(t: &str) -> &str {
     let mut t = t;
     loop {
         let first = t.split_whitespace().next().unwrap_or("");
-        if matches!(first, "The" | "A" | "An" | "During" | "After" | "Before" | "At" | "In" | "On" | "This" | "That" | "First" | "Second" | "Third" | "Last" | "Next" | "Upcoming" | "Recent" | "Both" | "Also" | "And" | "Of" | "For" | "From" | "To" | "With" | "Since" | "Following" | "While" | "When" | "Despite" | "Under" | "Its" | "Their" | "His" | "Her" | "Our" | "However" | "Meanwhile" | "Earlier" | "Later") {
+        if matches!(
+            first,
+            "The"
+                | "A"
+                | "An"
+                | "During"
+                | "After"
+                | "Before"
+                | "At"
+                | "In"
+                | "On"
+                | "This"
+                | "That"
+                | "First"
+                | "Second"
+                | "Third"
+                | "Last"
+                | "Next"
+                | "Upcoming"
+                | "Recent"
+                | "Both"
+                | "Also"
+                | "And"
+                | "Of"
+                | "For"
+                | "From"
+                | "To"
+                | "With"
+                | "Since"
+                | "Following"
+                | "While"
+                | "When"
+                | "Despite"
+                | "Under"
+                | "Its"
+                | "Their"
+                | "His"
+                | "Her"
+                | "Our"
+                | "However"
+                | "Meanwhile"
+                | "Earlier"
+                | "Later"
+        ) {
             t = t[first.len()..].trim_start();
         } else {
             return t;
@@ -610,19 +1050,89 @@ fn strip_leading_function_words(t: &str) -> &str {
 
 /// Words that make "the X issue" a theme, not a specific matter.
 const GENERIC: &[&str] = &[
-    "bilateral", "pending", "thorny", "difficult", "outstanding", "other", "these", "those",
-    "such", "this", "that", "related", "regional", "main", "key", "important", "current",
-    "remaining", "historical", "history", "history-related", "sensitive", "various", "global",
-    "mutual", "common", "concern", "interest", "interests", "relevant", "major", "many", "some",
-    "all", "both", "several", "specific", "particular", "same", "new", "old", "broader",
-    "diplomatic", "economic", "security", "political", "past", "future", "domestic", "internal",
-    "international", "national", "serious", "critical", "pressing", "urgent", "core",
-    "fundamental", "general", "overall", "practical", "technical", "legal", "any", "each",
-    "their", "its", "our", "his", "her", "whose", "the", "a", "an", "of", "and", "or",
+    "bilateral",
+    "pending",
+    "thorny",
+    "difficult",
+    "outstanding",
+    "other",
+    "these",
+    "those",
+    "such",
+    "this",
+    "that",
+    "related",
+    "regional",
+    "main",
+    "key",
+    "important",
+    "current",
+    "remaining",
+    "historical",
+    "history",
+    "history-related",
+    "sensitive",
+    "various",
+    "global",
+    "mutual",
+    "common",
+    "concern",
+    "interest",
+    "interests",
+    "relevant",
+    "major",
+    "many",
+    "some",
+    "all",
+    "both",
+    "several",
+    "specific",
+    "particular",
+    "same",
+    "new",
+    "old",
+    "broader",
+    "diplomatic",
+    "economic",
+    "security",
+    "political",
+    "past",
+    "future",
+    "domestic",
+    "internal",
+    "international",
+    "national",
+    "serious",
+    "critical",
+    "pressing",
+    "urgent",
+    "core",
+    "fundamental",
+    "general",
+    "overall",
+    "practical",
+    "technical",
+    "legal",
+    "any",
+    "each",
+    "their",
+    "its",
+    "our",
+    "his",
+    "her",
+    "whose",
+    "the",
+    "a",
+    "an",
+    "of",
+    "and",
+    "or",
 ];
 
 fn is_generic(words: &str) -> bool {
-    words.split([' ', '-']).all(|w| GENERIC.contains(&w.to_lowercase().as_str()) || w.is_empty())
+    words
+        .split([' ', '-'])
+        .all(|w| GENERIC.contains(&w.to_lowercase().as_str()) || w.is_empty())
 }
 
 fn issues(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
@@ -640,7 +1150,36 @@ fn issue_phrases(s: &str, out: &mut Vec<Mention>) {
         &ISSUE_OF,
         r"\b(?:issue|question|problem|dispute)s? of (?:the )?(?P<x>[A-Za-z][\w'-]*(?: (?:[A-Za-z][\w'-]*)){0,5})",
     );
-    const STOP: &[&str] = &["and", "or", "including", "between", "in", "at", "with", "as", "during", "to", "from", "that", "which", "who", "is", "was", "were", "are", "on", "for", "by", "while", "based", "regarding", "through", "since", "has", "have"];
+    const STOP: &[&str] = &[
+        "and",
+        "or",
+        "including",
+        "between",
+        "in",
+        "at",
+        "with",
+        "as",
+        "during",
+        "to",
+        "from",
+        "that",
+        "which",
+        "who",
+        "is",
+        "was",
+        "were",
+        "are",
+        "on",
+        "for",
+        "by",
+        "while",
+        "based",
+        "regarding",
+        "through",
+        "since",
+        "has",
+        "have",
+    ];
     for c in issue_of.captures_iter(s) {
         let x = c.name("x").unwrap();
         let mut end = x.start();
@@ -648,7 +1187,11 @@ fn issue_phrases(s: &str, out: &mut Vec<Mention>) {
             if STOP.contains(&w) {
                 break;
             }
-            end += if end == x.start() { w.len() } else { w.len() + 1 };
+            end += if end == x.start() {
+                w.len()
+            } else {
+                w.len() + 1
+            };
         }
         let text = s[x.start()..end].trim_end_matches([',', '.', ';', ':']);
         let end = x.start() + text.len();
@@ -656,10 +1199,17 @@ fn issue_phrases(s: &str, out: &mut Vec<Mention>) {
         if text.is_empty() || is_generic(text) || covered(out, whole, end) {
             continue;
         }
-        out.push(Mention::new(whole, end, Ref::New(EntityType::Issue, text.to_string())));
+        out.push(Mention::new(
+            whole,
+            end,
+            Ref::New(EntityType::Issue, text.to_string()),
+        ));
     }
     static THE_X_ISSUE: OnceLock<Regex> = OnceLock::new();
-    let x_issue = re(&THE_X_ISSUE, r"\bthe (?P<x>(?:[A-Za-z][\w'-]* ){1,3})(?:issue|question|problem|dispute)s?\b");
+    let x_issue = re(
+        &THE_X_ISSUE,
+        r"\bthe (?P<x>(?:[A-Za-z][\w'-]* ){1,3})(?:issue|question|problem|dispute)s?\b",
+    );
     for c in x_issue.captures_iter(s) {
         let x = c.name("x").unwrap();
         let text = x.as_str().trim();
@@ -667,22 +1217,47 @@ fn issue_phrases(s: &str, out: &mut Vec<Mention>) {
             continue;
         }
         // "the already resolved issue": participles and adverbs describe, not name.
-        if text.split(' ').any(|w| w.ends_with("ed") || w.ends_with("ly")) {
+        if text
+            .split(' ')
+            .any(|w| w.ends_with("ed") || w.ends_with("ly"))
+        {
             continue;
         }
         // "the X issue": keep only the words after a generic one ("the bilateral fisheries issue").
-        let kept: Vec<&str> = text.split(' ').skip_while(|w| GENERIC.contains(&w.to_lowercase().as_str())).collect();
+        let kept: Vec<&str> = text
+            .split(' ')
+            .skip_while(|w| GENERIC.contains(&w.to_lowercase().as_str()))
+            .collect();
         if kept.is_empty() {
             continue;
         }
         let label = format!("{} issue", kept.join(" "));
-        out.push(Mention::new(x.start(), c.get(0).unwrap().end(), Ref::New(EntityType::Issue, label)));
+        out.push(Mention::new(
+            x.start(),
+            c.get(0).unwrap().end(),
+            Ref::New(EntityType::Issue, label),
+        ));
     }
 }
 
 /// Named instruments: "the Foreign Trade Act", "the Comprehensive ... Agreement".
 fn instruments(s: &str, out: &mut Vec<Mention>) {
-    if !has_any(s, &["Act", "Law", "Treaty", "Agreement", "Accord", "Declaration", "Convention", "Resolution", "Initiative", "Pact", "Protocol"]) {
+    if !has_any(
+        s,
+        &[
+            "Act",
+            "Law",
+            "Treaty",
+            "Agreement",
+            "Accord",
+            "Declaration",
+            "Convention",
+            "Resolution",
+            "Initiative",
+            "Pact",
+            "Protocol",
+        ],
+    ) {
         return;
     }
     static INSTRUMENT: OnceLock<Regex> = OnceLock::new();
@@ -696,29 +1271,76 @@ fn instruments(s: &str, out: &mut Vec<Mention>) {
         if text.split_whitespace().count() < 2 || covered(out, start, m.end()) {
             continue;
         }
-        out.push(Mention::new(start, m.end(), Ref::New(EntityType::Issue, text.to_string())));
+        out.push(Mention::new(
+            start,
+            m.end(),
+            Ref::New(EntityType::Issue, text.to_string()),
+        ));
     }
 }
 
 const EVENT_HEADS: &str = r"Summit(?: Meeting)?|Meeting|Conference|Forum|Dialogue|Games|Olympics|Talks?|Expo|Assembly|Ministerial|Congress|Symposium|Festival|Exercise|Drills?";
 
 fn events(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
-    const HEADS: &[&str] = &["Summit", "Meeting", "Conference", "Forum", "Dialogue", "Games", "Olympics", "Talk", "Expo", "Assembly", "Ministerial", "Congress", "Symposium", "Festival", "Exercise", "Drill"];
+    const HEADS: &[&str] = &[
+        "Summit",
+        "Meeting",
+        "Conference",
+        "Forum",
+        "Dialogue",
+        "Games",
+        "Olympics",
+        "Talk",
+        "Expo",
+        "Assembly",
+        "Ministerial",
+        "Congress",
+        "Symposium",
+        "Festival",
+        "Exercise",
+        "Drill",
+    ];
     if !has_any(s, HEADS) {
         return;
     }
     static EVENT: OnceLock<Regex> = OnceLock::new();
-    let event = re_with(&EVENT, || format!(
+    let event = re_with(&EVENT, || {
+        format!(
             r"\b[A-Z0-9][\w.'-]*(?:\s(?:[A-Z0-9][\w.'-]*|of|and|for|the|on))*?\s(?:{EVENT_HEADS})\b(?:\son\s(?:the\s)?[A-Z][\w-]*(?:(?:\s(?:and|of|on|the))*\s[A-Z][\w-]*)*)?"
-        ),
-    );
+        )
+    });
     let mut found = Vec::new();
     for m in event.find_iter(s) {
         let text = strip_leading_function_words(m.as_str());
         let start = m.end() - text.len();
         let words: Vec<&str> = text.split_whitespace().collect();
         // "the Summit Meeting": an event needs a word that is not a head.
-        const HEAD_WORDS: &[&str] = &["Summit", "Meeting", "Meetings", "Conference", "Forum", "Dialogue", "Games", "Olympics", "Talks", "Talk", "Expo", "Assembly", "Ministerial", "Congress", "Symposium", "Festival", "Exercise", "Drill", "Drills", "the", "of", "and", "for", "on"];
+        const HEAD_WORDS: &[&str] = &[
+            "Summit",
+            "Meeting",
+            "Meetings",
+            "Conference",
+            "Forum",
+            "Dialogue",
+            "Games",
+            "Olympics",
+            "Talks",
+            "Talk",
+            "Expo",
+            "Assembly",
+            "Ministerial",
+            "Congress",
+            "Symposium",
+            "Festival",
+            "Exercise",
+            "Drill",
+            "Drills",
+            "the",
+            "of",
+            "and",
+            "for",
+            "on",
+        ];
         if words.len() < 2 || words.iter().all(|w| HEAD_WORDS.contains(w)) {
             continue;
         }
@@ -747,7 +1369,9 @@ fn events(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
 fn prep_before(s: &str, at: usize) -> bool {
     let before = s[..at].trim_end();
     let before = before.strip_suffix(" the").unwrap_or(before);
-    [" on", " in", " at", " of"].iter().any(|p| before.ends_with(p))
+    [" on", " in", " at", " of"]
+        .iter()
+        .any(|p| before.ends_with(p))
 }
 
 /// How many countries a hyphenated prefix names ("Japan-U.S.-ROK" → 3).
@@ -779,11 +1403,25 @@ fn prefix_countries(text: &str, lex: &Lexicon) -> usize {
 /// and Pacific Affairs", "the Asia-Pacific Bureau") name a portfolio, not a
 /// place.
 fn drop_places_in_unit_names(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
-    if !has_any(s, &["Affairs", "Bureau", "Division", "Department", "Headquarters", "Office", "Desk"]) {
+    if !has_any(
+        s,
+        &[
+            "Affairs",
+            "Bureau",
+            "Division",
+            "Department",
+            "Headquarters",
+            "Office",
+            "Desk",
+        ],
+    ) {
         return;
     }
     static UNIT: OnceLock<Regex> = OnceLock::new();
-    let unit = re(&UNIT, r"\b(?:[A-Z][\w'-]*\s(?:and\s|&\s)?){1,6}(?:Affairs|Bureau|Division|Department|Headquarters|Office|Desk)\b");
+    let unit = re(
+        &UNIT,
+        r"\b(?:[A-Z][\w'-]*\s(?:and\s|&\s)?){1,6}(?:Affairs|Bureau|Division|Department|Headquarters|Office|Desk)\b",
+    );
     let spans: Vec<(usize, usize)> = unit.find_iter(s).map(|m| (m.start(), m.end())).collect();
     out.retain(|m| {
         let place = m.entity_type(lex) == Some(EntityType::Place);
@@ -796,32 +1434,103 @@ fn drop_places_in_unit_names(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
 fn capitals_as_actors(s: &str, lex: &Lexicon, out: &mut [Mention]) {
     for m in out.iter_mut() {
         let Ref::Entry(i) = m.r else { continue };
-        let Some(country) = lex.capital_of(&lex.entries[i].id) else { continue };
-        let Some(&gov) = lex.government_of(country).and_then(|g| lex.by_id.get(g)) else { continue };
+        let Some(country) = lex.capital_of(&lex.entries[i].id) else {
+            continue;
+        };
+        let Some(&gov) = lex.government_of(country).and_then(|g| lex.by_id.get(g)) else {
+            continue;
+        };
         let after = s[m.end..].trim_start_matches("'s");
-        let next = after.split_whitespace().next().unwrap_or("").trim_end_matches([',', '.', ';']);
+        let next = after
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches([',', '.', ';']);
         let prev = s[..m.start].split_whitespace().next_back().unwrap_or("");
         let verb_after = !s[m.end..].starts_with(',')
-            && (next.ends_with("ed") || matches!(next, "said" | "says" | "has" | "had" | "is" | "was" | "will" | "would" | "should" | "must" | "wants" | "insists" | "maintains" | "protests" | "urges" | "claims" | "rejects"));
-        let position = s[m.end..].starts_with("'s") && matches!(next, "position" | "positions" | "stance" | "claim" | "claims" | "concerns" | "decision" | "request" | "response" | "efforts");
-        let addressed = matches!(prev, "urged" | "pressed" | "pressing" | "pressuring" | "on" | "asked" | "with") && !matches!(prev, "in" | "at" | "to" | "from");
+            && (next.ends_with("ed")
+                || matches!(
+                    next,
+                    "said"
+                        | "says"
+                        | "has"
+                        | "had"
+                        | "is"
+                        | "was"
+                        | "will"
+                        | "would"
+                        | "should"
+                        | "must"
+                        | "wants"
+                        | "insists"
+                        | "maintains"
+                        | "protests"
+                        | "urges"
+                        | "claims"
+                        | "rejects"
+                ));
+        let position = s[m.end..].starts_with("'s")
+            && matches!(
+                next,
+                "position"
+                    | "positions"
+                    | "stance"
+                    | "claim"
+                    | "claims"
+                    | "concerns"
+                    | "decision"
+                    | "request"
+                    | "response"
+                    | "efforts"
+            );
+        let addressed = matches!(
+            prev,
+            "urged" | "pressed" | "pressing" | "pressuring" | "on" | "asked" | "with"
+        ) && !matches!(prev, "in" | "at" | "to" | "from");
         let with_protest = prev == "with" && s[..m.start].contains("protest");
         let on_call = prev == "on" && s[..m.start].trim_end().ends_with("called on");
-        if verb_after || position || (addressed && prev != "with" && prev != "on") || with_protest || on_call {
+        if verb_after
+            || position
+            || (addressed && prev != "with" && prev != "on")
+            || with_protest
+            || on_call
+        {
             m.r = Ref::Entry(gov);
         }
     }
 }
 
 fn places(s: &str, out: &mut Vec<Mention>) {
-    if !has_any(s, &["-gu", "-si", "-gun", "-dong", "-eup", "-myeon", "-ku", "-shi", "-machi", "Prefecture", "Province"]) {
+    if !has_any(
+        s,
+        &[
+            "-gu",
+            "-si",
+            "-gun",
+            "-dong",
+            "-eup",
+            "-myeon",
+            "-ku",
+            "-shi",
+            "-machi",
+            "Prefecture",
+            "Province",
+        ],
+    ) {
         return;
     }
     static PLACE: OnceLock<Regex> = OnceLock::new();
-    let place = re(&PLACE, r"\b[A-Z][a-z]+-(?:gu|si|gun|dong|eup|myeon|ku|shi|machi)\b|\b[A-Z][a-z]+ Prefecture\b|\b[A-Z][a-z]+ Province\b");
+    let place = re(
+        &PLACE,
+        r"\b[A-Z][a-z]+-(?:gu|si|gun|dong|eup|myeon|ku|shi|machi)\b|\b[A-Z][a-z]+ Prefecture\b|\b[A-Z][a-z]+ Province\b",
+    );
     for m in place.find_iter(s) {
         if !covered(out, m.start(), m.end()) {
-            out.push(Mention::new(m.start(), m.end(), Ref::New(EntityType::Place, m.as_str().to_string())));
+            out.push(Mention::new(
+                m.start(),
+                m.end(),
+                Ref::New(EntityType::Place, m.as_str().to_string()),
+            ));
         }
     }
 }
@@ -832,15 +1541,42 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
         &COLLECTIVE,
         r"(?i)\b(?:(?:the two|the three|the four|all three|both(?: the)?|the) (?:foreign |top |vice |vice-|deputy |chief |senior |nuclear |chief nuclear )?(?:ministers|leaders|sides|directors-general|directors general|directors|diplomats|negotiators|envoys|delegations|heads|secretaries|representatives|parties|presidents|prime ministers|counterparts|officials|men|women|vice-ministers|vice ministers)|they|both)\b",
     );
-    const PLURALS: &[&str] = &["inisters", "eaders", "ides", "irectors", "iplomats", "egotiators", "nvoys", "elegations", "eads", "ecretaries", "epresentatives", "arties", "residents", "ounterparts", "fficials", "they", "They", "both", "Both", "men"];
+    const PLURALS: &[&str] = &[
+        "inisters",
+        "eaders",
+        "ides",
+        "irectors",
+        "iplomats",
+        "egotiators",
+        "nvoys",
+        "elegations",
+        "eads",
+        "ecretaries",
+        "epresentatives",
+        "arties",
+        "residents",
+        "ounterparts",
+        "fficials",
+        "they",
+        "They",
+        "both",
+        "Both",
+        "men",
+    ];
     for m in collective.find_iter(s).filter(|_| has_any(s, PLURALS)) {
         if !covered(out, m.start(), m.end()) {
             // "both" before a noun other than those above is a determiner ("both countries").
             let after = s[m.end()..].trim_start();
-            if m.as_str().eq_ignore_ascii_case("both") && !after.starts_with(|c: char| c.is_lowercase()) {
+            if m.as_str().eq_ignore_ascii_case("both")
+                && !after.starts_with(|c: char| c.is_lowercase())
+            {
                 continue;
             }
-            if m.as_str().eq_ignore_ascii_case("both") && ["countries", "nations", "governments", "of", "and", "sides'"].iter().any(|w| after.starts_with(w)) {
+            if m.as_str().eq_ignore_ascii_case("both")
+                && ["countries", "nations", "governments", "of", "and", "sides'"]
+                    .iter()
+                    .any(|w| after.starts_with(w))
+            {
                 continue;
             }
             out.push(Mention::new(m.start(), m.end(), Ref::Collective));
@@ -851,7 +1587,21 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
     let two = re(&TWO, r"\b(?:[Tt]he two|[Tt]he three|[Aa]ll three)\b");
     for m in two.find_iter(s).filter(|_| has_any(s, &["two", "three"])) {
         let next = s[m.end()..].split_whitespace().next().unwrap_or("");
-        let verbish = next.ends_with("ed") || matches!(next, "also" | "then" | "have" | "had" | "will" | "further" | "both" | "jointly" | "shared" | "met" | "held");
+        let verbish = next.ends_with("ed")
+            || matches!(
+                next,
+                "also"
+                    | "then"
+                    | "have"
+                    | "had"
+                    | "will"
+                    | "further"
+                    | "both"
+                    | "jointly"
+                    | "shared"
+                    | "met"
+                    | "held"
+            );
         if verbish && !covered(out, m.start(), m.end()) {
             out.push(Mention::new(m.start(), m.end(), Ref::Collective));
         }
@@ -864,8 +1614,25 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
         }
     }
     static DEF: OnceLock<Regex> = OnceLock::new();
-    let def = re(&DEF, r"\b[Tt]he (?:Foreign |Prime |Vice |Deputy )?(?:Minister|Secretary|Director-General|Director|President|Ambassador|Special Representative|Envoy|Spokesperson|Premier)\b(?: (?:of|for)\b)?");
-    const DEF_WORDS: &[&str] = &["he Minister", "he Secretary", "he Director", "he President", "he Ambassador", "he Special", "he Envoy", "he Spokesperson", "he Premier", "he Foreign", "he Prime", "he Vice", "he Deputy"];
+    let def = re(
+        &DEF,
+        r"\b[Tt]he (?:Foreign |Prime |Vice |Deputy )?(?:Minister|Secretary|Director-General|Director|President|Ambassador|Special Representative|Envoy|Spokesperson|Premier)\b(?: (?:of|for)\b)?",
+    );
+    const DEF_WORDS: &[&str] = &[
+        "he Minister",
+        "he Secretary",
+        "he Director",
+        "he President",
+        "he Ambassador",
+        "he Special",
+        "he Envoy",
+        "he Spokesperson",
+        "he Premier",
+        "he Foreign",
+        "he Prime",
+        "he Vice",
+        "he Deputy",
+    ];
     for m in def.find_iter(s).filter(|_| has_any(s, DEF_WORDS)) {
         if m.as_str().ends_with(" of") || m.as_str().ends_with(" for") {
             continue;
@@ -875,7 +1642,10 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
         }
     }
     static ANA: OnceLock<Regex> = OnceLock::new();
-    let ana = re(&ANA, r"\b(?:on|about|regarding|over|to|of) (?P<a>this|that|it|these issues|the issue|the matter|the problem|the question|the dispute)\b(?: (?:issue|matter))?|\b(?P<b>[Tt]he (?:issue|matter|problem|dispute))\b(?: (?:was|is|has|had|will))|\b(?P<c>(?:that|this|these|those|the same|such) concerns?)\b");
+    let ana = re(
+        &ANA,
+        r"\b(?:on|about|regarding|over|to|of) (?P<a>this|that|it|these issues|the issue|the matter|the problem|the question|the dispute)\b(?: (?:issue|matter))?|\b(?P<b>[Tt]he (?:issue|matter|problem|dispute))\b(?: (?:was|is|has|had|will))|\b(?P<c>(?:that|this|these|those|the same|such) concerns?)\b",
+    );
     for c in ana.captures_iter(s) {
         let g = c.name("a").or(c.name("b")).or(c.name("c")).unwrap();
         let after = &s[g.end()..];
@@ -883,8 +1653,18 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
             continue;
         }
         // "this idea", "that country": a determiner, not the matter just named.
-        let next = after.trim_start().split([' ', ',', '.', ';']).next().unwrap_or("");
-        if matches!(g.as_str(), "this" | "that" | "it") && next.chars().next().is_some_and(|c| c.is_lowercase()) && !matches!(next, "and" | "or" | "in" | "as" | "with" | "at" | "was" | "is" | "issue" | "matter") {
+        let next = after
+            .trim_start()
+            .split([' ', ',', '.', ';'])
+            .next()
+            .unwrap_or("");
+        if matches!(g.as_str(), "this" | "that" | "it")
+            && next.chars().next().is_some_and(|c| c.is_lowercase())
+            && !matches!(
+                next,
+                "and" | "or" | "in" | "as" | "with" | "at" | "was" | "is" | "issue" | "matter"
+            )
+        {
             continue;
         }
         if !covered(out, g.start(), g.end()) {
@@ -892,16 +1672,51 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
         }
     }
     static HEAD: OnceLock<Regex> = OnceLock::new();
-    let head = re(&HEAD, r"\b(?:[Tt]he|a|an|this|that|such an?)\s(?:[a-z-]+\s)?(?P<h>summit|agreement|treaty|resolution|ruling|decision|drill|exhibition|statues?|discharge|release|measures|restrictions|plan|declaration|nomination|launch|launches|test|[Ee]xpo|[Oo]lympics|[Gg]ames|[Ff]orum)\b");
-    const HEADS: &[&str] = &["summit", "agreement", "treaty", "resolution", "ruling", "decision", "drill", "exhibition", "statue", "discharge", "release", "measures", "restrictions", "plan", "declaration", "nomination", "launch", "test", "xpo", "lympics", "ames", "orum"];
+    let head = re(
+        &HEAD,
+        r"\b(?:[Tt]he|a|an|this|that|such an?)\s(?:[a-z-]+\s)?(?P<h>summit|agreement|treaty|resolution|ruling|decision|drill|exhibition|statues?|discharge|release|measures|restrictions|plan|declaration|nomination|launch|launches|test|[Ee]xpo|[Oo]lympics|[Gg]ames|[Ff]orum)\b",
+    );
+    const HEADS: &[&str] = &[
+        "summit",
+        "agreement",
+        "treaty",
+        "resolution",
+        "ruling",
+        "decision",
+        "drill",
+        "exhibition",
+        "statue",
+        "discharge",
+        "release",
+        "measures",
+        "restrictions",
+        "plan",
+        "declaration",
+        "nomination",
+        "launch",
+        "test",
+        "xpo",
+        "lympics",
+        "ames",
+        "orum",
+    ];
     for c in head.captures_iter(s).filter(|_| has_any(s, HEADS)) {
         let g = c.get(0).unwrap();
         let after = &s[g.end()..];
-        if [" of", " on", " between", " with", " to ", " that", " by"].iter().any(|w| after.starts_with(w)) {
+        if [" of", " on", " between", " with", " to ", " that", " by"]
+            .iter()
+            .any(|w| after.starts_with(w))
+        {
             continue;
         }
         if !covered(out, g.start(), g.end()) {
-            let h = c.name("h").unwrap().as_str().to_lowercase().trim_end_matches('s').to_string();
+            let h = c
+                .name("h")
+                .unwrap()
+                .as_str()
+                .to_lowercase()
+                .trim_end_matches('s')
+                .to_string();
             out.push(Mention::new(g.start(), g.end(), Ref::Anaphor(Some(h))));
         }
     }
@@ -911,8 +1726,12 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
 /// of Foreign Affairs,"): mentions inside are not subjects or objects.
 fn appositions(s: &str, lex: &Lexicon, out: &mut [Mention]) {
     static START: OnceLock<Regex> = OnceLock::new();
-    let start_re = re_with(&START, || format!(r"^,?\s(?:the\s|a\s|who\s(?:is|was|also\sserves\sas)\s)?(?:(?i:{t})\b|(?:[A-Z][\w'-]*\s){{0,4}}(?:{t})\b|[A-Z][\w-]*\s(?:Foreign\s)?Minister\b)", t = titles_alt()),
-    );
+    let start_re = re_with(&START, || {
+        format!(
+            r"^,?\s(?:the\s|a\s|who\s(?:is|was|also\sserves\sas)\s)?(?:(?i:{t})\b|(?:[A-Z][\w'-]*\s){{0,4}}(?:{t})\b|[A-Z][\w-]*\s(?:Foreign\s)?Minister\b)",
+            t = titles_alt()
+        )
+    });
     let n = out.len();
     for i in 0..n {
         if out[i].entity_type(lex) != Some(EntityType::Person) {
@@ -931,13 +1750,28 @@ fn appositions(s: &str, lex: &Lexicon, out: &mut [Mention]) {
         // a chunk that only names an organization continues the apposition.
         loop {
             let next = body[stop..].trim_start();
-            let org_chunk = ["Ministry", "the Ministry", "Embassy", "the Embassy", "Government", "the Government", "Department", "the Department", "Office", "Bureau", "Cabinet"]
-                .iter()
-                .any(|w| next.starts_with(w));
+            let org_chunk = [
+                "Ministry",
+                "the Ministry",
+                "Embassy",
+                "the Embassy",
+                "Government",
+                "the Government",
+                "Department",
+                "the Department",
+                "Office",
+                "Bureau",
+                "Cabinet",
+            ]
+            .iter()
+            .any(|w| next.starts_with(w));
             if !org_chunk || stop >= body.len() {
                 break;
             }
-            let k = body[stop..].find([',', ';']).map(|k| stop + k + 1).unwrap_or(body.len());
+            let k = body[stop..]
+                .find([',', ';'])
+                .map(|k| stop + k + 1)
+                .unwrap_or(body.len());
             stop = k;
         }
         let (a, b) = (end + 1, end + 1 + stop);
@@ -963,15 +1797,31 @@ pub fn dates(s: &str) -> Vec<DateMention> {
     let mut out = Vec::new();
     for c in re_date.captures_iter(s) {
         let m = c.get(0).unwrap();
-        let mut d = DateMention { start: m.start(), end: m.end(), year: None, month: None, day: None, weekday: None, relative_days: None };
+        let mut d = DateMention {
+            start: m.start(),
+            end: m.end(),
+            year: None,
+            month: None,
+            day: None,
+            weekday: None,
+            relative_days: None,
+        };
         if let Some(mon) = c.name("mon").or(c.name("mon2")) {
-            let Some(mn) = crate::ingest::month_number(mon.as_str()) else { continue };
+            let Some(mn) = crate::ingest::month_number(mon.as_str()) else {
+                continue;
+            };
             if mon.as_str() == "May" && c.name("day").is_none() {
                 continue;
             }
             d.month = Some(mn);
-            d.day = c.name("day").or(c.name("day2")).and_then(|x| x.as_str().parse().ok());
-            d.year = c.name("year").or(c.name("year2")).and_then(|x| x.as_str().parse().ok());
+            d.day = c
+                .name("day")
+                .or(c.name("day2"))
+                .and_then(|x| x.as_str().parse().ok());
+            d.year = c
+                .name("year")
+                .or(c.name("year2"))
+                .and_then(|x| x.as_str().parse().ok());
         } else if let Some(y) = c.name("iy") {
             d.year = y.as_str().parse().ok();
             d.month = c.name("im").and_then(|x| x.as_str().parse().ok());
@@ -979,9 +1829,24 @@ pub fn dates(s: &str) -> Vec<DateMention> {
         } else if let Some(n) = c.name("nth") {
             d.day = n.as_str().parse().ok();
         } else if let Some(w) = c.name("wd") {
-            d.weekday = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"].iter().position(|x| *x == w.as_str()).map(|x| x as u32);
+            d.weekday = [
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+                "Sunday",
+            ]
+            .iter()
+            .position(|x| *x == w.as_str())
+            .map(|x| x as u32);
         } else if let Some(r) = c.name("rel") {
-            d.relative_days = Some(if r.as_str().eq_ignore_ascii_case("yesterday") { -1 } else { 0 });
+            d.relative_days = Some(if r.as_str().eq_ignore_ascii_case("yesterday") {
+                -1
+            } else {
+                0
+            });
         }
         if d.day.is_some_and(|x| !(1..=31).contains(&x)) {
             continue;
@@ -1002,18 +1867,26 @@ pub fn resolve_date(d: &DateMention, doc: Option<&str>) -> Option<String> {
         (None, Some(m), Some(day)) => {
             let (dy, dm, dd) = docd?;
             let doc_days = days_from_civil(dy, dm, dd);
-            let best = [dy - 1, dy, dy + 1]
-                .into_iter()
-                .min_by_key(|&y| {
-                    let diff = days_from_civil(y, m, day) - doc_days;
-                    // Prefer the past: a readout reports what happened.
-                    if diff > 0 { diff * 4 } else { -diff }
-                })?;
+            let best = [dy - 1, dy, dy + 1].into_iter().min_by_key(|&y| {
+                let diff = days_from_civil(y, m, day) - doc_days;
+                // Prefer the past: a readout reports what happened.
+                if diff > 0 {
+                    diff * 4
+                } else {
+                    -diff
+                }
+            })?;
             Some(format!("{best:04}-{m:02}-{day:02}"))
         }
         (None, None, Some(day)) => {
             let (dy, dm, dd) = docd?;
-            let (y, m) = if day <= dd + 1 { (dy, dm) } else if dm == 1 { (dy - 1, 12) } else { (dy, dm - 1) };
+            let (y, m) = if day <= dd + 1 {
+                (dy, dm)
+            } else if dm == 1 {
+                (dy - 1, 12)
+            } else {
+                (dy, dm - 1)
+            };
             Some(format!("{y:04}-{m:02}-{day:02}"))
         }
         _ => {
@@ -1034,7 +1907,11 @@ pub fn resolve_date(d: &DateMention, doc: Option<&str>) -> Option<String> {
 
 fn parse_iso(s: &str) -> Option<(i32, u32, u32)> {
     let mut it = s.split('-');
-    Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+    Some((
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+    ))
 }
 
 /// Days since 1970-01-01 (Howard Hinnant's algorithm).
@@ -1071,13 +1948,34 @@ mod tests {
 
     #[test]
     fn dates_resolve_against_the_document() {
-        assert_eq!(date("on the morning of May 13, and", "2020-05-14").as_deref(), Some("2020-05-13"));
-        assert_eq!(date("on December 19", "2018-01-03").as_deref(), Some("2017-12-19"));
-        assert_eq!(date("in Seoul on the 29th", "2020-10-30").as_deref(), Some("2020-10-29"));
-        assert_eq!(date("in Seoul on the 29th", "2020-11-02").as_deref(), Some("2020-10-29"));
+        assert_eq!(
+            date("on the morning of May 13, and", "2020-05-14").as_deref(),
+            Some("2020-05-13")
+        );
+        assert_eq!(
+            date("on December 19", "2018-01-03").as_deref(),
+            Some("2017-12-19")
+        );
+        assert_eq!(
+            date("in Seoul on the 29th", "2020-10-30").as_deref(),
+            Some("2020-10-29")
+        );
+        assert_eq!(
+            date("in Seoul on the 29th", "2020-11-02").as_deref(),
+            Some("2020-10-29")
+        );
         // 2021-03-04 was a Thursday; "on Tuesday" is 2021-03-02.
-        assert_eq!(date("met on Tuesday", "2021-03-04").as_deref(), Some("2021-03-02"));
-        assert_eq!(date("on February 12 (local time)", "2022-02-12").as_deref(), Some("2022-02-12"));
-        assert_eq!(date("on March 3, 2019", "2022-02-12").as_deref(), Some("2019-03-03"));
+        assert_eq!(
+            date("met on Tuesday", "2021-03-04").as_deref(),
+            Some("2021-03-02")
+        );
+        assert_eq!(
+            date("on February 12 (local time)", "2022-02-12").as_deref(),
+            Some("2022-02-12")
+        );
+        assert_eq!(
+            date("on March 3, 2019", "2022-02-12").as_deref(),
+            Some("2019-03-03")
+        );
     }
 }

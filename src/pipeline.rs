@@ -43,7 +43,10 @@ pub struct Pipeline {
 impl Pipeline {
     pub fn new(lexicon: Lexicon) -> Pipeline {
         let triggers = Triggers::compile(&lexicon);
-        Pipeline { lexicon: Arc::new(lexicon), triggers: Arc::new(triggers) }
+        Pipeline {
+            lexicon: Arc::new(lexicon),
+            triggers: Arc::new(triggers),
+        }
     }
 
     /// Load the lexicon from an ontology directory and build the pipeline.
@@ -67,8 +70,13 @@ impl Pipeline {
     pub fn extract_document(&self, doc: Document) -> Extraction {
         let lex = &*self.lexicon;
         let sentences = segment::segment(&doc.text);
-        let mut found: Vec<Vec<Mention>> = sentences.iter().map(|s| mentions::find(s, lex)).collect();
-        let home = doc.info.country.clone().or_else(|| infer_home(&sentences, &found, lex));
+        let mut found: Vec<Vec<Mention>> =
+            sentences.iter().map(|s| mentions::find(s, lex)).collect();
+        let home = doc
+            .info
+            .country
+            .clone()
+            .or_else(|| infer_home(&sentences, &found, lex));
         let mut res = Resolver::new(lex, doc.info.date.clone(), home);
         let span = |s: &Sentence, a: usize, b: usize| {
             let (x, y) = s.clean_range(a, b);
@@ -76,11 +84,13 @@ impl Pipeline {
         };
         // Pass 1: full names and lexicon entries, so that a surname can find
         // the full name wherever the document gives it.
-        let mut ids: Vec<Vec<Option<Vec<String>>>> = found.iter().map(|ms| vec![None; ms.len()]).collect();
+        let mut ids: Vec<Vec<Option<Vec<String>>>> =
+            found.iter().map(|ms| vec![None; ms.len()]).collect();
         for (si, s) in sentences.iter().enumerate() {
             for (mi, m) in found[si].iter().enumerate() {
                 if matches!(m.r, Ref::Entry(_) | Ref::NewPerson(_)) {
-                    ids[si][mi] = Some(res.resolve(m, &s.norm[m.start..m.end], span(s, m.start, m.end)));
+                    ids[si][mi] =
+                        Some(res.resolve(m, &s.norm[m.start..m.end], span(s, m.start, m.end)));
                 }
             }
         }
@@ -89,7 +99,12 @@ impl Pipeline {
             .entities
             .values()
             .filter(|e| e.entity_type == EntityType::Person)
-            .flat_map(|e| e.label.split_whitespace().map(|t| t.trim_matches(|c: char| !c.is_alphanumeric()).to_string()).collect::<Vec<_>>())
+            .flat_map(|e| {
+                e.label
+                    .split_whitespace()
+                    .map(|t| t.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+                    .collect::<Vec<_>>()
+            })
             .filter(|t| t.len() >= 3 && t.chars().next().is_some_and(|c| c.is_uppercase()))
             .collect();
         for (si, s) in sentences.iter().enumerate() {
@@ -103,7 +118,8 @@ impl Pipeline {
         for (si, s) in sentences.iter().enumerate() {
             for (mi, m) in found[si].iter().enumerate() {
                 if ids[si][mi].is_none() {
-                    ids[si][mi] = Some(res.resolve(m, &s.norm[m.start..m.end], span(s, m.start, m.end)));
+                    ids[si][mi] =
+                        Some(res.resolve(m, &s.norm[m.start..m.end], span(s, m.start, m.end)));
                 }
             }
         }
@@ -111,7 +127,16 @@ impl Pipeline {
         let names = res
             .entities
             .values()
-            .map(|e| (e.id.clone(), std::iter::once(&e.label).chain(&e.aliases).map(|n| n.to_lowercase()).collect::<Vec<_>>().join(" | ")))
+            .map(|e| {
+                (
+                    e.id.clone(),
+                    std::iter::once(&e.label)
+                        .chain(&e.aliases)
+                        .map(|n| n.to_lowercase())
+                        .collect::<Vec<_>>()
+                        .join(" | "),
+                )
+            })
             .collect();
         let countries = res
             .entities
@@ -119,7 +144,12 @@ impl Pipeline {
             .filter(|e| e.entity_type == EntityType::Person)
             .filter_map(|e| Some((e.id.clone(), e.country.clone()?)))
             .collect();
-        let mut ctx = Context { doc_date: doc.info.date.clone(), names, countries, ..Context::default() };
+        let mut ctx = Context {
+            doc_date: doc.info.date.clone(),
+            names,
+            countries,
+            ..Context::default()
+        };
         let mut rels: Vec<Relation> = Vec::new();
         for (si, s) in sentences.iter().enumerate() {
             let rs: Vec<Resolved> = found[si]
@@ -143,7 +173,9 @@ impl Pipeline {
             let evidence = doc.span(s.start, s.end);
             for (p, o, rule, role) in member_of(&s.norm, &rs) {
                 if let Some(c) = lex.country_of(&o) {
-                    ctx.countries.entry(p.clone()).or_insert_with(|| c.to_string());
+                    ctx.countries
+                        .entry(p.clone())
+                        .or_insert_with(|| c.to_string());
                 }
                 let mut r = relation(p, Predicate::MemberOf, o, None, evidence.clone(), 0.9, rule);
                 r.role = role;
@@ -158,13 +190,31 @@ impl Pipeline {
             if relations::debug() {
                 eprintln!("S{si}{} {}", if s.heading { "h" } else { "" }, s.norm);
                 for r in &rs {
-                    eprintln!("   [{}..{}] {:?} {:?} {:?}{}{}", r.start, r.end, &s.norm[r.start..r.end], r.entity_type, r.ids, if r.in_apposition { " appos" } else { "" }, if r.nested { " nested" } else { "" });
+                    eprintln!(
+                        "   [{}..{}] {:?} {:?} {:?}{}{}",
+                        r.start,
+                        r.end,
+                        &s.norm[r.start..r.end],
+                        r.entity_type,
+                        r.ids,
+                        if r.in_apposition { " appos" } else { "" },
+                        if r.nested { " nested" } else { "" }
+                    );
                 }
             }
-            let found_here = relations::sentence_relations(&s.norm, &rs, &dates, &self.triggers, lex, &mut ctx);
+            let found_here =
+                relations::sentence_relations(&s.norm, &rs, &dates, &self.triggers, lex, &mut ctx);
             relations::note_place(&s.norm, &rs, &mut ctx);
             for f in found_here {
-                let mut r = relation(f.subject, f.predicate, f.object, None, evidence.clone(), f.confidence, f.rule);
+                let mut r = relation(
+                    f.subject,
+                    f.predicate,
+                    f.object,
+                    None,
+                    evidence.clone(),
+                    f.confidence,
+                    f.rule,
+                );
                 r.date = f.date;
                 r.place = f.place;
                 r.format = f.format;
@@ -176,39 +226,78 @@ impl Pipeline {
         // government): "Japan's position" in a Japanese minister's protest is
         // the ground, not the target.
         let country_of = |id: &str| -> Option<String> {
-            ctx.countries.get(id).cloned().or_else(|| res.entities.get(id).and_then(|e| e.country.clone()))
+            ctx.countries
+                .get(id)
+                .cloned()
+                .or_else(|| res.entities.get(id).and_then(|e| e.country.clone()))
         };
         rels.retain(|r| {
-            if matches!(r.predicate, Predicate::MetWith | Predicate::MemberOf | Predicate::Visited | Predicate::Thanked) {
+            if matches!(
+                r.predicate,
+                Predicate::MetWith | Predicate::MemberOf | Predicate::Visited | Predicate::Thanked
+            ) {
                 return true;
             }
-            let (Some(sc), Some(oc)) = (country_of(&r.subject), country_of(&r.object)) else { return true };
-            let object_is_state = res.entities.get(&r.object).is_some_and(|e| e.entity_type == EntityType::Country)
+            let (Some(sc), Some(oc)) = (country_of(&r.subject), country_of(&r.object)) else {
+                return true;
+            };
+            let object_is_state = res
+                .entities
+                .get(&r.object)
+                .is_some_and(|e| e.entity_type == EntityType::Country)
                 || lex.government_of(&oc) == Some(r.object.as_str());
             !(object_is_state && sc == oc)
         });
         // Keep only relations between entities the document has; dedupe.
         let known: BTreeSet<String> = res.entities.keys().cloned().collect();
-        rels.retain(|r| known.contains(&r.subject) && known.contains(&r.object) && r.subject != r.object);
-        let types: std::collections::BTreeMap<String, EntityType> = res.entities.values().map(|e| (e.id.clone(), e.entity_type)).collect();
-        rels.retain(|r| r.predicate.admits_object(types[&r.object]) && types[&r.subject].is_party());
-        rels.sort_by(|a, b| (a.evidence.start, &a.subject, a.predicate, &a.object).cmp(&(b.evidence.start, &b.subject, b.predicate, &b.object)));
-        rels.dedup_by(|a, b| a.subject == b.subject && a.predicate == b.predicate && a.object == b.object && a.evidence == b.evidence);
-        let referenced: BTreeSet<String> = rels.iter().flat_map(|r| [r.subject.clone(), r.object.clone()]).collect();
+        rels.retain(|r| {
+            known.contains(&r.subject) && known.contains(&r.object) && r.subject != r.object
+        });
+        let types: std::collections::BTreeMap<String, EntityType> = res
+            .entities
+            .values()
+            .map(|e| (e.id.clone(), e.entity_type))
+            .collect();
+        rels.retain(|r| {
+            r.predicate.admits_object(types[&r.object]) && types[&r.subject].is_party()
+        });
+        rels.sort_by(|a, b| {
+            (a.evidence.start, &a.subject, a.predicate, &a.object).cmp(&(
+                b.evidence.start,
+                &b.subject,
+                b.predicate,
+                &b.object,
+            ))
+        });
+        rels.dedup_by(|a, b| {
+            a.subject == b.subject
+                && a.predicate == b.predicate
+                && a.object == b.object
+                && a.evidence == b.evidence
+        });
+        let referenced: BTreeSet<String> = rels
+            .iter()
+            .flat_map(|r| [r.subject.clone(), r.object.clone()])
+            .collect();
         let mut info = doc.info.clone();
         if info.country.is_none() {
             info.country = None;
         }
-        let entities = res
-            .into_entities_keeping(&referenced);
-        Extraction { document: info, entities, relations: rels, diagnostics: doc.diagnostics.clone() }
+        let entities = res.into_entities_keeping(&referenced);
+        Extraction {
+            document: info,
+            entities,
+            relations: rels,
+            diagnostics: doc.diagnostics.clone(),
+        }
     }
 
     /// Expand directories, extract every document in parallel, resolve ids
     /// across documents. Bad inputs become errors; the others still run.
     pub fn run(&self, inputs: &[PathBuf]) -> Run {
         let (files, mut errors) = ingest::collect_inputs(inputs);
-        let results: Vec<Result<Extraction>> = files.par_iter().map(|p| self.extract_file(p)).collect();
+        let results: Vec<Result<Extraction>> =
+            files.par_iter().map(|p| self.extract_file(p)).collect();
         let mut extractions = Vec::new();
         for r in results {
             match r {
@@ -218,7 +307,10 @@ impl Pipeline {
         }
         extractions.sort_by(|a, b| a.document.path.cmp(&b.document.path));
         resolve::resolve_corpus(&mut extractions);
-        Run { extractions, errors }
+        Run {
+            extractions,
+            errors,
+        }
     }
 
     /// [`Pipeline::run`] with an extraction cache (incremental builds): a
@@ -269,46 +361,93 @@ impl Pipeline {
         }
         extractions.sort_by(|a, b| a.document.path.cmp(&b.document.path));
         resolve::resolve_corpus(&mut extractions);
-        Run { extractions, errors }
+        Run {
+            extractions,
+            errors,
+        }
     }
 }
 
-fn relation(subject: String, predicate: Predicate, object: String, date: Option<String>, evidence: Span, confidence: f32, rule: String) -> Relation {
-    Relation { subject, predicate, object, date, place: None, format: None, occasion: None, evidence, confidence, rule, role: None }
+fn relation(
+    subject: String,
+    predicate: Predicate,
+    object: String,
+    date: Option<String>,
+    evidence: Span,
+    confidence: f32,
+    rule: String,
+) -> Relation {
+    Relation {
+        subject,
+        predicate,
+        object,
+        date,
+        place: None,
+        format: None,
+        occasion: None,
+        evidence,
+        confidence,
+        rule,
+        role: None,
+    }
 }
 
 /// A person's apposition that names an organization gives `memberOf`
 /// ("Kim Jung-han, Director-General ... of the Ministry of Foreign Affairs").
 fn member_of(s: &str, rs: &[Resolved]) -> Vec<(String, String, String, Option<String>)> {
     let mut out = Vec::new();
-    for p in rs.iter().filter(|m| m.entity_type == Some(EntityType::Person)) {
+    for p in rs
+        .iter()
+        .filter(|m| m.entity_type == Some(EntityType::Person))
+    {
         // An organization right before the title: "Japanese Ministry of
         // Foreign Affairs Director-General ... Kenta Morioka".
         // ... or inside the title: "Director-General ... of the Ministry of
         // Foreign Affairs Kim Jae-won".
         // A byline's "Asia Economy Reporter Lim" names an employer, not a post
         // the graph tracks.
-        let byline = matches!(p.title.as_deref(), Some("Reporter" | "Correspondent" | "Photographer" | "Staff Writer"));
+        let byline = matches!(
+            p.title.as_deref(),
+            Some("Reporter" | "Correspondent" | "Photographer" | "Staff Writer")
+        );
         if let (Some(t), false) = (p.title_start, byline) {
-            for o in rs.iter().filter(|m| m.entity_type == Some(EntityType::Organization) && (m.end + 1 == t || (m.start >= t && m.end <= p.start))) {
+            for o in rs.iter().filter(|m| {
+                m.entity_type == Some(EntityType::Organization)
+                    && (m.end + 1 == t || (m.start >= t && m.end <= p.start))
+            }) {
                 for pid in &p.ids {
                     for oid in &o.ids {
-                        out.push((pid.clone(), oid.clone(), "memberOf/title".to_string(), p.title.clone().map(|t| role_of(&t))));
+                        out.push((
+                            pid.clone(),
+                            oid.clone(),
+                            "memberOf/title".to_string(),
+                            p.title.clone().map(|t| role_of(&t)),
+                        ));
                     }
                 }
             }
         }
         let Some((a, b)) = p.apposition else { continue };
-        for o in rs.iter().filter(|m| m.start >= a && m.end <= b && m.entity_type == Some(EntityType::Organization)) {
+        for o in rs.iter().filter(|m| {
+            m.start >= a && m.end <= b && m.entity_type == Some(EntityType::Organization)
+        }) {
             for pid in &p.ids {
                 for oid in &o.ids {
                     let mut role = role_of(&s[a..o.start]);
                     if role.is_empty() {
                         // "Minister of Foreign Affairs of the Republic of Korea" names both.
                         let t = &s[o.start..o.end];
-                        role = t.rfind(" of ").map(|k| t[..k].to_string()).unwrap_or_default();
+                        role = t
+                            .rfind(" of ")
+                            .map(|k| t[..k].to_string())
+                            .unwrap_or_default();
                     }
-                    out.push((pid.clone(), oid.clone(), "memberOf/apposition".to_string(), (!role.is_empty()).then_some(role)));
+                    out.push((
+                        pid.clone(),
+                        oid.clone(),
+                        "memberOf/apposition".to_string(),
+                        (!role.is_empty()).then_some(role),
+                    ));
                 }
             }
         }
@@ -347,7 +486,8 @@ fn compound_home(sentences: &[Sentence], found: &[Vec<Mention>], lex: &Lexicon) 
     for (s, ms) in sentences.iter().zip(found) {
         for m in ms {
             let Ref::Entry(i) = m.r else { continue };
-            if lex.entries[i].entity_type == EntityType::Country && s.norm[m.end..].starts_with('-') {
+            if lex.entries[i].entity_type == EntityType::Country && s.norm[m.end..].starts_with('-')
+            {
                 let next = s.norm[m.end + 1..].split([' ', '-']).next().unwrap_or("");
                 if next.chars().next().is_some_and(|c| c.is_uppercase()) {
                     return Some(lex.entries[i].id.clone());
@@ -368,7 +508,9 @@ fn role_of(t: &str) -> String {
         t = t.trim_start_matches(h).trim();
     }
     let mut t = t.trim_end_matches([',', ' ']).to_string();
-    for tail in [" of the", " at the", " of", " at", " for", " in", ",", " the"] {
+    for tail in [
+        " of the", " at the", " of", " at", " for", " in", ",", " the",
+    ] {
         if let Some(x) = t.strip_suffix(tail) {
             t = x.to_string();
         }
@@ -400,7 +542,9 @@ fn bare_surnames(s: &str, ms: &[Mention], surnames: &BTreeSet<String>) -> Vec<Me
                 title_start: None,
             };
             // Inside an apposition span of another mention?
-            m.in_apposition = ms.iter().any(|x| x.apposition.is_some_and(|(p, q)| a >= p && b2 <= q));
+            m.in_apposition = ms
+                .iter()
+                .any(|x| x.apposition.is_some_and(|(p, q)| a >= p && b2 <= q));
             out.push(m);
         }
     }

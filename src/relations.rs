@@ -62,7 +62,13 @@ pub struct Triggers {
 
 fn phrase_regex(p: &str) -> String {
     p.split_whitespace()
-        .map(|w| if w == "*" { r"(?:[A-Za-z0-9.'-]+\s){0,5}?".to_string() } else { format!("{}\\s", regex::escape(w)) })
+        .map(|w| {
+            if w == "*" {
+                r"(?:[A-Za-z0-9.'-]+\s){0,5}?".to_string()
+            } else {
+                format!("{}\\s", regex::escape(w))
+            }
+        })
         .collect::<String>()
         .trim_end_matches("\\s")
         .to_string()
@@ -74,7 +80,11 @@ fn words_regex(words: &[String], case_insensitive: bool) -> Option<Regex> {
     }
     let mut w: Vec<&String> = words.iter().collect();
     w.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    let alt = w.iter().map(|x| phrase_regex(x)).collect::<Vec<_>>().join("|");
+    let alt = w
+        .iter()
+        .map(|x| phrase_regex(x))
+        .collect::<Vec<_>>()
+        .join("|");
     let flags = if case_insensitive { "(?i)" } else { "" };
     Regex::new(&format!(r"{flags}(?-u:\b)(?:{alt})(?-u:\b)")).ok()
 }
@@ -90,13 +100,22 @@ impl Triggers {
         phrases.sort_by_key(|(p, _)| (std::cmp::Reverse(p.replace('*', "").len()), *p));
         // Literal phrases go to one Aho-Corasick automaton; only the phrases
         // with a gap ("held a * meeting with") need a regex.
-        let literals: Vec<(&str, Predicate)> = phrases.iter().filter(|(p, _)| !p.contains('*')).copied().collect();
+        let literals: Vec<(&str, Predicate)> = phrases
+            .iter()
+            .filter(|(p, _)| !p.contains('*'))
+            .copied()
+            .collect();
         let literal_ac = aho_corasick::AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .build(literals.iter().map(|(p, _)| *p))
             .ok();
-        let gapped: Vec<&(&str, Predicate)> = phrases.iter().filter(|(p, _)| p.contains('*')).collect();
-        let alt = gapped.iter().map(|(p, _)| phrase_regex(p)).collect::<Vec<_>>().join("|");
+        let gapped: Vec<&(&str, Predicate)> =
+            phrases.iter().filter(|(p, _)| p.contains('*')).collect();
+        let alt = gapped
+            .iter()
+            .map(|(p, _)| phrase_regex(p))
+            .collect::<Vec<_>>()
+            .join("|");
         let any = if gapped.is_empty() {
             Regex::new("$^").unwrap()
         } else {
@@ -111,7 +130,12 @@ impl Triggers {
         let literal_preds: Vec<Predicate> = literals.iter().map(|(_, p)| *p).collect();
         let each = phrases
             .iter()
-            .filter_map(|(p, pred)| Some((Regex::new(&format!(r"(?i)^(?:{})$", phrase_regex(p))).ok()?, *pred)))
+            .filter_map(|(p, pred)| {
+                Some((
+                    Regex::new(&format!(r"(?i)^(?:{})$", phrase_regex(p))).ok()?,
+                    *pred,
+                ))
+            })
             .collect();
         let mut literal = std::collections::HashMap::new();
         for (p, pred) in &phrases {
@@ -138,13 +162,18 @@ impl Triggers {
     fn find(&self, s: &str) -> Vec<(usize, usize, Predicate)> {
         let bytes = s.as_bytes();
         let boundary = |a: usize, b: usize| {
-            (a == 0 || !bytes[a - 1].is_ascii_alphanumeric()) && (b == bytes.len() || !bytes[b].is_ascii_alphanumeric())
+            (a == 0 || !bytes[a - 1].is_ascii_alphanumeric())
+                && (b == bytes.len() || !bytes[b].is_ascii_alphanumeric())
         };
         let mut cands: Vec<(usize, usize, Option<Predicate>)> = Vec::new();
         if let Some(ac) = &self.literal_ac {
             for m in ac.find_overlapping_iter(s) {
                 if boundary(m.start(), m.end()) {
-                    cands.push((m.start(), m.end(), Some(self.literal_preds[m.pattern().as_usize()])));
+                    cands.push((
+                        m.start(),
+                        m.end(),
+                        Some(self.literal_preds[m.pattern().as_usize()]),
+                    ));
                 }
             }
         }
@@ -162,7 +191,10 @@ impl Triggers {
             let text = &s[a..b];
             // Part of a compound ("Japan-hosted") is not the verb; verbs are
             // written in lower case ("States" in "the United States" is none).
-            if s[..a].ends_with('-') || s[b..].starts_with('-') || !text.chars().next().is_some_and(|c| c.is_lowercase()) {
+            if s[..a].ends_with('-')
+                || s[b..].starts_with('-')
+                || !text.chars().next().is_some_and(|c| c.is_lowercase())
+            {
                 continue;
             }
             let p = match p.or_else(|| self.literal.get(&text.to_lowercase()).copied()) {
@@ -212,19 +244,82 @@ pub struct Context {
 }
 
 const PREPOSITIONS: &[&str] = &[
-    "to", "in", "at", "from", "with", "of", "for", "on", "by", "between", "among", "during",
-    "against", "toward", "towards", "into", "about", "regarding", "including", "like", "than",
-    "over", "under", "after", "before", "through", "across", "within", "without", "via", "per",
-    "as", "upon", "amid",
+    "to",
+    "in",
+    "at",
+    "from",
+    "with",
+    "of",
+    "for",
+    "on",
+    "by",
+    "between",
+    "among",
+    "during",
+    "against",
+    "toward",
+    "towards",
+    "into",
+    "about",
+    "regarding",
+    "including",
+    "like",
+    "than",
+    "over",
+    "under",
+    "after",
+    "before",
+    "through",
+    "across",
+    "within",
+    "without",
+    "via",
+    "per",
+    "as",
+    "upon",
+    "amid",
 ];
 /// What follows a possessive country when the country is a party, not the
 /// matter: "Japan's position", "the ROK's efforts".
 const POSITION_NOUNS: &[&str] = &[
-    "position", "positions", "stance", "view", "views", "efforts", "side", "government",
-    "principled", "own", "consistent", "basic", "intention", "willingness", "understanding",
-    "cooperation", "support", "decision", "request", "response", "concerns", "concern",
-    "assertions", "claims", "claim", "argument", "explanation", "proposal", "plan", "policy",
-    "sovereignty", "territory", "foreign", "president", "prime", "leader", "people", "interests",
+    "position",
+    "positions",
+    "stance",
+    "view",
+    "views",
+    "efforts",
+    "side",
+    "government",
+    "principled",
+    "own",
+    "consistent",
+    "basic",
+    "intention",
+    "willingness",
+    "understanding",
+    "cooperation",
+    "support",
+    "decision",
+    "request",
+    "response",
+    "concerns",
+    "concern",
+    "assertions",
+    "claims",
+    "claim",
+    "argument",
+    "explanation",
+    "proposal",
+    "plan",
+    "policy",
+    "sovereignty",
+    "territory",
+    "foreign",
+    "president",
+    "prime",
+    "leader",
+    "people",
+    "interests",
 ];
 
 const FUNCTION_WORDS: &[&str] = &[
@@ -238,8 +333,14 @@ const FUNCTION_WORDS: &[&str] = &[
 
 fn word_before(s: &str, at: usize) -> &str {
     let before = s[..at].trim_end();
-    let before = before.strip_suffix(" the").or_else(|| before.strip_suffix(" a")).unwrap_or(before);
-    before.rsplit(|c: char| c.is_whitespace() || c == '(' || c == ',').next().unwrap_or("")
+    let before = before
+        .strip_suffix(" the")
+        .or_else(|| before.strip_suffix(" a"))
+        .unwrap_or(before);
+    before
+        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == ',')
+        .next()
+        .unwrap_or("")
 }
 
 fn word_after(s: &str, at: usize) -> &str {
@@ -270,11 +371,41 @@ fn adjectival(s: &str, m: &Resolved) -> bool {
 fn is_noun_like(w: &str) -> bool {
     !matches!(
         w,
-        "said" | "says" | "agreed" | "urged" | "asked" | "raised" | "protested" | "explained"
-            | "stated" | "expressed" | "reiterated" | "stressed" | "emphasized" | "mentioned"
-            | "conveyed" | "noted" | "called" | "requested" | "demanded" | "met" | "held"
-            | "shared" | "discussed" | "visited" | "thanked" | "invited" | "took" | "gave"
-            | "made" | "plans" | "wants" | "continues" | "remains" | "seeks" | "hopes"
+        "said"
+            | "says"
+            | "agreed"
+            | "urged"
+            | "asked"
+            | "raised"
+            | "protested"
+            | "explained"
+            | "stated"
+            | "expressed"
+            | "reiterated"
+            | "stressed"
+            | "emphasized"
+            | "mentioned"
+            | "conveyed"
+            | "noted"
+            | "called"
+            | "requested"
+            | "demanded"
+            | "met"
+            | "held"
+            | "shared"
+            | "discussed"
+            | "visited"
+            | "thanked"
+            | "invited"
+            | "took"
+            | "gave"
+            | "made"
+            | "plans"
+            | "wants"
+            | "continues"
+            | "remains"
+            | "seeks"
+            | "hopes"
     )
 }
 
@@ -287,7 +418,11 @@ struct Hit {
 /// Remember the place a sentence names after "in" or "at" (headings and
 /// captions included: "… talks in Munich, Germany, Saturday.").
 pub fn note_place(s: &str, ms: &[Resolved], ctx: &mut Context) {
-    if let Some(m) = ms.iter().find(|m| m.entity_type == Some(EntityType::Place) && !m.nested && matches!(word_before(s, m.start), "in" | "at")) {
+    if let Some(m) = ms.iter().find(|m| {
+        m.entity_type == Some(EntityType::Place)
+            && !m.nested
+            && matches!(word_before(s, m.start), "in" | "at")
+    }) {
         ctx.last_place = m.ids.first().cloned();
     }
 }
@@ -306,11 +441,19 @@ pub fn sentence_relations(
         .find(s)
         .into_iter()
         .filter(|&(a, b, p)| acted(s, a, b, p, trig, ms))
-        .map(|(a, b, p)| Hit { start: a, end: b, pred: p })
+        .map(|(a, b, p)| Hit {
+            start: a,
+            end: b,
+            pred: p,
+        })
         .collect();
     if debug() {
         for (a, b, p) in trig.find(s) {
-            eprintln!("   T {:?} {p} acted={}", &s[a..b], acted(s, a, b, p, trig, ms));
+            eprintln!(
+                "   T {:?} {p} acted={}",
+                &s[a..b],
+                acted(s, a, b, p, trig, ms)
+            );
         }
     }
     let mut prev_subject: Vec<String> = Vec::new();
@@ -324,32 +467,75 @@ pub fn sentence_relations(
         if !is_passive(s, a, b, p) || !s[b..].starts_with(" by ") {
             continue;
         }
-        let agent = ms.iter().filter(|m| m.start >= b + 4 && m.start <= b + 40 && m.entity_type.is_some_and(|t| t.is_party())).min_by_key(|m| m.start);
+        let agent = ms
+            .iter()
+            .filter(|m| {
+                m.start >= b + 4 && m.start <= b + 40 && m.entity_type.is_some_and(|t| t.is_party())
+            })
+            .min_by_key(|m| m.start);
         let Some(agent) = agent else { continue };
-        if !s[b + 4..agent.start].split_whitespace().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || w == "the") {
+        if !s[b + 4..agent.start]
+            .split_whitespace()
+            .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || w == "the")
+        {
             continue;
         }
         let clause_start = s[..a].rfind([';', ':']).map(|i| i + 1).unwrap_or(0);
         let matters: Vec<String> = ms
             .iter()
-            .filter(|m| m.start >= clause_start && m.end <= a && matches!(m.entity_type, Some(EntityType::Issue) | Some(EntityType::Event)))
+            .filter(|m| {
+                m.start >= clause_start
+                    && m.end <= a
+                    && matches!(
+                        m.entity_type,
+                        Some(EntityType::Issue) | Some(EntityType::Event)
+                    )
+            })
             .flat_map(|m| m.ids.clone())
             .collect();
         for subj in &agent.ids {
             for o in &matters {
-                out.push(Found { subject: subj.clone(), predicate: p, object: o.clone(), date: None, place: None, format: None, occasion: None, confidence: 0.8, rule: format!("{p}/passive-agent") });
+                out.push(Found {
+                    subject: subj.clone(),
+                    predicate: p,
+                    object: o.clone(),
+                    date: None,
+                    place: None,
+                    format: None,
+                    occasion: None,
+                    confidence: 0.8,
+                    rule: format!("{p}/passive-agent"),
+                });
             }
         }
     }
     // "Seo is paying a visit … at the invitation of Zhao": Zhao invited Seo.
     if let Some(i) = s.find("at the invitation of ") {
-        let host = ms.iter().filter(|m| m.start >= i + 21 && m.entity_type == Some(EntityType::Person)).min_by_key(|m| m.start);
-        let guest = ms.iter().find(|m| m.end <= i && m.entity_type == Some(EntityType::Person) && !m.in_apposition);
+        let host = ms
+            .iter()
+            .filter(|m| m.start >= i + 21 && m.entity_type == Some(EntityType::Person))
+            .min_by_key(|m| m.start);
+        let guest = ms
+            .iter()
+            .find(|m| m.end <= i && m.entity_type == Some(EntityType::Person) && !m.in_apposition);
         if let (Some(h), Some(g)) = (host, guest) {
-            if s[i + 21..h.start].split_whitespace().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || w == "the") {
+            if s[i + 21..h.start]
+                .split_whitespace()
+                .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || w == "the")
+            {
                 for (a, b) in h.ids.iter().flat_map(|x| g.ids.iter().map(move |y| (x, y))) {
                     if a != b {
-                        out.push(Found { subject: a.clone(), predicate: Predicate::Invited, object: b.clone(), date: None, place: None, format: None, occasion: None, confidence: 0.8, rule: "invited/at-the-invitation-of".into() });
+                        out.push(Found {
+                            subject: a.clone(),
+                            predicate: Predicate::Invited,
+                            object: b.clone(),
+                            date: None,
+                            place: None,
+                            format: None,
+                            occasion: None,
+                            confidence: 0.8,
+                            rule: "invited/at-the-invitation-of".into(),
+                        });
                     }
                 }
             }
@@ -357,17 +543,28 @@ pub fn sentence_relations(
     }
     // A news dateline ("TOKYO, Aug. 25 (Kyodo) -- Japan on Thursday …")
     // names the place of filing, not the actor.
-    let body_start = s.find(" -- ").filter(|&i| i < 80 && s[..i].contains('(')).map(|i| i + 4).unwrap_or(0);
+    let body_start = s
+        .find(" -- ")
+        .filter(|&i| i < 80 && s[..i].contains('('))
+        .map(|i| i + 4)
+        .unwrap_or(0);
     for (k, h) in hits.iter().enumerate() {
         let pre_start = if k == 0 { body_start } else { hits[k - 1].end };
         let scope_end = hits.get(k + 1).map(|n| n.start).unwrap_or(s.len());
-        let (mut subject, mut conf, rule) = subject_of(s, ms, pre_start, h, k == 0, &prev_subject, lex, ctx);
+        let (mut subject, mut conf, rule) =
+            subject_of(s, ms, pre_start, h, k == 0, &prev_subject, lex, ctx);
         if subject.is_empty() {
             continue;
         }
-        let scope: Vec<&Resolved> = ms.iter().filter(|m| m.start >= h.end && m.end <= scope_end && !m.in_apposition && !m.nested).collect();
+        let scope: Vec<&Resolved> = ms
+            .iter()
+            .filter(|m| m.start >= h.end && m.end <= scope_end && !m.in_apposition && !m.nested)
+            .collect();
         // Mutual acts ("exchanged views") involve the meeting's other party.
-        if h.pred == Predicate::Discussed && subject.len() == 1 && ctx.participants.contains(&subject[0]) {
+        if h.pred == Predicate::Discussed
+            && subject.len() == 1
+            && ctx.participants.contains(&subject[0])
+        {
             for p in &ctx.participants {
                 if !subject.contains(p) {
                     subject.push(p.clone());
@@ -378,10 +575,25 @@ pub fn sentence_relations(
         if k == 0 && issues.is_empty() {
             issues = fronted.clone();
         }
-        let emit = |subj: &[String], pred: Predicate, obj: &str, conf: f32, rule: &str, out: &mut Vec<Found>| {
+        let emit = |subj: &[String],
+                    pred: Predicate,
+                    obj: &str,
+                    conf: f32,
+                    rule: &str,
+                    out: &mut Vec<Found>| {
             for sj in subj {
                 if sj != obj {
-                    out.push(Found { subject: sj.clone(), predicate: pred, object: obj.to_string(), date: None, place: None, format: None, occasion: None, confidence: conf, rule: rule.to_string() });
+                    out.push(Found {
+                        subject: sj.clone(),
+                        predicate: pred,
+                        object: obj.to_string(),
+                        date: None,
+                        place: None,
+                        format: None,
+                        occasion: None,
+                        confidence: conf,
+                        rule: rule.to_string(),
+                    });
                 }
             }
         };
@@ -389,14 +601,20 @@ pub fn sentence_relations(
             Predicate::MetWith => {
                 // Everyone named in the scope, except agents ("hosted by").
                 let mut persons: Vec<String> = Vec::new();
-                for m in scope.iter().filter(|m| m.entity_type == Some(EntityType::Person) && word_before(s, m.start) != "by") {
+                for m in scope.iter().filter(|m| {
+                    m.entity_type == Some(EntityType::Person) && word_before(s, m.start) != "by"
+                }) {
                     for id in &m.ids {
                         if !persons.contains(id) && !subject.contains(id) {
                             persons.push(id.clone());
                         }
                     }
                 }
-                let subjects: Vec<String> = subject.iter().filter(|id| is_person(ms, id)).cloned().collect();
+                let subjects: Vec<String> = subject
+                    .iter()
+                    .filter(|id| is_person(ms, id))
+                    .cloned()
+                    .collect();
                 let pairs: Vec<(String, String)> = if persons.is_empty() {
                     // "Kim and Lee held talks": the subjects met each other.
                     let mut v = Vec::new();
@@ -417,21 +635,33 @@ pub fn sentence_relations(
                     }
                     v
                 } else {
-                    subjects.iter().flat_map(|a| persons.iter().map(move |b| (a.clone(), b.clone()))).collect()
+                    subjects
+                        .iter()
+                        .flat_map(|a| persons.iter().map(move |b| (a.clone(), b.clone())))
+                        .collect()
                 };
                 if pairs.is_empty() {
                     continue;
                 }
-                let date = dates.iter().find_map(|d| resolve_date(d, ctx.doc_date.as_deref())).or_else(|| ctx.last_date.clone());
+                let date = dates
+                    .iter()
+                    .find_map(|d| resolve_date(d, ctx.doc_date.as_deref()))
+                    .or_else(|| ctx.last_date.clone());
                 // The place of the sentence; else the one just named ("… held talks
                 // in Tokyo. Park … met Morioka …"); else one in an apposition
                 // ("… of the South Korean Embassy in Tokyo").
                 let place = ms
                     .iter()
-                    .find(|m| m.entity_type == Some(EntityType::Place) && !m.in_apposition && !m.nested)
+                    .find(|m| {
+                        m.entity_type == Some(EntityType::Place) && !m.in_apposition && !m.nested
+                    })
                     .and_then(|m| m.ids.first().cloned())
                     .or_else(|| ctx.last_place.clone())
-                    .or_else(|| ms.iter().find(|m| m.entity_type == Some(EntityType::Place) && !m.nested).and_then(|m| m.ids.first().cloned()));
+                    .or_else(|| {
+                        ms.iter()
+                            .find(|m| m.entity_type == Some(EntityType::Place) && !m.nested)
+                            .and_then(|m| m.ids.first().cloned())
+                    });
                 let format = meeting_format(s, trig);
                 let occasion = occasion(s, ms);
                 let mut parts = BTreeSet::new();
@@ -441,21 +671,40 @@ pub fn sentence_relations(
                     }
                     parts.insert(a.clone());
                     parts.insert(b.clone());
-                    out.push(Found { subject: a, predicate: Predicate::MetWith, object: b, date: date.clone(), place: place.clone(), format: Some(format), occasion: occasion.clone(), confidence: conf.min(0.95), rule: format!("metWith/{rule}") });
+                    out.push(Found {
+                        subject: a,
+                        predicate: Predicate::MetWith,
+                        object: b,
+                        date: date.clone(),
+                        place: place.clone(),
+                        format: Some(format),
+                        occasion: occasion.clone(),
+                        confidence: conf.min(0.95),
+                        rule: format!("metWith/{rule}"),
+                    });
                 }
                 ctx.participants = parts.into_iter().collect();
             }
             Predicate::Raised | Predicate::Discussed | Predicate::AgreedOn => {
                 let mut objs = issues.clone();
-                let response = ["replied", "responded", "in response", "In response"].iter().any(|w| s[..scope_end].contains(w));
-                let rule_o = if objs.is_empty() && s[h.end..scope_end].contains("position") && !prev_issues.is_empty() {
+                let response = ["replied", "responded", "in response", "In response"]
+                    .iter()
+                    .any(|w| s[..scope_end].contains(w));
+                let rule_o = if objs.is_empty()
+                    && s[h.end..scope_end].contains("position")
+                    && !prev_issues.is_empty()
+                {
                     // "…, and Director Takizaki explained the Japanese government's position."
                     objs = prev_issues.clone();
                     conf *= 0.7;
                     "position-on-previous-clause"
                 } else if objs.is_empty() && response && h.pred == Predicate::Raised {
                     // "Minister Ishikura replied that …": a reply is on the matter just raised.
-                    objs = if prev_issues.is_empty() { ctx.last_issues.clone() } else { prev_issues.clone() };
+                    objs = if prev_issues.is_empty() {
+                        ctx.last_issues.clone()
+                    } else {
+                        prev_issues.clone()
+                    };
                     conf *= 0.7;
                     "reply-to-previous"
                 } else {
@@ -470,9 +719,19 @@ pub fn sentence_relations(
                 if objs.is_empty() {
                     // "discussed the threat posed by the DPRK's nuclear programs":
                     // with no matter named, the country whose acts are discussed.
-                    for m in scope.iter().filter(|m| m.entity_type == Some(EntityType::Country) && possessive(s, m) && !matches!(m.r, Ref::Demonym(_))) {
-                        let next = s[m.end..].trim_start_matches("'s").split_whitespace().next().unwrap_or("");
-                        let next = next.trim_end_matches([',', '.', ';', ':', ')']).to_lowercase();
+                    for m in scope.iter().filter(|m| {
+                        m.entity_type == Some(EntityType::Country)
+                            && possessive(s, m)
+                            && !matches!(m.r, Ref::Demonym(_))
+                    }) {
+                        let next = s[m.end..]
+                            .trim_start_matches("'s")
+                            .split_whitespace()
+                            .next()
+                            .unwrap_or("");
+                        let next = next
+                            .trim_end_matches([',', '.', ';', ':', ')'])
+                            .to_lowercase();
                         if !POSITION_NOUNS.contains(&next.as_str()) {
                             objs.extend(m.ids.iter().filter(|id| !subject.contains(id)).cloned());
                             rule_o = "possessor-topic";
@@ -480,14 +739,25 @@ pub fn sentence_relations(
                     }
                     conf *= 0.8;
                 }
-                if objs.is_empty() && h.pred == Predicate::AgreedOn && k > 0 && s[hits[k - 1].end..h.start].contains(" and ") {
+                if objs.is_empty()
+                    && h.pred == Predicate::AgreedOn
+                    && k > 0
+                    && s[hits[k - 1].end..h.start].contains(" and ")
+                {
                     // "exchanged views on X, and agreed that …": the agreement is on X.
                     objs = prev_objects.clone();
                     conf *= 0.75;
                     rule_o = "coordinated-clause";
                 }
                 for o in &objs {
-                    emit(&subject, h.pred, o, conf, &format!("{}/{rule}/{rule_o}", h.pred), &mut out);
+                    emit(
+                        &subject,
+                        h.pred,
+                        o,
+                        conf,
+                        &format!("{}/{rule}/{rule_o}", h.pred),
+                        &mut out,
+                    );
                 }
                 prev_objects = objs;
             }
@@ -496,12 +766,39 @@ pub fn sentence_relations(
                 // the possessor is asked.
                 let asks_for = |m: &&&Resolved| {
                     possessive(s, m)
-                        && matches!(m.entity_type, Some(EntityType::Country) | Some(EntityType::Organization))
-                        && matches!(s[m.end..].trim_start_matches("'s").split_whitespace().next().unwrap_or(""), "understanding" | "cooperation" | "continued" | "support" | "help" | "assistance" | "consideration" | "efforts")
+                        && matches!(
+                            m.entity_type,
+                            Some(EntityType::Country) | Some(EntityType::Organization)
+                        )
+                        && matches!(
+                            s[m.end..]
+                                .trim_start_matches("'s")
+                                .split_whitespace()
+                                .next()
+                                .unwrap_or(""),
+                            "understanding"
+                                | "cooperation"
+                                | "continued"
+                                | "support"
+                                | "help"
+                                | "assistance"
+                                | "consideration"
+                                | "efforts"
+                        )
                 };
-                let party = scope.iter().find(|m| is_party_object(s, m, lex, h.end) || asks_for(m)).map(|m| party_id(m, lex));
+                let party = scope
+                    .iter()
+                    .find(|m| is_party_object(s, m, lex, h.end) || asks_for(m))
+                    .map(|m| party_id(m, lex));
                 if let Some(p) = party.flatten() {
-                    emit(&subject, Predicate::Urged, &p, conf, &format!("urged/{rule}"), &mut out);
+                    emit(
+                        &subject,
+                        Predicate::Urged,
+                        &p,
+                        conf,
+                        &format!("urged/{rule}"),
+                        &mut out,
+                    );
                 } else if subject.iter().all(|x| ctx.participants.contains(x)) {
                     // "He strongly requested that such drills not be conducted
                     // again": in a meeting, a request goes to the other side,
@@ -514,20 +811,40 @@ pub fn sentence_relations(
                             .and_then(|c| lex.government_of(c))
                             .map(str::to_string)
                             .unwrap_or_else(|| p.clone());
-                        emit(&subject, Predicate::Urged, &addressee, conf * 0.7, &format!("urged/counterpart/{rule}"), &mut out);
+                        emit(
+                            &subject,
+                            Predicate::Urged,
+                            &addressee,
+                            conf * 0.7,
+                            &format!("urged/counterpart/{rule}"),
+                            &mut out,
+                        );
                     }
                 }
                 // An urging that names the matter also raises it.
                 for o in &issues {
-                    emit(&subject, Predicate::Raised, o, conf * 0.9, &format!("raised/urged-matter/{rule}"), &mut out);
+                    emit(
+                        &subject,
+                        Predicate::Raised,
+                        o,
+                        conf * 0.9,
+                        &format!("raised/urged-matter/{rule}"),
+                        &mut out,
+                    );
                 }
             }
             Predicate::Protested => {
                 let mut objs = issues.clone();
                 // "condemned North Korea's launch": the possessor is the target.
                 let target = |m: &&&Resolved| {
-                    m.entity_type.is_some_and(|t| Predicate::Protested.admits_object(t))
-                        && (is_party_object(s, m, lex, h.end) || (possessive(s, m) && matches!(m.entity_type, Some(EntityType::Country) | Some(EntityType::Organization))))
+                    m.entity_type
+                        .is_some_and(|t| Predicate::Protested.admits_object(t))
+                        && (is_party_object(s, m, lex, h.end)
+                            || (possessive(s, m)
+                                && matches!(
+                                    m.entity_type,
+                                    Some(EntityType::Country) | Some(EntityType::Organization)
+                                )))
                 };
                 if let Some(p) = scope.iter().find(target).and_then(|m| party_id(m, lex)) {
                     objs.push(p);
@@ -536,35 +853,81 @@ pub fn sentence_relations(
                     objs = ctx.last_issues.clone();
                 }
                 for o in &objs {
-                    emit(&subject, Predicate::Protested, o, conf, &format!("protested/{rule}"), &mut out);
+                    emit(
+                        &subject,
+                        Predicate::Protested,
+                        o,
+                        conf,
+                        &format!("protested/{rule}"),
+                        &mut out,
+                    );
                 }
                 // Voicing regret or concern about a matter brings it up; condemning
                 // another's act does not.
-                let voiced = ["express", "voice", "lodge", "protest"].iter().any(|w| s[h.start..h.end].to_lowercase().starts_with(w));
+                let voiced = ["express", "voice", "lodge", "protest"]
+                    .iter()
+                    .any(|w| s[h.start..h.end].to_lowercase().starts_with(w));
                 for o in issues.iter().filter(|_| voiced) {
-                    emit(&subject, Predicate::Raised, o, conf * 0.85, &format!("raised/protest-matter/{rule}"), &mut out);
+                    emit(
+                        &subject,
+                        Predicate::Raised,
+                        o,
+                        conf * 0.85,
+                        &format!("raised/protest-matter/{rule}"),
+                        &mut out,
+                    );
                 }
             }
             Predicate::Invited | Predicate::Thanked => {
                 let want = |m: &&&Resolved| match h.pred {
                     Predicate::Invited => m.entity_type == Some(EntityType::Person),
                     // "expressed his gratitude for the ROK's cooperation": the ROK.
-                    _ => is_party_object(s, m, lex, h.end) || (possessive(s, m) && matches!(m.entity_type, Some(EntityType::Country) | Some(EntityType::Organization))),
+                    _ => {
+                        is_party_object(s, m, lex, h.end)
+                            || (possessive(s, m)
+                                && matches!(
+                                    m.entity_type,
+                                    Some(EntityType::Country) | Some(EntityType::Organization)
+                                ))
+                    }
                 };
                 if let Some(o) = scope.iter().find(want).and_then(|m| party_id(m, lex)) {
-                    emit(&subject, h.pred, &o, conf, &format!("{}/{rule}", h.pred), &mut out);
+                    emit(
+                        &subject,
+                        h.pred,
+                        &o,
+                        conf,
+                        &format!("{}/{rule}", h.pred),
+                        &mut out,
+                    );
                 }
             }
             Predicate::Visited => {
-                let first = scope.iter().find(|m| matches!(m.entity_type, Some(EntityType::Place) | Some(EntityType::Country)) && !matches!(m.r, Ref::Demonym(_)) && !possessive(s, m));
+                let first = scope.iter().find(|m| {
+                    matches!(
+                        m.entity_type,
+                        Some(EntityType::Place) | Some(EntityType::Country)
+                    ) && !matches!(m.r, Ref::Demonym(_))
+                        && !possessive(s, m)
+                });
                 if let Some(m) = first {
                     let mut objs: Vec<String> = m.ids.clone();
                     // "Honolulu, U.S.": the country after the place too.
-                    if let Some(n) = scope.iter().find(|n| n.start > m.end && s[m.end..n.start].trim() == ",") {
+                    if let Some(n) = scope
+                        .iter()
+                        .find(|n| n.start > m.end && s[m.end..n.start].trim() == ",")
+                    {
                         objs.extend(n.ids.clone());
                     }
                     for o in objs {
-                        emit(&subject, Predicate::Visited, &o, conf, &format!("visited/{rule}"), &mut out);
+                        emit(
+                            &subject,
+                            Predicate::Visited,
+                            &o,
+                            conf,
+                            &format!("visited/{rule}"),
+                            &mut out,
+                        );
                     }
                 }
             }
@@ -572,14 +935,22 @@ pub fn sentence_relations(
         }
         // Protest words in the clause make its act a protest too ("urged …
         // to withdraw the unjust export restrictions").
-        if h.pred != Predicate::Protested && !matches!(h.pred, Predicate::MetWith | Predicate::Thanked | Predicate::Invited | Predicate::Visited) {
+        if h.pred != Predicate::Protested
+            && !matches!(
+                h.pred,
+                Predicate::MetWith | Predicate::Thanked | Predicate::Invited | Predicate::Visited
+            )
+        {
             if let Some(cue) = &trig.protest_cue {
                 if cue.is_match(&s[h.end..scope_end]) {
                     let mut objs = issues.clone();
                     if objs.is_empty() {
                         objs = scope
                             .iter()
-                            .filter(|m| m.entity_type == Some(EntityType::Country) && !matches!(m.r, Ref::Demonym(_)))
+                            .filter(|m| {
+                                m.entity_type == Some(EntityType::Country)
+                                    && !matches!(m.r, Ref::Demonym(_))
+                            })
                             .flat_map(|m| m.ids.clone())
                             .collect();
                     }
@@ -587,7 +958,14 @@ pub fn sentence_relations(
                         objs = ctx.last_issues.clone();
                     }
                     for o in &objs {
-                        emit(&subject, Predicate::Protested, o, conf * 0.85, &format!("protested/cue/{rule}"), &mut out);
+                        emit(
+                            &subject,
+                            Predicate::Protested,
+                            o,
+                            conf * 0.85,
+                            &format!("protested/cue/{rule}"),
+                            &mut out,
+                        );
                     }
                 }
             }
@@ -595,15 +973,25 @@ pub fn sentence_relations(
         if !issues.is_empty() {
             prev_issues = issues.clone();
         }
-        if let Some(p) = subject.iter().rev().find(|id| is_person(ms, id) || ctx.participants.contains(id)) {
+        if let Some(p) = subject
+            .iter()
+            .rev()
+            .find(|id| is_person(ms, id) || ctx.participants.contains(id))
+        {
             ctx.last_person = Some(p.clone());
         }
         prev_subject = subject;
     }
-    if let Some(d) = dates.iter().find_map(|d| resolve_date(d, ctx.doc_date.as_deref())) {
+    if let Some(d) = dates
+        .iter()
+        .find_map(|d| resolve_date(d, ctx.doc_date.as_deref()))
+    {
         ctx.last_date = Some(d);
     }
-    for m in ms.iter().filter(|m| m.entity_type == Some(EntityType::Person)) {
+    for m in ms
+        .iter()
+        .filter(|m| m.entity_type == Some(EntityType::Person))
+    {
         if let (Some(t), Some(id)) = (&m.title, m.ids.first()) {
             ctx.titled.push((id.clone(), t.clone()));
         }
@@ -614,13 +1002,23 @@ pub fn sentence_relations(
         }
     }
     // The matter just named, for "this" and "the issue" in later sentences.
-    let named: Vec<String> = ms.iter().filter(|m| m.entity_type == Some(EntityType::Issue) || m.entity_type == Some(EntityType::Event)).flat_map(|m| m.ids.clone()).collect();
+    let named: Vec<String> = ms
+        .iter()
+        .filter(|m| {
+            m.entity_type == Some(EntityType::Issue) || m.entity_type == Some(EntityType::Event)
+        })
+        .flat_map(|m| m.ids.clone())
+        .collect();
     if !named.is_empty() {
         ctx.history.extend(named.iter().cloned());
         ctx.last_issues = named;
     }
     if hits.is_empty() {
-        if let Some(p) = ms.iter().filter(|m| m.entity_type == Some(EntityType::Person) && !m.in_apposition).last() {
+        if let Some(p) = ms
+            .iter()
+            .filter(|m| m.entity_type == Some(EntityType::Person) && !m.in_apposition)
+            .last()
+        {
             ctx.last_person = p.ids.first().cloned();
         }
     }
@@ -628,7 +1026,9 @@ pub fn sentence_relations(
 }
 
 fn is_person(ms: &[Resolved], id: &str) -> bool {
-    ms.iter().any(|m| m.entity_type == Some(EntityType::Person) && m.ids.iter().any(|i| i == id)) || id.contains('-') && !ms.iter().any(|m| m.ids.iter().any(|i| i == id))
+    ms.iter()
+        .any(|m| m.entity_type == Some(EntityType::Person) && m.ids.iter().any(|i| i == id))
+        || id.contains('-') && !ms.iter().any(|m| m.ids.iter().any(|i| i == id))
 }
 
 /// A passive trigger ("was raised", "was also briefly raised").
@@ -636,9 +1036,14 @@ fn is_passive(s: &str, a: usize, b: usize, p: Predicate) -> bool {
     let before = s[..a].trim_end();
     s[a..b].ends_with("ed")
         && !matches!(p, Predicate::Visited)
-        && ["was", "were", "been", "being", "be", "is", "are"].iter().any(|w| {
-            before.ends_with(&format!(" {w}")) || before.ends_with(&format!(" {w} also")) || before.ends_with(&format!(" {w} briefly")) || before.ends_with(&format!(" {w} also briefly"))
-        })
+        && ["was", "were", "been", "being", "be", "is", "are"]
+            .iter()
+            .any(|w| {
+                before.ends_with(&format!(" {w}"))
+                    || before.ends_with(&format!(" {w} also"))
+                    || before.ends_with(&format!(" {w} briefly"))
+                    || before.ends_with(&format!(" {w} also briefly"))
+            })
 }
 
 /// Is the act of this trigger stated as done? Not when it is infinitival
@@ -652,7 +1057,10 @@ fn acted(s: &str, a: usize, b: usize, p: Predicate, trig: &Triggers, ms: &[Resol
     if last == "to" && !matches!(p, Predicate::Visited | Predicate::Protested) {
         return false;
     }
-    if last == "to" && s[a..b].to_lowercase().starts_with("visit") && !s[a..b].to_lowercase().starts_with("visit to") {
+    if last == "to"
+        && s[a..b].to_lowercase().starts_with("visit")
+        && !s[a..b].to_lowercase().starts_with("visit to")
+    {
         return false;
     }
     // A visit as a noun is an act only with its visitor: "her visit to
@@ -660,26 +1068,45 @@ fn acted(s: &str, a: usize, b: usize, p: Predicate, trig: &Triggers, ms: &[Resol
     let lower = s[a..b].to_lowercase();
     if lower.starts_with("visit to") || lower.starts_with("trip to") {
         let near: Vec<&str> = before.rsplit(' ').take(3).collect();
-        let possessed = near.iter().any(|w| w.ends_with("'s") || matches!(*w, "his" | "her" | "their" | "His" | "Her" | "Their"));
+        let possessed = near.iter().any(|w| {
+            w.ends_with("'s") || matches!(*w, "his" | "her" | "their" | "His" | "Her" | "Their")
+        });
         if !possessed {
             return false;
         }
     }
-    if matches!(last.as_str(), "was" | "were" | "been" | "being" | "be" | "is" | "are" | "also" | "briefly")
-        && s[a..b].ends_with("ed")
+    if matches!(
+        last.as_str(),
+        "was" | "were" | "been" | "being" | "be" | "is" | "are" | "also" | "briefly"
+    ) && s[a..b].ends_with("ed")
         && !matches!(p, Predicate::Visited)
     {
-        let passive = ["was", "were", "been", "being", "be", "is", "are"].iter().any(|w| before.ends_with(&format!(" {w}")) || before.ends_with(&format!(" {w} also")) || before.ends_with(&format!(" {w} briefly")) || before.ends_with(&format!(" {w} also briefly")));
+        let passive = ["was", "were", "been", "being", "be", "is", "are"]
+            .iter()
+            .any(|w| {
+                before.ends_with(&format!(" {w}"))
+                    || before.ends_with(&format!(" {w} also"))
+                    || before.ends_with(&format!(" {w} briefly"))
+                    || before.ends_with(&format!(" {w} also briefly"))
+            });
         if passive {
             return false;
         }
     }
     // Participles used as adjectives: "the ones mentioned at the consultation".
-    if matches!(last.as_str(), "ones" | "issues" | "matters" | "measures" | "items" | "topics") && s[a..b].ends_with("ed") {
+    if matches!(
+        last.as_str(),
+        "ones" | "issues" | "matters" | "measures" | "items" | "topics"
+    ) && s[a..b].ends_with("ed")
+    {
         return false;
     }
     // The clause before the trigger: from the last coordinator or trigger.
-    let clause_start = [";", " and ", ", but ", ": ", ", while "].iter().filter_map(|c| s[..a].rfind(c).map(|i| i + c.len())).max().unwrap_or(0);
+    let clause_start = [";", " and ", ", but ", ": ", ", while "]
+        .iter()
+        .filter_map(|c| s[..a].rfind(c).map(|i| i + c.len()))
+        .max()
+        .unwrap_or(0);
     let window = &s[clause_start.min(a)..a];
     if p != Predicate::AgreedOn && (trig.hedge.is_match(window)) {
         return false;
@@ -703,7 +1130,8 @@ fn subject_of(
     lex: &Lexicon,
     ctx: &Context,
 ) -> (Vec<String>, f32, &'static str) {
-    let nominal = s[h.start..h.end].to_lowercase().starts_with("visit to") || s[h.start..h.end].to_lowercase().starts_with("trip to");
+    let nominal = s[h.start..h.end].to_lowercase().starts_with("visit to")
+        || s[h.start..h.end].to_lowercase().starts_with("trip to");
     let eligible = |m: &&Resolved| -> bool {
         if m.in_apposition || m.nested || m.start < pre_start || m.end > h.start {
             return false;
@@ -722,11 +1150,17 @@ fn subject_of(
         if !party {
             return false;
         }
-        let poss = possessive(s, m) || matches!(&m.r, Ref::Pronoun if matches!(s[m.start..m.end].to_lowercase().as_str(), "his" | "her"));
+        let poss = possessive(s, m)
+            || matches!(&m.r, Ref::Pronoun if matches!(s[m.start..m.end].to_lowercase().as_str(), "his" | "her"));
         if poss && !nominal {
             return false;
         }
-        if matches!(m.entity_type, Some(EntityType::Organization) | Some(EntityType::Country)) && adjectival(s, m) && word_after(s, m.end) != "side" {
+        if matches!(
+            m.entity_type,
+            Some(EntityType::Organization) | Some(EntityType::Country)
+        ) && adjectival(s, m)
+            && word_after(s, m.end) != "side"
+        {
             return false;
         }
         true
@@ -742,14 +1176,62 @@ fn subject_of(
         gap.split([' ', ',']).filter(|w| !w.is_empty()).all(|w| {
             matches!(
                 w.to_lowercase().as_str(),
-                "also" | "then" | "once" | "again" | "further" | "furthermore" | "strongly" | "briefly"
-                    | "jointly" | "both" | "all" | "each" | "had" | "has" | "have" | "did" | "in"
-                    | "turn" | "response" | "particular" | "additionally" | "firmly" | "repeatedly"
-                    | "subsequently" | "later" | "earlier" | "reportedly" | "formally" | "officially"
-                    | "separately" | "specifically" | "personally" | "directly" | "immediately"
-                    | "clearly" | "explicitly" | "previously" | "today" | "yesterday" | "first"
-                    | "who" | "which" | "is" | "was" | "and" | "side" | "sides" | "then-" | "on"
-                    | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+                "also"
+                    | "then"
+                    | "once"
+                    | "again"
+                    | "further"
+                    | "furthermore"
+                    | "strongly"
+                    | "briefly"
+                    | "jointly"
+                    | "both"
+                    | "all"
+                    | "each"
+                    | "had"
+                    | "has"
+                    | "have"
+                    | "did"
+                    | "in"
+                    | "turn"
+                    | "response"
+                    | "particular"
+                    | "additionally"
+                    | "firmly"
+                    | "repeatedly"
+                    | "subsequently"
+                    | "later"
+                    | "earlier"
+                    | "reportedly"
+                    | "formally"
+                    | "officially"
+                    | "separately"
+                    | "specifically"
+                    | "personally"
+                    | "directly"
+                    | "immediately"
+                    | "clearly"
+                    | "explicitly"
+                    | "previously"
+                    | "today"
+                    | "yesterday"
+                    | "first"
+                    | "who"
+                    | "which"
+                    | "is"
+                    | "was"
+                    | "and"
+                    | "side"
+                    | "sides"
+                    | "then-"
+                    | "on"
+                    | "monday"
+                    | "tuesday"
+                    | "wednesday"
+                    | "thursday"
+                    | "friday"
+                    | "saturday"
+                    | "sunday"
             )
         })
     };
@@ -765,8 +1247,22 @@ fn subject_of(
         }
         !s[m.end..h.start].contains(',')
     };
-    let chosen = cands.iter().rev().find(|m| glue_ok(m)).copied().map(|m| (m, 0.9, "adjacent-subject"));
-    let chosen = chosen.or_else(|| if first { cands.first().copied().map(|m| (m, 0.85, "sentence-subject")) } else { None });
+    let chosen = cands
+        .iter()
+        .rev()
+        .find(|m| glue_ok(m))
+        .copied()
+        .map(|m| (m, 0.9, "adjacent-subject"));
+    let chosen = chosen.or_else(|| {
+        if first {
+            cands
+                .first()
+                .copied()
+                .map(|m| (m, 0.85, "sentence-subject"))
+        } else {
+            None
+        }
+    });
     if let Some((m, conf, rule)) = chosen {
         let ids = subject_ids(s, ms, m, lex, ctx);
         if !ids.is_empty() {
@@ -780,7 +1276,13 @@ fn subject_of(
 }
 
 /// The entity ids a subject mention stands for.
-fn subject_ids(s: &str, ms: &[Resolved], m: &Resolved, lex: &Lexicon, ctx: &Context) -> Vec<String> {
+fn subject_ids(
+    s: &str,
+    ms: &[Resolved],
+    m: &Resolved,
+    lex: &Lexicon,
+    ctx: &Context,
+) -> Vec<String> {
     match &m.r {
         Ref::Collective => {
             if ctx.participants.len() >= 2 {
@@ -798,8 +1300,17 @@ fn subject_ids(s: &str, ms: &[Resolved], m: &Resolved, lex: &Lexicon, ctx: &Cont
         }
         Ref::DefiniteTitle => {
             // "The Secretary": the person last called Secretary.
-            let head = s[m.start..m.end].rsplit(' ').next().unwrap_or("").to_lowercase();
-            let titled = ctx.titled.iter().rev().find(|(_, t)| t.to_lowercase().contains(&head)).map(|(id, _)| id.clone());
+            let head = s[m.start..m.end]
+                .rsplit(' ')
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            let titled = ctx
+                .titled
+                .iter()
+                .rev()
+                .find(|(_, t)| t.to_lowercase().contains(&head))
+                .map(|(id, _)| id.clone());
             match titled.or_else(|| ctx.last_person.clone()) {
                 Some(p) => vec![p],
                 None => Vec::new(),
@@ -810,7 +1321,14 @@ fn subject_ids(s: &str, ms: &[Resolved], m: &Resolved, lex: &Lexicon, ctx: &Cont
                 vec![p.clone()]
             } else {
                 // Cataphora: "During her visit to Japan, Minister Kang met …".
-                ms.iter().find(|x| x.start > m.end && x.entity_type == Some(EntityType::Person) && !x.in_apposition).map(|x| x.ids.clone()).unwrap_or_default()
+                ms.iter()
+                    .find(|x| {
+                        x.start > m.end
+                            && x.entity_type == Some(EntityType::Person)
+                            && !x.in_apposition
+                    })
+                    .map(|x| x.ids.clone())
+                    .unwrap_or_default()
             }
         }
         _ => {
@@ -819,7 +1337,11 @@ fn subject_ids(s: &str, ms: &[Resolved], m: &Resolved, lex: &Lexicon, ctx: &Cont
                 for id in &c.ids {
                     let id = match c.entity_type {
                         // A capital acting stands for its government ("Tokyo protested").
-                        Some(EntityType::Place) => lex.capital_of(id).and_then(|c| lex.government_of(c)).unwrap_or(id).to_string(),
+                        Some(EntityType::Place) => lex
+                            .capital_of(id)
+                            .and_then(|c| lex.government_of(c))
+                            .unwrap_or(id)
+                            .to_string(),
                         _ => id.clone(),
                     };
                     if !ids.contains(&id) {
@@ -837,7 +1359,15 @@ fn coordinated_back<'a>(s: &str, ms: &'a [Resolved], m: &'a Resolved) -> Vec<&'a
     let mut v = vec![m];
     let mut cur = m;
     loop {
-        let prev = ms.iter().filter(|x| x.end <= cur.start && x.entity_type == cur.entity_type && !x.in_apposition && !x.nested).max_by_key(|x| x.end);
+        let prev = ms
+            .iter()
+            .filter(|x| {
+                x.end <= cur.start
+                    && x.entity_type == cur.entity_type
+                    && !x.in_apposition
+                    && !x.nested
+            })
+            .max_by_key(|x| x.end);
         match prev {
             Some(p) if is_coordination(&s[p.end..cur.start]) => {
                 v.insert(0, p);
@@ -855,12 +1385,33 @@ fn coordinated_back<'a>(s: &str, ms: &'a [Resolved], m: &'a Resolved) -> Vec<&'a
 fn is_coordination(gap: &str) -> bool {
     let mut saw_join = false;
     for w in gap.split([' ', ',']).filter(|w| !w.is_empty()) {
-        if matches!(w, "his" | "her" | "their" | "counterpart" | "Japanese" | "Korean" | "South" | "Chinese" | "American" | "U.S." | "Russian") && saw_join {
+        if matches!(
+            w,
+            "his"
+                | "her"
+                | "their"
+                | "counterpart"
+                | "Japanese"
+                | "Korean"
+                | "South"
+                | "Chinese"
+                | "American"
+                | "U.S."
+                | "Russian"
+        ) && saw_join
+        {
             continue;
         }
         if w == "and" || w == "&" {
             saw_join = true;
-        } else if !(crate::mentions::TITLES.iter().any(|t| t.split(' ').any(|x| x == w)) || matches!(w, "Mr." | "Ms." | "Mrs." | "Dr." | "H.E." | "Prof." | "Foreign")) {
+        } else if !(crate::mentions::TITLES
+            .iter()
+            .any(|t| t.split(' ').any(|x| x == w))
+            || matches!(
+                w,
+                "Mr." | "Ms." | "Mrs." | "Dr." | "H.E." | "Prof." | "Foreign"
+            ))
+        {
             return false;
         }
     }
@@ -875,25 +1426,45 @@ fn is_party_object(s: &str, m: &Resolved, lex: &Lexicon, trigger_end: usize) -> 
     if m.entity_type != Some(EntityType::Person)
         && !adjacent
         && !word_after(s, m.end).starts_with("side")
-        && (possessive(s, m) || matches!(word_before(s, m.start).to_lowercase().as_str(), "in" | "of" | "from" | "between" | "among" | "at" | "by" | "within" | "to" | "for" | "into"))
+        && (possessive(s, m)
+            || matches!(
+                word_before(s, m.start).to_lowercase().as_str(),
+                "in" | "of"
+                    | "from"
+                    | "between"
+                    | "among"
+                    | "at"
+                    | "by"
+                    | "within"
+                    | "to"
+                    | "for"
+                    | "into"
+            ))
     {
         return false;
     }
     match m.entity_type {
         Some(EntityType::Person) => true,
-        Some(EntityType::Organization) => !modifies_party(s, m) || word_after(s, m.end).starts_with("side"),
-        Some(EntityType::Country) => !matches!(m.r, Ref::Demonym(_)) || word_after(s, m.end).starts_with("side"),
+        Some(EntityType::Organization) => {
+            !modifies_party(s, m) || word_after(s, m.end).starts_with("side")
+        }
+        Some(EntityType::Country) => {
+            !matches!(m.r, Ref::Demonym(_)) || word_after(s, m.end).starts_with("side")
+        }
         // "lodged a protest with Seoul": a capital stands for its government.
         Some(EntityType::Place) => m.ids.first().is_some_and(|p| lex.capital_of(p).is_some()),
         _ => false,
     }
 }
 
-
 fn party_id(m: &Resolved, lex: &Lexicon) -> Option<String> {
     let id = m.ids.first()?;
     Some(match m.entity_type {
-        Some(EntityType::Place) => lex.capital_of(id).and_then(|c| lex.government_of(c)).unwrap_or(id).to_string(),
+        Some(EntityType::Place) => lex
+            .capital_of(id)
+            .and_then(|c| lex.government_of(c))
+            .unwrap_or(id)
+            .to_string(),
         _ => id.clone(),
     })
 }
@@ -902,7 +1473,10 @@ fn party_id(m: &Resolved, lex: &Lexicon) -> Option<String> {
 fn issue_objects(all: &[Resolved], scope: &[&Resolved], ctx: &Context) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     for m in scope {
-        if matches!(m.entity_type, Some(EntityType::Issue) | Some(EntityType::Event)) {
+        if matches!(
+            m.entity_type,
+            Some(EntityType::Issue) | Some(EntityType::Event)
+        ) {
             for id in &m.ids {
                 if !v.contains(id) {
                     v.push(id.clone());
@@ -922,10 +1496,21 @@ fn issue_objects(all: &[Resolved], scope: &[&Resolved], ctx: &Context) -> Vec<St
 /// The matter an anaphor stands for: with a head noun ("the agreement"),
 /// the last matter whose name has it; without ("this", "the issue"), the
 /// matter named last, in this sentence or the one before.
-fn resolve_anaphor(all: &[Resolved], m: &Resolved, head: Option<&str>, ctx: &Context) -> Vec<String> {
+fn resolve_anaphor(
+    all: &[Resolved],
+    m: &Resolved,
+    head: Option<&str>,
+    ctx: &Context,
+) -> Vec<String> {
     let earlier: Vec<&String> = all
         .iter()
-        .filter(|x| x.end <= m.start && matches!(x.entity_type, Some(EntityType::Issue) | Some(EntityType::Event)))
+        .filter(|x| {
+            x.end <= m.start
+                && matches!(
+                    x.entity_type,
+                    Some(EntityType::Issue) | Some(EntityType::Event)
+                )
+        })
         .flat_map(|x| x.ids.iter())
         .collect();
     match head {
@@ -934,12 +1519,23 @@ fn resolve_anaphor(all: &[Resolved], m: &Resolved, head: Option<&str>, ctx: &Con
             if let Some(id) = earlier.iter().rev().find(|id| named(id.as_str())) {
                 return vec![(*id).clone()];
             }
-            ctx.history.iter().rev().find(|id| named(id.as_str())).map(|id| vec![id.clone()]).unwrap_or_default()
+            ctx.history
+                .iter()
+                .rev()
+                .find(|id| named(id.as_str()))
+                .map(|id| vec![id.clone()])
+                .unwrap_or_default()
         }
         None => {
             let here: Vec<String> = all
                 .iter()
-                .filter(|x| x.end <= m.start && matches!(x.entity_type, Some(EntityType::Issue) | Some(EntityType::Event)))
+                .filter(|x| {
+                    x.end <= m.start
+                        && matches!(
+                            x.entity_type,
+                            Some(EntityType::Issue) | Some(EntityType::Event)
+                        )
+                })
                 .max_by_key(|x| x.end)
                 .map(|x| x.ids.clone())
                 .unwrap_or_default();
@@ -967,7 +1563,13 @@ fn country_objects(s: &str, scope: &[&Resolved], trigger_end: usize) -> Vec<Stri
             }
             continue;
         }
-        let list_continues = prev.is_some_and(|(e, _)| e <= m.start && matches!(s[e..m.start].trim().trim_start_matches(',').trim(), "and" | "," | "" | "and the" | "the" | ", the" | "or"));
+        let list_continues = prev.is_some_and(|(e, _)| {
+            e <= m.start
+                && matches!(
+                    s[e..m.start].trim().trim_start_matches(',').trim(),
+                    "and" | "," | "" | "and the" | "the" | ", the" | "or"
+                )
+        });
         let topic = if list_continues {
             prev.is_some_and(|(_, ok)| ok)
         } else {
@@ -1006,20 +1608,56 @@ fn is_topic_position(s: &str, m: &Resolved, trigger_end: usize) -> bool {
     let w2 = words.next().unwrap_or("").to_lowercase();
     match w1.as_str() {
         "on" | "about" | "regarding" | "over" | "toward" | "towards" | "surrounding" => true,
-        "of" => matches!(w2.as_str(), "situation" | "issue" | "issues" | "question" | "problem" | "matter" | "denuclearization" | "provocations" | "threat" | "threats" | "case"),
-        "with" => matches!(w2.as_str(), "dealing" | "deal" | "engaging" | "engage" | "engagement" | "coping"),
+        "of" => matches!(
+            w2.as_str(),
+            "situation"
+                | "issue"
+                | "issues"
+                | "question"
+                | "problem"
+                | "matter"
+                | "denuclearization"
+                | "provocations"
+                | "threat"
+                | "threats"
+                | "case"
+        ),
+        "with" => matches!(
+            w2.as_str(),
+            "dealing" | "deal" | "engaging" | "engage" | "engagement" | "coping"
+        ),
         _ => false,
     }
 }
 
 fn fronted_topic(s: &str, ms: &[Resolved]) -> Vec<String> {
-    const OPENERS: &[&str] = &["Regarding ", "Concerning ", "As for ", "As to ", "On ", "With regard to ", "In regard to ", "With respect to ", "As regards ", "On the issue of ", "On the matter of "];
+    const OPENERS: &[&str] = &[
+        "Regarding ",
+        "Concerning ",
+        "As for ",
+        "As to ",
+        "On ",
+        "With regard to ",
+        "In regard to ",
+        "With respect to ",
+        "As regards ",
+        "On the issue of ",
+        "On the matter of ",
+    ];
     if !OPENERS.iter().any(|o| s.starts_with(o)) {
         return Vec::new();
     }
-    let Some(comma) = s.find(',') else { return Vec::new() };
+    let Some(comma) = s.find(',') else {
+        return Vec::new();
+    };
     ms.iter()
-        .filter(|m| m.end <= comma && matches!(m.entity_type, Some(EntityType::Issue) | Some(EntityType::Event)))
+        .filter(|m| {
+            m.end <= comma
+                && matches!(
+                    m.entity_type,
+                    Some(EntityType::Issue) | Some(EntityType::Event)
+                )
+        })
         .flat_map(|m| m.ids.clone())
         .collect()
 }
@@ -1031,17 +1669,77 @@ fn modifies_party(s: &str, m: &Resolved) -> bool {
     if s[m.end..].starts_with('-') || s[..m.start].ends_with('-') {
         return true;
     }
-    let w = word_after(s, m.end).trim_end_matches([',', '.', ';', ':', ')']).to_lowercase();
+    let w = word_after(s, m.end)
+        .trim_end_matches([',', '.', ';', ':', ')'])
+        .to_lowercase();
     const PARTY_NOUNS: &[&str] = &[
-        "government", "side", "sides", "official", "officials", "taskforce", "task", "team",
-        "delegation", "ministry", "embassy", "company", "companies", "firms", "nationals",
-        "citizens", "people", "workers", "leaders", "leader", "president", "minister",
-        "authorities", "military", "forces", "troops", "counterpart", "counterparts", "diplomats",
-        "diplomat", "court", "courts", "ambassador", "envoy", "spokesperson", "media", "lawmakers",
-        "parliament", "position", "positions", "stance", "expert", "experts", "agency", "navy",
-        "coast", "businesses", "industry", "public", "society", "relations", "ties", "alliance",
-        "cooperation", "partnership", "summit", "talks", "meeting", "consultation", "dialogue",
-        "administration", "cabinet", "foreign", "defense", "trade", "economy", "economic",
+        "government",
+        "side",
+        "sides",
+        "official",
+        "officials",
+        "taskforce",
+        "task",
+        "team",
+        "delegation",
+        "ministry",
+        "embassy",
+        "company",
+        "companies",
+        "firms",
+        "nationals",
+        "citizens",
+        "people",
+        "workers",
+        "leaders",
+        "leader",
+        "president",
+        "minister",
+        "authorities",
+        "military",
+        "forces",
+        "troops",
+        "counterpart",
+        "counterparts",
+        "diplomats",
+        "diplomat",
+        "court",
+        "courts",
+        "ambassador",
+        "envoy",
+        "spokesperson",
+        "media",
+        "lawmakers",
+        "parliament",
+        "position",
+        "positions",
+        "stance",
+        "expert",
+        "experts",
+        "agency",
+        "navy",
+        "coast",
+        "businesses",
+        "industry",
+        "public",
+        "society",
+        "relations",
+        "ties",
+        "alliance",
+        "cooperation",
+        "partnership",
+        "summit",
+        "talks",
+        "meeting",
+        "consultation",
+        "dialogue",
+        "administration",
+        "cabinet",
+        "foreign",
+        "defense",
+        "trade",
+        "economy",
+        "economic",
     ];
     PARTY_NOUNS.contains(&w.as_str())
 }
@@ -1058,6 +1756,19 @@ fn meeting_format(s: &str, trig: &Triggers) -> MeetingFormat {
 
 /// "on the margins of X" / "on the sidelines of X": the event X.
 fn occasion(s: &str, ms: &[Resolved]) -> Option<String> {
-    let i = ["on the margins of", "on the sidelines of", "on the occasion of", "to attend", "while attending", "during the"].iter().filter_map(|p| s.find(p).map(|i| i + p.len())).min()?;
-    ms.iter().filter(|m| m.start >= i && m.entity_type == Some(EntityType::Event)).min_by_key(|m| m.start).and_then(|m| m.ids.first().cloned())
+    let i = [
+        "on the margins of",
+        "on the sidelines of",
+        "on the occasion of",
+        "to attend",
+        "while attending",
+        "during the",
+    ]
+    .iter()
+    .filter_map(|p| s.find(p).map(|i| i + p.len()))
+    .min()?;
+    ms.iter()
+        .filter(|m| m.start >= i && m.entity_type == Some(EntityType::Event))
+        .min_by_key(|m| m.start)
+        .and_then(|m| m.ids.first().cloned())
 }

@@ -44,7 +44,12 @@ pub fn fold_token(t: &str) -> String {
         .collect();
     s.split('-')
         .filter(|x| !x.is_empty())
-        .map(|syl| syl.replace("eo", "u").replace("oo", "u").replace("ee", "i").replace("eui", "ui"))
+        .map(|syl| {
+            syl.replace("eo", "u")
+                .replace("oo", "u")
+                .replace("ee", "i")
+                .replace("eui", "ui")
+        })
         .collect::<Vec<_>>()
         .join("-")
 }
@@ -73,7 +78,10 @@ fn korean_surname(t: &str) -> Option<String> {
         "ko" | "go" => "ko",
         "baek" | "paek" => "baek",
         _ => {
-            return crate::mentions::KOREAN_SURNAMES.split('|').any(|k| k.eq_ignore_ascii_case(t)).then_some(l);
+            return crate::mentions::KOREAN_SURNAMES
+                .split('|')
+                .any(|k| k.eq_ignore_ascii_case(t))
+                .then_some(l);
         }
     };
     Some(canon.to_string())
@@ -94,24 +102,39 @@ pub fn person_key(name: &str) -> Vec<String> {
             }
         }
     }
-    let mut k: Vec<String> = toks.iter().map(|t| plain_token(t)).filter(|t| !t.is_empty()).collect();
+    let mut k: Vec<String> = toks
+        .iter()
+        .map(|t| plain_token(t))
+        .filter(|t| !t.is_empty())
+        .collect();
     k.sort();
     k
 }
 
 fn plain_token(t: &str) -> String {
-    t.chars().map(crate::model::fold_accent).filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()).collect()
+    t.chars()
+        .map(crate::model::fold_accent)
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(|c| c.to_lowercase())
+        .collect()
 }
 
 /// "KANZAKI Hideo" → "Kanzaki Hideo": capitals mark the surname, not the name.
 pub fn display_name(name: &str) -> String {
     name.split_whitespace()
         .map(|t| {
-            if t.len() > 1 && t.chars().all(|c| !c.is_lowercase()) && t.chars().any(|c| c.is_alphabetic()) {
+            if t.len() > 1
+                && t.chars().all(|c| !c.is_lowercase())
+                && t.chars().any(|c| c.is_alphabetic())
+            {
                 let mut out = String::new();
                 let mut up = true;
                 for c in t.chars() {
-                    if up { out.extend(c.to_uppercase()) } else { out.extend(c.to_lowercase()) }
+                    if up {
+                        out.extend(c.to_uppercase())
+                    } else {
+                        out.extend(c.to_lowercase())
+                    }
                     up = c == '-';
                 }
                 out
@@ -169,7 +192,11 @@ fn known_keys(lex: &Lexicon) -> &[(usize, Vec<String>)] {
             .iter()
             .enumerate()
             .filter(|(_, e)| e.entity_type == EntityType::Person)
-            .flat_map(|(i, e)| std::iter::once(&e.label).chain(&e.alt_labels).map(move |l| (i, person_key(l))))
+            .flat_map(|(i, e)| {
+                std::iter::once(&e.label)
+                    .chain(&e.alt_labels)
+                    .map(move |l| (i, person_key(l)))
+            })
             .collect()
     })
 }
@@ -206,8 +233,18 @@ fn membership_fits(lex: &Lexicon, i: usize, title: Option<&str>, date: Option<&s
         let year_ok = match year {
             None => true,
             Some(y) => {
-                let from = m.from.as_deref().and_then(|f| f.get(..4)).and_then(|f| f.parse::<i32>().ok()).unwrap_or(i32::MIN);
-                let until = m.until.as_deref().and_then(|f| f.get(..4)).and_then(|f| f.parse::<i32>().ok()).unwrap_or(i32::MAX);
+                let from = m
+                    .from
+                    .as_deref()
+                    .and_then(|f| f.get(..4))
+                    .and_then(|f| f.parse::<i32>().ok())
+                    .unwrap_or(i32::MIN);
+                let until = m
+                    .until
+                    .as_deref()
+                    .and_then(|f| f.get(..4))
+                    .and_then(|f| f.parse::<i32>().ok())
+                    .unwrap_or(i32::MAX);
                 from <= y && y <= until
             }
         };
@@ -225,22 +262,37 @@ pub struct Resolver<'a> {
 
 impl<'a> Resolver<'a> {
     pub fn new(lex: &'a Lexicon, doc_date: Option<String>, home: Option<String>) -> Self {
-        Resolver { lex, doc_date, home, entities: BTreeMap::new() }
+        Resolver {
+            lex,
+            doc_date,
+            home,
+            entities: BTreeMap::new(),
+        }
     }
 
     fn add_entry(&mut self, i: usize, surface: &str, span: Option<Span>) -> String {
         let e = &self.lex.entries[i];
-        let de = self.entities.entry(e.id.clone()).or_insert_with(|| DocEntity {
-            id: e.id.clone(),
-            entity_type: e.entity_type,
-            label: e.label.clone(),
-            aliases: e.alt_labels.iter().cloned().collect(),
-            mentions: Vec::new(),
-            country: e.country.clone().or_else(|| (e.entity_type == EntityType::Country).then(|| e.id.clone())),
-            known: true,
-            merges: Vec::new(),
-            name_key: if e.entity_type == EntityType::Person { person_key(&e.label) } else { Vec::new() },
-        });
+        let de = self
+            .entities
+            .entry(e.id.clone())
+            .or_insert_with(|| DocEntity {
+                id: e.id.clone(),
+                entity_type: e.entity_type,
+                label: e.label.clone(),
+                aliases: e.alt_labels.iter().cloned().collect(),
+                mentions: Vec::new(),
+                country: e
+                    .country
+                    .clone()
+                    .or_else(|| (e.entity_type == EntityType::Country).then(|| e.id.clone())),
+                known: true,
+                merges: Vec::new(),
+                name_key: if e.entity_type == EntityType::Person {
+                    person_key(&e.label)
+                } else {
+                    Vec::new()
+                },
+            });
         if surface != de.label {
             de.aliases.insert(surface.to_string());
         }
@@ -250,22 +302,36 @@ impl<'a> Resolver<'a> {
         e.id.clone()
     }
 
-    fn add_new(&mut self, t: EntityType, label: &str, surface: &str, span: Option<Span>, rule: &str) -> String {
+    fn add_new(
+        &mut self,
+        t: EntityType,
+        label: &str,
+        surface: &str,
+        span: Option<Span>,
+        rule: &str,
+    ) -> String {
         let id = match t {
             EntityType::Person => person_key(label).join("-"),
             _ => slug(label),
         };
-        let de = self.entities.entry(id.clone()).or_insert_with(|| DocEntity {
-            id: id.clone(),
-            entity_type: t,
-            label: label.to_string(),
-            aliases: BTreeSet::new(),
-            mentions: Vec::new(),
-            country: None,
-            known: false,
-            merges: vec![format!("{rule}: \"{surface}\"")],
-            name_key: if t == EntityType::Person { person_key(label) } else { Vec::new() },
-        });
+        let de = self
+            .entities
+            .entry(id.clone())
+            .or_insert_with(|| DocEntity {
+                id: id.clone(),
+                entity_type: t,
+                label: label.to_string(),
+                aliases: BTreeSet::new(),
+                mentions: Vec::new(),
+                country: None,
+                known: false,
+                merges: vec![format!("{rule}: \"{surface}\"")],
+                name_key: if t == EntityType::Person {
+                    person_key(label)
+                } else {
+                    Vec::new()
+                },
+            });
         if surface != de.label {
             de.aliases.insert(surface.to_string());
         }
@@ -309,11 +375,18 @@ impl<'a> Resolver<'a> {
                 de.mentions.push(s);
             }
             if de.name_key != key {
-                de.merges.push(format!("near-identical spelling \"{surface}\""));
+                de.merges
+                    .push(format!("near-identical spelling \"{surface}\""));
             }
             return id;
         }
-        self.add_new(EntityType::Person, &display_name(name), surface, span, "person pattern")
+        self.add_new(
+            EntityType::Person,
+            &display_name(name),
+            surface,
+            span,
+            "person pattern",
+        )
     }
 
     fn note(&mut self, id: &str, msg: String) {
@@ -326,14 +399,29 @@ impl<'a> Resolver<'a> {
 
     /// A surname: the person of this document who has it (the last named
     /// wins), else a known official whose post fits the title and date.
-    pub fn surname(&mut self, surname: &str, title: Option<&str>, span: Option<Span>, surface: &str) -> Option<String> {
+    pub fn surname(
+        &mut self,
+        surname: &str,
+        title: Option<&str>,
+        span: Option<Span>,
+        surface: &str,
+    ) -> Option<String> {
         // A surname matches a name key in any of its spellings.
-        let forms: Vec<String> = [korean_surname(surname), Some(plain_token(surname)), Some(fold_token(surname))].into_iter().flatten().collect();
+        let forms: Vec<String> = [
+            korean_surname(surname),
+            Some(plain_token(surname)),
+            Some(fold_token(surname)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         let has = |k: &Vec<String>| forms.iter().any(|f| k.contains(f));
         let found = self
             .entities
             .values()
-            .filter(|e| e.entity_type == EntityType::Person && e.name_key.len() >= 2 && has(&e.name_key))
+            .filter(|e| {
+                e.entity_type == EntityType::Person && e.name_key.len() >= 2 && has(&e.name_key)
+            })
             .map(|e| e.id.clone())
             .next();
         if let Some(id) = found {
@@ -356,7 +444,10 @@ impl<'a> Resolver<'a> {
         cands.dedup();
         if cands.len() == 1 {
             let id = self.add_entry(cands[0], surface, span);
-            self.note(&id, format!("\"{surface}\": surname, title and date fit the gazetteer"));
+            self.note(
+                &id,
+                format!("\"{surface}\": surname, title and date fit the gazetteer"),
+            );
             return Some(id);
         }
         None
@@ -369,25 +460,61 @@ impl<'a> Resolver<'a> {
             // "Japanese nationals" mentions the country Japan (ANNOTATION.md).
             Ref::Demonym(i) => vec![self.add_entry(*i, surface, Some(span))],
             Ref::NewPerson(n) => vec![self.person(n, surface, Some(span))],
-            Ref::Surname(s) => self.surname(s, m.title.as_deref(), Some(span), surface).into_iter().collect(),
+            Ref::Surname(s) => self
+                .surname(s, m.title.as_deref(), Some(span), surface)
+                .into_iter()
+                .collect(),
             Ref::Surnames(v) => v
                 .iter()
-                .filter_map(|s| self.surname(s, m.title.as_deref(), None, &format!("{} {}", m.title.as_deref().unwrap_or(""), s).trim().to_string()))
+                .filter_map(|s| {
+                    self.surname(
+                        s,
+                        m.title.as_deref(),
+                        None,
+                        &format!("{} {}", m.title.as_deref().unwrap_or(""), s)
+                            .trim()
+                            .to_string(),
+                    )
+                })
                 .collect(),
             Ref::New(t, label) => vec![self.add_new(*t, label, surface, Some(span), "pattern")],
-            Ref::HomeMinistry => match self.home_entry(Lexicon::foreign_ministry_of, surface, span.clone(), "ministry") {
+            Ref::HomeMinistry => match self.home_entry(
+                Lexicon::foreign_ministry_of,
+                surface,
+                span.clone(),
+                "ministry",
+            ) {
                 Some(id) => vec![id],
-                None => vec![self.add_new(EntityType::Organization, "Ministry of Foreign Affairs", surface, Some(span), "pattern")],
+                None => vec![self.add_new(
+                    EntityType::Organization,
+                    "Ministry of Foreign Affairs",
+                    surface,
+                    Some(span),
+                    "pattern",
+                )],
             },
-            Ref::HomeGovernment => self.home_entry(Lexicon::government_of, surface, span, "government").into_iter().collect(),
+            Ref::HomeGovernment => self
+                .home_entry(Lexicon::government_of, surface, span, "government")
+                .into_iter()
+                .collect(),
             _ => Vec::new(),
         }
     }
 
     /// The publisher's own ministry or government for a bare "the Ministry
     /// of Foreign Affairs" / "the government".
-    fn home_entry(&mut self, of: for<'l> fn(&'l Lexicon, &str) -> Option<&'l str>, surface: &str, span: Span, what: &str) -> Option<String> {
-        let target = self.home.as_deref().and_then(|h| of(self.lex, h)).map(str::to_string)?;
+    fn home_entry(
+        &mut self,
+        of: for<'l> fn(&'l Lexicon, &str) -> Option<&'l str>,
+        surface: &str,
+        span: Span,
+        what: &str,
+    ) -> Option<String> {
+        let target = self
+            .home
+            .as_deref()
+            .and_then(|h| of(self.lex, h))
+            .map(str::to_string)?;
         let i = *self.lex.by_id.get(&target)?;
         let id = self.add_entry(i, surface, Some(span));
         self.note(&id, format!("bare \"{surface}\": the publisher's {what}"));
@@ -403,7 +530,8 @@ impl<'a> Resolver<'a> {
             .map(|mut e| {
                 e.mentions.sort();
                 e.mentions.dedup();
-                let mut aliases: Vec<String> = e.aliases.into_iter().filter(|a| *a != e.label).collect();
+                let mut aliases: Vec<String> =
+                    e.aliases.into_iter().filter(|a| *a != e.label).collect();
                 aliases.sort();
                 Entity {
                     id: e.id,
@@ -429,15 +557,27 @@ pub fn resolve_corpus(docs: &mut [Extraction]) {
     let mut people: BTreeMap<String, (Vec<String>, BTreeSet<String>)> = BTreeMap::new();
     let mut orgs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for d in docs.iter() {
-        for r in d.relations.iter().filter(|r| r.predicate == crate::model::Predicate::MemberOf) {
-            orgs.entry(r.subject.clone()).or_default().insert(r.object.clone());
+        for r in d
+            .relations
+            .iter()
+            .filter(|r| r.predicate == crate::model::Predicate::MemberOf)
+        {
+            orgs.entry(r.subject.clone())
+                .or_default()
+                .insert(r.object.clone());
         }
-        for e in d.entities.iter().filter(|e| e.entity_type == EntityType::Person && !e.known) {
+        for e in d
+            .entities
+            .iter()
+            .filter(|e| e.entity_type == EntityType::Person && !e.known)
+        {
             let key = person_key(&e.label);
             if key.len() < 2 {
                 continue;
             }
-            let entry = people.entry(e.id.clone()).or_insert_with(|| (key, BTreeSet::new()));
+            let entry = people
+                .entry(e.id.clone())
+                .or_insert_with(|| (key, BTreeSet::new()));
             if let Some(c) = &e.country {
                 entry.1.insert(c.clone());
             }
@@ -459,7 +599,10 @@ pub fn resolve_corpus(docs: &mut [Extraction]) {
         let Some(os) = orgs.get(id) else { continue };
         for tok in &people[id].0 {
             for o in os {
-                buckets.entry((tok.as_str(), o.as_str())).or_default().push(i);
+                buckets
+                    .entry((tok.as_str(), o.as_str()))
+                    .or_default()
+                    .push(i);
             }
         }
     }
@@ -484,7 +627,11 @@ pub fn resolve_corpus(docs: &mut [Extraction]) {
             }
         }
     }
-    let canon: BTreeMap<String, String> = ids.iter().map(|i| (i.clone(), find(&mut parent, i))).filter(|(i, c)| i != c).collect();
+    let canon: BTreeMap<String, String> = ids
+        .iter()
+        .map(|i| (i.clone(), find(&mut parent, i)))
+        .filter(|(i, c)| i != c)
+        .collect();
     if canon.is_empty() {
         return;
     }
@@ -492,7 +639,10 @@ pub fn resolve_corpus(docs: &mut [Extraction]) {
         let mut merged: BTreeMap<String, Entity> = BTreeMap::new();
         for mut e in std::mem::take(&mut d.entities) {
             if let Some(c) = canon.get(&e.id) {
-                e.merges.push(format!("merged across documents: \"{}\" ({} → {})", e.label, e.id, c));
+                e.merges.push(format!(
+                    "merged across documents: \"{}\" ({} → {})",
+                    e.label, e.id, c
+                ));
                 e.id = c.clone();
             }
             match merged.get_mut(&e.id) {
@@ -519,8 +669,20 @@ pub fn resolve_corpus(docs: &mut [Extraction]) {
                 r.object = c.clone();
             }
         }
-        d.relations.sort_by(|a, b| (&a.subject, a.predicate, &a.object, a.evidence.start).cmp(&(&b.subject, b.predicate, &b.object, b.evidence.start)));
-        d.relations.dedup_by(|a, b| a.subject == b.subject && a.predicate == b.predicate && a.object == b.object && a.evidence == b.evidence);
+        d.relations.sort_by(|a, b| {
+            (&a.subject, a.predicate, &a.object, a.evidence.start).cmp(&(
+                &b.subject,
+                b.predicate,
+                &b.object,
+                b.evidence.start,
+            ))
+        });
+        d.relations.dedup_by(|a, b| {
+            a.subject == b.subject
+                && a.predicate == b.predicate
+                && a.object == b.object
+                && a.evidence == b.evidence
+        });
     }
 }
 
@@ -531,8 +693,17 @@ mod tests {
     #[test]
     fn romanisation_and_order_fold_to_one_key() {
         assert_eq!(person_key("Kim Jeong-han"), person_key("Kim Jung-han"));
-        assert_eq!(person_key("Shigeki Takizaki"), person_key("TAKIZAKI Shigeki"));
-        assert!(keys_close(&person_key("Takizaki Kigeki"), &person_key("Takizaki Shigeki")));
-        assert!(!keys_close(&person_key("Kim Jung-han"), &person_key("Kim Yong-ho")));
+        assert_eq!(
+            person_key("Shigeki Takizaki"),
+            person_key("TAKIZAKI Shigeki")
+        );
+        assert!(keys_close(
+            &person_key("Takizaki Kigeki"),
+            &person_key("Takizaki Shigeki")
+        ));
+        assert!(!keys_close(
+            &person_key("Kim Jung-han"),
+            &person_key("Kim Yong-ho")
+        ));
     }
 }

@@ -31,7 +31,11 @@ impl Sentence {
     /// Cleaned-text byte range of a normalised byte range.
     pub fn clean_range(&self, start: usize, end: usize) -> (usize, usize) {
         let s = self.map[start.min(self.map.len() - 1)];
-        let e = if end > start { self.map[(end - 1).min(self.map.len() - 1)] + 1 } else { s };
+        let e = if end > start {
+            self.map[(end - 1).min(self.map.len() - 1)] + 1
+        } else {
+            s
+        };
         (s, e)
     }
 }
@@ -53,7 +57,9 @@ pub fn normalize(s: &str, base: usize) -> (String, Vec<usize>) {
         let rep: Option<char> = match c {
             '“' | '”' | '"' | '«' | '»' | '„' | '″' => None,
             '‘' | '’' | '\'' | '`' | '´' | 'ʼ' => {
-                if prev.is_some_and(|p| p.is_alphanumeric()) && next.is_some_and(|n| n.is_alphabetic()) {
+                if prev.is_some_and(|p| p.is_alphanumeric())
+                    && next.is_some_and(|n| n.is_alphabetic())
+                {
                     Some('\'')
                 } else {
                     None
@@ -86,9 +92,9 @@ pub fn normalize(s: &str, base: usize) -> (String, Vec<usize>) {
 const ABBREVIATIONS: &[&str] = &[
     "mr", "ms", "mrs", "dr", "h.e", "u.s", "u.k", "u.n", "e.u", "st", "jr", "sr", "no", "nos",
     "vs", "etc", "e.g", "i.e", "a.m", "p.m", "gen", "lt", "col", "capt", "adm", "gov", "sen",
-    "rep", "prof", "amb", "dept", "min", "approx", "jan", "feb", "mar", "apr", "jun", "jul",
-    "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
-    "co", "corp", "inc", "ltd", "p.r", "r.o.k", "d.c", "fig", "vol", "art", "para",
+    "rep", "prof", "amb", "dept", "min", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "co",
+    "corp", "inc", "ltd", "p.r", "r.o.k", "d.c", "fig", "vol", "art", "para",
 ];
 
 fn list_marker() -> &'static Regex {
@@ -126,7 +132,10 @@ pub fn segment(text: &str) -> Vec<Sentence> {
         if let Some(last) = blocks.last_mut() {
             let prev = text[last.0..last.1].trim_end();
             let continues = !prev.ends_with(['.', '!', '?', ':', ';', ')', '"', '”'])
-                && l.trim_start().chars().next().is_some_and(|c| c.is_lowercase())
+                && l.trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_lowercase())
                 && !list_marker().is_match(l.trim_start());
             if continues {
                 last.1 = e;
@@ -140,7 +149,13 @@ pub fn segment(text: &str) -> Vec<Sentence> {
         // "1 North Korea": the marker ends before the capital it matched.
         let marker = list_marker()
             .find(block)
-            .map(|m| if m.as_str().ends_with(|c: char| c.is_ascii_uppercase()) { m.end() - 1 } else { m.end() })
+            .map(|m| {
+                if m.as_str().ends_with(|c: char| c.is_ascii_uppercase()) {
+                    m.end() - 1
+                } else {
+                    m.end()
+                }
+            })
             .unwrap_or(0);
         let body_start = bs + marker;
         let body = &text[body_start..be];
@@ -192,7 +207,11 @@ pub fn split_sentences(s: &str) -> Vec<(usize, usize)> {
                     k += 1;
                 }
                 let next = s[k..].chars().next();
-                let starts_new = next.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || matches!(n, '"' | '“' | '(' | '[' | '‘'));
+                let starts_new = next.is_some_and(|n| {
+                    n.is_uppercase()
+                        || n.is_ascii_digit()
+                        || matches!(n, '"' | '“' | '(' | '[' | '‘')
+                });
                 if starts_new && (c != b'.' || !is_abbreviation(&s[start..i])) {
                     out.push((start, j));
                     start = k;
@@ -213,7 +232,10 @@ pub fn split_sentences(s: &str) -> Vec<(usize, usize)> {
 
 /// Does the text end with an abbreviation or an initial ("Mr", "U.S", "J")?
 fn is_abbreviation(before: &str) -> bool {
-    let word = before.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
+    let word = before
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("");
     let w = word.trim_start_matches(['"', '“', '(']).to_lowercase();
     if w.chars().count() == 1 && w.chars().all(|c| c.is_alphabetic()) {
         return true; // an initial
@@ -228,12 +250,18 @@ mod tests {
     #[test]
     fn abbreviations_do_not_end_sentences() {
         let s = "Mr. Kim met H.E. Dr. Kang in the U.S. on Sept. 3. The two Ministers agreed. Secretary J. Doe said so.";
-        let parts: Vec<&str> = split_sentences(s).into_iter().map(|(a, b)| &s[a..b]).collect();
-        assert_eq!(parts, vec![
-            "Mr. Kim met H.E. Dr. Kang in the U.S. on Sept. 3.",
-            "The two Ministers agreed.",
-            "Secretary J. Doe said so."
-        ]);
+        let parts: Vec<&str> = split_sentences(s)
+            .into_iter()
+            .map(|(a, b)| &s[a..b])
+            .collect();
+        assert_eq!(
+            parts,
+            vec![
+                "Mr. Kim met H.E. Dr. Kang in the U.S. on Sept. 3.",
+                "The two Ministers agreed.",
+                "Secretary J. Doe said so."
+            ]
+        );
     }
 
     #[test]

@@ -27,7 +27,11 @@ fn broken_turtle_in_the_ontology_names_file_line_and_column() {
     let onto = dir.path().join("ontology");
     copy_dir(&repo().join("ontology"), &onto);
     let bad = onto.join("gazetteer/zz-broken.ttl");
-    std::fs::write(&bad, "@prefix dk: <https://w3id.org/dipkg/ontology#> .\n\ndk:x dk:y \"unterminated .\n").unwrap();
+    std::fs::write(
+        &bad,
+        "@prefix dk: <https://w3id.org/dipkg/ontology#> .\n\ndk:x dk:y \"unterminated .\n",
+    )
+    .unwrap();
     let out = Command::cargo_bin("dipkg")
         .unwrap()
         .args(["extract", "--format", "json", "--ontology"])
@@ -62,11 +66,16 @@ fn a_new_label_in_turtle_is_used_without_recompiling() {
         .arg(&doc)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rels = json["relations"].as_array().unwrap();
     assert!(
-        rels.iter().any(|r| r["predicate"] == "discussed" && r["object"] == "quokka-accord"),
+        rels.iter()
+            .any(|r| r["predicate"] == "discussed" && r["object"] == "quokka-accord"),
         "{rels:?}"
     );
 }

@@ -32,8 +32,14 @@ fn seeds_meet_the_bar() {
     assert_eq!(s.documents, 5);
     assert!(s.entities.f1 >= 0.95, "entities F1 {}", s.entities.f1);
     assert!(s.relations.f1 >= 0.90, "relations F1 {}", s.relations.f1);
-    assert_eq!(s.meetings.date_right, s.meetings.with_date, "every meeting date the text gives");
-    assert_eq!(s.meetings.place_right, s.meetings.with_place, "every meeting place the text gives");
+    assert_eq!(
+        s.meetings.date_right, s.meetings.with_date,
+        "every meeting date the text gives"
+    );
+    assert_eq!(
+        s.meetings.place_right, s.meetings.with_place,
+        "every meeting place the text gives"
+    );
     assert_eq!(s.resolution.merge_recall, 1.0);
     assert_eq!(s.resolution.merge_precision, 1.0);
 }
@@ -42,11 +48,22 @@ fn seeds_meet_the_bar() {
 /// seeds', since nothing was tuned on them one by one.
 #[test]
 fn own_corpus_meets_the_bar() {
-    let s = score(&root().join("tests/corpus/docs"), &root().join("tests/corpus/gold"));
+    let s = score(
+        &root().join("tests/corpus/docs"),
+        &root().join("tests/corpus/gold"),
+    );
     assert!(s.documents >= 20);
     assert!(s.entities.f1 >= ENTITY_BAR, "entities F1 {}", s.entities.f1);
-    assert!(s.relations.f1 >= RELATION_BAR, "relations F1 {}", s.relations.f1);
-    assert!(s.resolution.merge_precision >= MERGE_PRECISION_BAR, "merge precision {}", s.resolution.merge_precision);
+    assert!(
+        s.relations.f1 >= RELATION_BAR,
+        "relations F1 {}",
+        s.relations.f1
+    );
+    assert!(
+        s.resolution.merge_precision >= MERGE_PRECISION_BAR,
+        "merge precision {}",
+        s.resolution.merge_precision
+    );
 }
 
 const ENTITY_BAR: f64 = 0.90;
@@ -81,7 +98,11 @@ fn eval_agrees_with_score_py_on_the_seeds() {
         eprintln!("SKIPPED: python3 not available");
         return;
     };
-    assert!(py.status.success(), "{}", String::from_utf8_lossy(&py.stderr));
+    assert!(
+        py.status.success(),
+        "{}",
+        String::from_utf8_lossy(&py.stderr)
+    );
     let pyv: serde_json::Value = serde_json::from_slice(&py.stdout).unwrap();
     let ours = evaluate(&root().join("tests/gold"), &run.extractions).unwrap();
     let oursv = ours.to_json_value(false);
@@ -104,12 +125,23 @@ fn every_span_is_a_slice_of_the_original() {
         let slice = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
         for e in &x.entities {
             for m in &e.mentions {
-                assert_eq!(slice(m.start, m.end), m.text, "{} {}", x.document.path, e.id);
+                assert_eq!(
+                    slice(m.start, m.end),
+                    m.text,
+                    "{} {}",
+                    x.document.path,
+                    e.id
+                );
                 checked += 1;
             }
         }
         for r in &x.relations {
-            assert_eq!(slice(r.evidence.start, r.evidence.end), r.evidence.text, "{}", x.document.path);
+            assert_eq!(
+                slice(r.evidence.start, r.evidence.end),
+                r.evidence.text,
+                "{}",
+                x.document.path
+            );
             checked += 1;
         }
     }

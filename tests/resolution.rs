@@ -26,9 +26,15 @@ fn corpus() -> &'static Vec<Extraction> {
 fn person_ids() -> BTreeMap<String, BTreeSet<String>> {
     let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for x in corpus() {
-        for e in x.entities.iter().filter(|e| e.entity_type == EntityType::Person) {
+        for e in x
+            .entities
+            .iter()
+            .filter(|e| e.entity_type == EntityType::Person)
+        {
             for mention in &e.mentions {
-                m.entry(mention.text.clone()).or_default().insert(e.id.clone());
+                m.entry(mention.text.clone())
+                    .or_default()
+                    .insert(e.id.clone());
             }
         }
     }
@@ -37,14 +43,24 @@ fn person_ids() -> BTreeMap<String, BTreeSet<String>> {
 
 fn id_of(surface: &str) -> String {
     let ids = person_ids();
-    let set = ids.get(surface).unwrap_or_else(|| panic!("no person written {surface:?}"));
+    let set = ids
+        .get(surface)
+        .unwrap_or_else(|| panic!("no person written {surface:?}"));
     assert_eq!(set.len(), 1, "{surface:?} resolved to several ids: {set:?}");
     set.iter().next().unwrap().clone()
 }
 
 #[test]
 fn one_person_under_four_spellings_is_one_node() {
-    let ids: BTreeSet<String> = ["Park Sun-young", "Park Seon-young", "Sun-young Park", "PARK Sun-young"].iter().map(|s| id_of(s)).collect();
+    let ids: BTreeSet<String> = [
+        "Park Sun-young",
+        "Park Seon-young",
+        "Sun-young Park",
+        "PARK Sun-young",
+    ]
+    .iter()
+    .map(|s| id_of(s))
+    .collect();
     assert_eq!(ids.len(), 1, "{ids:?}");
 }
 
@@ -56,7 +72,10 @@ fn a_caption_typo_is_the_same_person() {
 
 #[test]
 fn same_surname_different_people_stay_apart() {
-    let kims: BTreeSet<String> = ["Kim Hyun-soo", "Kim Jae-won", "Kim Chol-nam", "Kim Na-yeon"].iter().map(|s| id_of(s)).collect();
+    let kims: BTreeSet<String> = ["Kim Hyun-soo", "Kim Jae-won", "Kim Chol-nam", "Kim Na-yeon"]
+        .iter()
+        .map(|s| id_of(s))
+        .collect();
     assert_eq!(kims.len(), 4, "{kims:?}");
 }
 
@@ -68,9 +87,16 @@ fn one_meeting_two_accounts_is_one_meeting_node() {
     let m: Vec<_> = g
         .meetings()
         .iter()
-        .filter(|m| m.participants.contains(&park) && m.participants.contains(&morioka) && m.date.as_deref() == Some("2021-03-03"))
+        .filter(|m| {
+            m.participants.contains(&park)
+                && m.participants.contains(&morioka)
+                && m.date.as_deref() == Some("2021-03-03")
+        })
         .collect();
     assert_eq!(m.len(), 1, "{m:?}");
     let docs: Vec<&String> = m[0].documents.iter().collect();
-    assert!(docs.iter().any(|d| d.starts_with("001_")) && docs.iter().any(|d| d.starts_with("002_")), "{docs:?}");
+    assert!(
+        docs.iter().any(|d| d.starts_with("001_")) && docs.iter().any(|d| d.starts_with("002_")),
+        "{docs:?}"
+    );
 }

@@ -1403,24 +1403,13 @@ fn prefix_countries(text: &str, lex: &Lexicon) -> usize {
 /// and Pacific Affairs", "the Asia-Pacific Bureau") name a portfolio, not a
 /// place.
 fn drop_places_in_unit_names(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
-    if !has_any(
-        s,
-        &[
-            "Affairs",
-            "Bureau",
-            "Division",
-            "Department",
-            "Headquarters",
-            "Office",
-            "Desk",
-        ],
-    ) {
+    if !has_any(s, &["ffairs", "ureau", "ivision", "epartment", "Headquarters", "Office", "Desk"]) {
         return;
     }
     static UNIT: OnceLock<Regex> = OnceLock::new();
     let unit = re(
         &UNIT,
-        r"\b(?:[A-Z][\w'-]*\s(?:and\s|&\s)?){1,6}(?:Affairs|Bureau|Division|Department|Headquarters|Office|Desk)\b",
+        r"\b(?:[A-Z][\w'-]*\s(?:and\s|&\s)?){1,6}(?:[Aa]ffairs|[Bb]ureau|[Dd]ivision|[Dd]epartment|Headquarters|Office|Desk)\b",
     );
     let spans: Vec<(usize, usize)> = unit.find_iter(s).map(|m| (m.start(), m.end())).collect();
     out.retain(|m| {

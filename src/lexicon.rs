@@ -213,7 +213,10 @@ impl Lexicon {
         let mut seen: HashMap<(String, bool), usize> = HashMap::new();
         let mut push = |labels: &mut Vec<Label>, target: LabelTarget, text: &str| {
             let norm = normalize_str(text);
+            // A leading article would make "the ASEAN" win over "ASEAN
+            // Regional Forum" (leftmost first): labels start at the name.
             let norm = norm.trim();
+            let norm = norm.strip_prefix("the ").or_else(|| norm.strip_prefix("The ")).unwrap_or(norm);
             if norm.is_empty() {
                 return;
             }

@@ -219,11 +219,13 @@ pub struct Relation {
     pub subject: String,
     pub predicate: Predicate,
     pub object: String,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    // date, place and format are always written (null when unknown), as the
+    // JSON contract of ANNOTATION.md shows them.
+    #[serde(default)]
     pub date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(default)]
     pub place: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(default)]
     pub format: Option<MeetingFormat>,
     /// Event id of the occasion ("on the margins of ...").
     #[serde(skip_serializing_if = "Option::is_none", default)]

@@ -434,7 +434,8 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
     } else {
         load_cached(&a.inputs, Some(&mut make))?
     };
-    let mut written = export::write_build(&a.output, &loaded.extractions)
+    let built = export::Built::new(&loaded.extractions);
+    let mut written = export::write_build_from(&a.output, &loaded.extractions, &built)
         .with_context(|| format!("cannot write the output directory {}", a.output.display()))?;
     if let Some(c) = &mut cache {
         c.commit().with_context(|| {
@@ -453,8 +454,8 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let g = KnowledgeGraph::from_extractions(&loaded.extractions);
-    let mut out = summary(&loaded, &g);
+    let g = &built.graph;
+    let mut out = summary(&loaded, g);
     #[cfg(feature = "rocksdb")]
     if let Some(line) = stored {
         out.push_str(&line);

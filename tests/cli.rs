@@ -1121,3 +1121,50 @@ fn build_on_seeds_is_deterministic() {
         assert!(x == y, "{n:?} differs between two builds of the seeds");
     }
 }
+
+/// `--store DIR` (cargo feature `rocksdb`): `build` fills a persistent
+/// store with the bulk loader, `query --store DIR` answers from it without
+/// loading any file, and a second build replaces its content.
+#[cfg(feature = "rocksdb")]
+#[test]
+fn persistent_store_between_build_and_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = common::fixture_jsonl(dir.path());
+    let store = dir.path().join("store");
+    let out = dir.path().join("out");
+    for _ in 0..2 {
+        dipkg()
+            .arg("build")
+            .arg("--from-jsonl")
+            .arg(&jsonl)
+            .arg("-o")
+            .arg(&out)
+            .arg("--store")
+            .arg(&store)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("quads in"));
+    }
+    let quads = std::fs::read_to_string(out.join("graph.nq"))
+        .unwrap()
+        .lines()
+        .count();
+    let count = dipkg()
+        .args(["query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "csv", "--store"])
+        .arg(&store)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let count = String::from_utf8(count).unwrap();
+    assert_eq!(count.lines().nth(1).unwrap().trim(), quads.to_string(), "{count}");
+    dipkg()
+        .args(["query", "--file"])
+        .arg(common::repo().join("examples/queries/meetings.rq"))
+        .arg("--store")
+        .arg(&store)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2017-12-19"));
+}

@@ -63,8 +63,14 @@ fn assert_same_outputs(a: &Path, b: &Path) {
     assert_eq!(names, files(b), "different file sets");
     assert!(names.iter().any(|n| n == CACHE_FILE), "{names:?}");
     for n in &names {
-        let (x, y) = (std::fs::read(a.join(n)).unwrap(), std::fs::read(b.join(n)).unwrap());
-        assert!(x == y, "{n} differs between the incremental and the clean build");
+        let (x, y) = (
+            std::fs::read(a.join(n)).unwrap(),
+            std::fs::read(b.join(n)).unwrap(),
+        );
+        assert!(
+            x == y,
+            "{n} differs between the incremental and the clean build"
+        );
     }
 }
 
@@ -88,18 +94,27 @@ fn unchanged_corpus_reextracts_nothing() {
     let c = corpus(dir.path());
     let n = documents_in(&c);
     let first = build(dir.path(), "out", &[]);
-    assert!(first.contains(&format!("incremental: {n} re-extracted, 0 reused")), "{first}");
+    assert!(
+        first.contains(&format!("incremental: {n} re-extracted, 0 reused")),
+        "{first}"
+    );
     let before: Vec<Vec<u8>> = files(&dir.path().join("out"))
         .iter()
         .map(|f| std::fs::read(dir.path().join("out").join(f)).unwrap())
         .collect();
     let second = build(dir.path(), "out", &[]);
-    assert!(second.contains(&format!("incremental: 0 re-extracted, {n} reused")), "{second}");
+    assert!(
+        second.contains(&format!("incremental: 0 re-extracted, {n} reused")),
+        "{second}"
+    );
     let after: Vec<Vec<u8>> = files(&dir.path().join("out"))
         .iter()
         .map(|f| std::fs::read(dir.path().join("out").join(f)).unwrap())
         .collect();
-    assert!(before == after, "a rebuild from the cache changed some output");
+    assert!(
+        before == after,
+        "a rebuild from the cache changed some output"
+    );
 }
 
 #[test]
@@ -124,7 +139,10 @@ fn modified_document_is_the_only_one_reextracted() {
     build(dir.path(), "clean", &["--no-cache"]);
     build(dir.path(), "clean2", &[]);
     let nq = std::fs::read_to_string(dir.path().join("out/graph.nq")).unwrap();
-    assert!(nq.contains("2021-03-03"), "the new statement is not in the graph");
+    assert!(
+        nq.contains("2021-03-03"),
+        "the new statement is not in the graph"
+    );
     assert_same_outputs(&dir.path().join("out"), &dir.path().join("clean2"));
     for f in files(&dir.path().join("clean")) {
         let x = std::fs::read(dir.path().join("clean").join(&f)).unwrap();
@@ -151,7 +169,10 @@ fn deleted_document_leaves_the_graph() {
         "{again}"
     );
     let nq = std::fs::read_to_string(dir.path().join("out/graph.nq")).unwrap();
-    assert!(!nq.contains(&graph), "the deleted document's graph is still there");
+    assert!(
+        !nq.contains(&graph),
+        "the deleted document's graph is still there"
+    );
     let cache = std::fs::read_to_string(dir.path().join("out").join(CACHE_FILE)).unwrap();
     assert!(!cache.contains(&id), "the deleted document is still cached");
     build(dir.path(), "clean", &["--no-cache"]);
@@ -179,14 +200,27 @@ fn changed_ontology_or_broken_cache_reextracts_everything() {
     t.push_str("\n# edited\n");
     std::fs::write(&ttl, t).unwrap();
     let out = build(dir.path(), "out", &["--ontology", "ontology"]);
-    assert!(out.contains(&format!("incremental: {n} re-extracted, 0 reused; cache not used")), "{out}");
+    assert!(
+        out.contains(&format!(
+            "incremental: {n} re-extracted, 0 reused; cache not used"
+        )),
+        "{out}"
+    );
     // A damaged cache is not an error: everything is extracted again.
     let cache = dir.path().join("out").join(CACHE_FILE);
     std::fs::write(&cache, "{not json\n").unwrap();
     let out = build(dir.path(), "out", &[]);
-    assert!(out.contains(&format!("incremental: {n} re-extracted, 0 reused; cache not used")), "{out}");
+    assert!(
+        out.contains(&format!(
+            "incremental: {n} re-extracted, 0 reused; cache not used"
+        )),
+        "{out}"
+    );
     let out = build(dir.path(), "out", &[]);
-    assert!(out.contains(&format!("incremental: 0 re-extracted, {n} reused")), "{out}");
+    assert!(
+        out.contains(&format!("incremental: 0 re-extracted, {n} reused")),
+        "{out}"
+    );
 }
 
 /// In the library: `run_cached` gives exactly what `run` gives, whether the
@@ -198,18 +232,27 @@ fn run_cached_equals_run() {
     let inputs = [common::repo().join("seeds")];
     let plain = pipeline.run(&inputs);
     let fp = dipkg::incremental::fingerprint(&common::repo().join("ontology")).unwrap();
-    let mut cache = Cache::new(&fp);
-    let first = pipeline.run_cached(&inputs, &mut cache);
-    assert_eq!(cache.reused, 0);
-    assert_eq!(first.extractions, plain.extractions);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join(CACHE_FILE);
-    cache.save(&file).unwrap();
-    let mut loaded = Cache::load(&file, &fp);
-    assert_eq!(loaded.len(), plain.extractions.len());
-    let second = pipeline.run_cached(&inputs, &mut loaded);
-    assert_eq!((loaded.reused, loaded.extracted), (plain.extractions.len(), 0));
+    let mut cache = Cache::open(&file, &fp);
+    assert!(cache.is_empty() && cache.invalidated.is_none());
+    let first = pipeline.run_cached(&inputs, &mut cache);
+    assert_eq!(
+        (cache.reused, cache.extracted),
+        (0, plain.extractions.len())
+    );
+    assert_eq!(first.extractions, plain.extractions);
+    cache.commit().unwrap();
+    let mut again = Cache::open(&file, &fp);
+    assert_eq!(again.len(), plain.extractions.len());
+    let second = pipeline.run_cached(&inputs, &mut again);
+    assert_eq!(
+        (again.reused, again.extracted),
+        (plain.extractions.len(), 0)
+    );
     assert_eq!(second.extractions, plain.extractions);
-    let other = Cache::load(&file, "another fingerprint");
+    again.commit().unwrap();
+    assert_eq!(Cache::open(&file, &fp).len(), plain.extractions.len());
+    let other = Cache::open(&file, "another fingerprint");
     assert!(other.is_empty() && other.invalidated.is_some());
 }

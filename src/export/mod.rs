@@ -102,28 +102,34 @@ fn title(g: &KnowledgeGraph) -> String {
 /// files (CSV, GraphML, with measures), the country and ministry roll-ups
 /// and the country timeline. Returns the paths written.
 pub fn write_build(dir: &Path, extractions: &[Extraction]) -> Result<Vec<PathBuf>> {
+    write_build_from(dir, extractions, &Built::new(extractions))
+}
+
+/// [`write_build`] with the graph and measures already built from
+/// `extractions` (so that a caller that also needs them builds them once).
+/// The roll-ups are built, written and dropped one after the other.
+pub fn write_build_from(
+    dir: &Path,
+    extractions: &[Extraction],
+    built: &Built,
+) -> Result<Vec<PathBuf>> {
     create_dir(dir)?;
-    let built = Built::new(extractions);
     let (g, m) = (&built.graph, &built.measures);
     let mut written = write_rdf(dir, extractions, g, m)?;
     written.push(write_file(&dir.join("extract.jsonl"), |w| {
         jsonl::write_jsonl(w, extractions).map(drop)
     })?);
     written.extend(write_network(dir, "", g, Some(m))?);
-    let countries = g.country_projection();
-    written.extend(write_network(
-        dir,
-        "countries-",
-        &countries,
-        Some(&stats::compute(&countries)),
-    )?);
-    let ministries = g.organization_projection();
-    written.extend(write_network(
-        dir,
-        "ministries-",
-        &ministries,
-        Some(&stats::compute(&ministries)),
-    )?);
+    {
+        let countries = g.country_projection();
+        let measures = stats::compute(&countries);
+        written.extend(write_network(dir, "countries-", &countries, Some(&measures))?);
+    }
+    {
+        let ministries = g.organization_projection();
+        let measures = stats::compute(&ministries);
+        written.extend(write_network(dir, "ministries-", &ministries, Some(&measures))?);
+    }
     let rows = stats::timeline(g);
     written.push(write_file(&dir.join("timeline.csv"), |w| {
         csv::write_timeline(w, &rows).map(drop)

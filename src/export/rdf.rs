@@ -218,15 +218,19 @@ fn document_node(out: &mut Sink, x: &Extraction, doc: &str) {
     }
 }
 
-/// An entity as the document names it: type, labels, country, and for an
-/// issue the framings the document uses (its mentions' texts, used by the
-/// document's country).
+/// An entity as the document names it: type, label, the names the document
+/// itself uses (the gazetteer's other names live once, in the entities
+/// graph), country, and for an issue the framings the document uses (its
+/// mentions' texts, used by the document's country).
 fn entity_in_document(out: &mut Sink, x: &Extraction, e: &Entity) {
     let s = vocab::entity(&e.id);
     out.link(&s, rdf::type_, &vocab::class(e.entity_type));
     out.text(&s, rdfs::label, &e.label);
     out.text(&s, skos::prefLabel, &e.label);
-    for a in e.aliases.iter().filter(|a| **a != e.label) {
+    let mut used: Vec<&str> = e.mentions.iter().map(|m| m.text.as_str()).filter(|t| *t != e.label).collect();
+    used.sort_unstable();
+    used.dedup();
+    for a in used {
         out.text(&s, skos::altLabel, a);
     }
     if let Some(c) = &e.country {

@@ -216,7 +216,10 @@ impl Lexicon {
             // A leading article would make "the ASEAN" win over "ASEAN
             // Regional Forum" (leftmost first): labels start at the name.
             let norm = norm.trim();
-            let norm = norm.strip_prefix("the ").or_else(|| norm.strip_prefix("The ")).unwrap_or(norm);
+            let norm = norm
+                .strip_prefix("the ")
+                .or_else(|| norm.strip_prefix("The "))
+                .unwrap_or(norm);
             if norm.is_empty() {
                 return;
             }

@@ -31,19 +31,19 @@
 pub mod error;
 pub mod model;
 
+pub mod incremental;
 pub mod ingest;
-pub mod segment;
 pub mod lexicon;
 pub mod mentions;
+pub mod pipeline;
 pub mod relations;
 pub mod resolve;
-pub mod pipeline;
-pub mod incremental;
+pub mod segment;
 
-pub mod graph;
 pub mod export;
-pub mod store;
+pub mod graph;
 pub mod stats;
+pub mod store;
 
 pub mod eval;
 pub mod synth;

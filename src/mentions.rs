@@ -1403,7 +1403,18 @@ fn prefix_countries(text: &str, lex: &Lexicon) -> usize {
 /// and Pacific Affairs", "the Asia-Pacific Bureau") name a portfolio, not a
 /// place.
 fn drop_places_in_unit_names(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
-    if !has_any(s, &["ffairs", "ureau", "ivision", "epartment", "Headquarters", "Office", "Desk"]) {
+    if !has_any(
+        s,
+        &[
+            "ffairs",
+            "ureau",
+            "ivision",
+            "epartment",
+            "Headquarters",
+            "Office",
+            "Desk",
+        ],
+    ) {
         return;
     }
     static UNIT: OnceLock<Regex> = OnceLock::new();

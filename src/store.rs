@@ -383,19 +383,27 @@ mod tests {
     fn bulk_load_replaces_the_content() {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a.nq");
-        std::fs::write(&a, "<http://e/s> <http://e/p> \"x\" <http://e/g> .\n<http://e/s> <http://e/p> \"y\" .\n").unwrap();
+        std::fs::write(
+            &a,
+            "<http://e/s> <http://e/p> \"x\" <http://e/g> .\n<http://e/s> <http://e/p> \"y\" .\n",
+        )
+        .unwrap();
         let b = dir.path().join("b.nq");
         std::fs::write(&b, "<http://e/t> <http://e/p> \"z\" <http://e/g> .\n").unwrap();
         let s = GraphStore::new().unwrap();
         assert_eq!(s.replace_with_file(&a).unwrap(), 2);
         assert_eq!(s.replace_with_file(&b).unwrap(), 1);
         assert_eq!(
-            s.query("ASK { <http://e/s> ?p ?o }", ResultFormat::Table).unwrap(),
+            s.query("ASK { <http://e/s> ?p ?o }", ResultFormat::Table)
+                .unwrap(),
             "false\n"
         );
         let bad = dir.path().join("bad.nq");
         std::fs::write(&bad, "<http://e/s> <http://e/p> .\n").unwrap();
-        assert!(matches!(s.replace_with_file(&bad), Err(Error::Syntax { line: 1, .. })));
+        assert!(matches!(
+            s.replace_with_file(&bad),
+            Err(Error::Syntax { line: 1, .. })
+        ));
     }
 
     #[test]

@@ -1150,7 +1150,13 @@ fn persistent_store_between_build_and_query() {
         .lines()
         .count();
     let count = dipkg()
-        .args(["query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "csv", "--store"])
+        .args([
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            "--format",
+            "csv",
+            "--store",
+        ])
         .arg(&store)
         .assert()
         .success()
@@ -1158,7 +1164,11 @@ fn persistent_store_between_build_and_query() {
         .stdout
         .clone();
     let count = String::from_utf8(count).unwrap();
-    assert_eq!(count.lines().nth(1).unwrap().trim(), quads.to_string(), "{count}");
+    assert_eq!(
+        count.lines().nth(1).unwrap().trim(),
+        quads.to_string(),
+        "{count}"
+    );
     dipkg()
         .args(["query", "--file"])
         .arg(common::repo().join("examples/queries/meetings.rq"))

@@ -123,12 +123,22 @@ pub fn write_build_from(
     {
         let countries = g.country_projection();
         let measures = stats::compute(&countries);
-        written.extend(write_network(dir, "countries-", &countries, Some(&measures))?);
+        written.extend(write_network(
+            dir,
+            "countries-",
+            &countries,
+            Some(&measures),
+        )?);
     }
     {
         let ministries = g.organization_projection();
         let measures = stats::compute(&ministries);
-        written.extend(write_network(dir, "ministries-", &ministries, Some(&measures))?);
+        written.extend(write_network(
+            dir,
+            "ministries-",
+            &ministries,
+            Some(&measures),
+        )?);
     }
     let rows = stats::timeline(g);
     written.push(write_file(&dir.join("timeline.csv"), |w| {

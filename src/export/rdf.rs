@@ -227,7 +227,12 @@ fn entity_in_document(out: &mut Sink, x: &Extraction, e: &Entity) {
     out.link(&s, rdf::type_, &vocab::class(e.entity_type));
     out.text(&s, rdfs::label, &e.label);
     out.text(&s, skos::prefLabel, &e.label);
-    let mut used: Vec<&str> = e.mentions.iter().map(|m| m.text.as_str()).filter(|t| *t != e.label).collect();
+    let mut used: Vec<&str> = e
+        .mentions
+        .iter()
+        .map(|m| m.text.as_str())
+        .filter(|t| *t != e.label)
+        .collect();
     used.sort_unstable();
     used.dedup();
     for a in used {
@@ -481,7 +486,10 @@ pub fn write_nquads_and_trig<A: Write + Send, B: Write + Send>(
             tb.send(chunk).map_err(|_| broken())
         });
         drop((ta, tb));
-        let a = wa.join().expect("N-Quads writer panicked").map_err(|e| (0, e));
+        let a = wa
+            .join()
+            .expect("N-Quads writer panicked")
+            .map_err(|e| (0, e));
         let b = wb.join().expect("TriG writer panicked").map_err(|e| (1, e));
         Ok((a?, b?))
     })

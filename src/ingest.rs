@@ -738,6 +738,13 @@ fn find_publisher(plain: &str, raw: &[&str], lex: &Lexicon) -> (Option<String>, 
     let mut publisher: Option<String> = None;
     let mut country: Option<String> = None;
     // A known publisher named anywhere (longest label wins).
+    // A page headed by an organization's name ("Ministry of Foreign Affairs
+    // of the People's Republic of China") is that organization's.
+    for l in raw.iter().filter(|l| !l.trim().is_empty()).take(3) {
+        if let Some(e) = lex.exact_entry(l).filter(|e| e.entity_type == EntityType::Organization && e.country.is_some()) {
+            return (Some(e.label.clone()), e.country.clone());
+        }
+    }
     let mut best: Option<(usize, &crate::lexicon::LexEntry)> = None;
     if let Some((ac, idx)) = &lex.publishers {
         for m in ac.find_overlapping_iter(plain) {

@@ -103,6 +103,9 @@ pub struct Lexicon {
     pub themes: Vec<String>,
     /// Capital place id → country id.
     pub capitals: HashMap<String, String>,
+    /// Posts that name one organization whoever holds them ("Secretary of
+    /// State" → the State Department), lower-cased, from the memberships.
+    pub role_orgs: Vec<(String, String)>,
     /// Publishers' names (four letters or more): (matcher, entry index per pattern).
     pub publishers: Option<(AhoCorasick, Vec<usize>)>,
     /// Name keys of the known persons, computed once by `resolve` on first use.
@@ -166,6 +169,26 @@ impl Lexicon {
             .map(|(_, e)| e)
     }
 
+    /// The entry whose label is exactly `text` (case folded), if any.
+    pub fn exact_entry(&self, text: &str) -> Option<&LexEntry> {
+        let norm = normalize_str(text);
+        let norm = norm.trim();
+        let ac = self.matcher.as_ref()?;
+        ac.find_overlapping_iter(norm)
+            .filter(|m| m.start() == 0 && m.end() == norm.len())
+            .find_map(|m| match self.labels[m.pattern().as_usize()].target {
+                LabelTarget::Entry(i) => Some(&self.entries[i]),
+                _ => None,
+            })
+    }
+
+    /// The organization a title names by itself, if the gazetteer's posts
+    /// say so unambiguously ("Assistant Secretary of State for …").
+    pub fn organization_of_title(&self, title: &str) -> Option<&str> {
+        let t = title.to_lowercase();
+        self.role_orgs.iter().find(|(r, _)| t.contains(r.as_str())).map(|(_, o)| o.as_str())
+    }
+
     pub fn cue(&self, kind: &str) -> &[String] {
         self.cues.get(kind).map(|v| v.as_slice()).unwrap_or(&[])
     }
@@ -183,6 +206,23 @@ impl Lexicon {
     /// variants a gazetteer should not have to spell out (reversed person
     /// names; "the Japanese government", "Japan's Foreign Ministry").
     fn compile(&mut self) {
+        let mut roles: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+        for e in &self.entries {
+            for m in &e.memberships {
+                if let Some(r) = &m.role {
+                    roles.entry(r.to_lowercase()).or_default().insert(m.organization.clone());
+                }
+            }
+        }
+        self.role_orgs = roles
+            .into_iter()
+            // Only posts that name their portfolio ("… of State", "… for …"):
+            // "Spokesperson" is one ministry's in the gazetteer, every
+            // ministry's in the world.
+            .filter(|(r, orgs)| orgs.len() == 1 && (r.contains(" of ") || r.contains(" for ")))
+            .map(|(r, orgs)| (r, orgs.into_iter().next().unwrap()))
+            .collect();
+        self.role_orgs.sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
         let mut pub_pats: Vec<&str> = Vec::new();
         let mut pub_idx: Vec<usize> = Vec::new();
         for (i, e) in self

@@ -473,8 +473,8 @@ pub fn find(sentence: &Sentence, lex: &Lexicon) -> Vec<Mention> {
     nested_in_events(s, lex, &mut out);
     leader_governments(s, lex, &mut out);
     persons(s, sentence.heading, lex, &mut out);
+    organizations(s, lex, &mut out);
     if !sentence.heading {
-        organizations(s, lex, &mut out);
         issues(s, lex, &mut out);
         events(s, lex, &mut out);
     }

@@ -171,7 +171,21 @@ impl Pipeline {
                 .filter(|r| !r.ids.is_empty() || r.entity_type.is_none())
                 .collect();
             let evidence = doc.span(s.start, s.end);
-            for (p, o, rule, role) in member_of(&s.norm, &rs) {
+            let mut members = member_of(&s.norm, &rs);
+            // "Secretary of State Caroline Halvorsen": a post that names its
+            // organization by itself.
+            for m in rs.iter().filter(|m| m.entity_type == Some(EntityType::Person)) {
+                let Some(title) = &m.title else { continue };
+                let Some(org) = lex.organization_of_title(title) else { continue };
+                let Some(&i) = lex.by_id.get(org) else { continue };
+                let oid = res.add_known(i);
+                for pid in &m.ids {
+                    if !members.iter().any(|(p, _, _, _)| p == pid) {
+                        members.push((pid.clone(), oid.clone(), "memberOf/post".to_string(), Some(title.clone())));
+                    }
+                }
+            }
+            for (p, o, rule, role) in members {
                 if let Some(c) = lex.country_of(&o) {
                     ctx.countries
                         .entry(p.clone())

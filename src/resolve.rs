@@ -270,6 +270,13 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// A known entity the text implies without naming it (the organization of
+    /// a post): it joins the document's entities with no mention.
+    pub fn add_known(&mut self, i: usize) -> String {
+        let label = self.lex.entries[i].label.clone();
+        self.add_entry(i, &label, None)
+    }
+
     fn add_entry(&mut self, i: usize, surface: &str, span: Option<Span>) -> String {
         let e = &self.lex.entries[i];
         let de = self

@@ -171,6 +171,17 @@ impl Pipeline {
                 .filter(|r| !r.ids.is_empty() || r.entity_type.is_none())
                 .collect();
             let evidence = doc.span(s.start, s.end);
+            // "Japanese Foreign Minister Masaaki Ishikura", "ROK Foreign
+            // Minister Seo": the country named before the title is the person's.
+            for p in rs.iter().filter(|m| m.entity_type == Some(EntityType::Person)) {
+                let Some(t) = p.title_start else { continue };
+                let before = rs.iter().filter(|c| c.entity_type == Some(EntityType::Country) && (c.end + 1 == t || (c.start >= t && c.end <= p.start))).next_back();
+                if let Some(c) = before.and_then(|c| c.ids.first()) {
+                    for pid in &p.ids {
+                        ctx.countries.entry(pid.clone()).or_insert_with(|| c.clone());
+                    }
+                }
+            }
             let mut members = member_of(&s.norm, &rs);
             // "Secretary of State Caroline Halvorsen": a post that names its
             // organization by itself.

@@ -1792,7 +1792,7 @@ pub fn dates(s: &str) -> Vec<DateMention> {
     static DATE: OnceLock<Regex> = OnceLock::new();
     let re_date = re(
         &DATE,
-        r"\b(?P<mon>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?)\s(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(?P<year>\d{4}))?|\b(?P<day2>\d{1,2})\s(?P<mon2>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*)\.?(?:,?\s(?P<year2>\d{4}))?\b|\b(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})\b|\b(?:[Oo]n|of) the (?P<nth>\d{1,2})(?:st|nd|rd|th)\b|\b(?:on|last|this|next)\s(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b(?P<rel>[Yy]esterday|[Tt]oday)\b",
+        r"\b(?P<mon>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?)\s(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(?P<year>\d{4}))?|\b(?P<day2>\d{1,2})\s(?P<mon2>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*)\.?(?:,?\s(?P<year2>\d{4}))?\b|\b(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})\b|\b(?:[Oo]n|of) the (?P<nth>\d{1,2})(?:st|nd|rd|th)\b|\b(?:(?:on|last|this|next)\s)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b(?P<rel>[Yy]esterday|[Tt]oday)\b",
     );
     let mut out = Vec::new();
     for c in re_date.captures_iter(s) {

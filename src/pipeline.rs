@@ -109,10 +109,19 @@ impl Pipeline {
             .collect();
         for (si, s) in sentences.iter().enumerate() {
             let extra = bare_surnames(&s.norm, &found[si], &surnames);
-            for m in extra {
-                found[si].push(m);
-                ids[si].push(None);
+            if extra.is_empty() {
+                continue;
             }
+            // Keep the mentions in text order (the relation stage relies on it).
+            let mut both: Vec<(Mention, Option<Vec<String>>)> = std::mem::take(&mut found[si])
+                .into_iter()
+                .zip(std::mem::take(&mut ids[si]))
+                .chain(extra.into_iter().map(|m| (m, None)))
+                .collect();
+            both.sort_by_key(|(m, _)| (m.start, std::cmp::Reverse(m.end)));
+            let (ms, is): (Vec<_>, Vec<_>) = both.into_iter().unzip();
+            found[si] = ms;
+            ids[si] = is;
         }
         // Pass 2: the rest.
         for (si, s) in sentences.iter().enumerate() {

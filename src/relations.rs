@@ -243,6 +243,8 @@ pub struct Context {
     pub names: std::collections::BTreeMap<String, String>,
 }
 
+/// Prepositions before a name make it an object, not a subject. Words that
+/// also join clauses ("after Yoon visited Tokyo", "as Kim said") are not here.
 const PREPOSITIONS: &[&str] = &[
     "to",
     "in",
@@ -267,15 +269,12 @@ const PREPOSITIONS: &[&str] = &[
     "than",
     "over",
     "under",
-    "after",
-    "before",
     "through",
     "across",
     "within",
     "without",
     "via",
     "per",
-    "as",
     "upon",
     "amid",
 ];

@@ -741,7 +741,10 @@ fn find_publisher(plain: &str, raw: &[&str], lex: &Lexicon) -> (Option<String>, 
     // A page headed by an organization's name ("Ministry of Foreign Affairs
     // of the People's Republic of China") is that organization's.
     for l in raw.iter().filter(|l| !l.trim().is_empty()).take(3) {
-        if let Some(e) = lex.exact_entry(l).filter(|e| e.entity_type == EntityType::Organization && e.country.is_some()) {
+        if let Some(e) = lex
+            .exact_entry(l)
+            .filter(|e| e.entity_type == EntityType::Organization && e.country.is_some())
+        {
             return (Some(e.label.clone()), e.country.clone());
         }
     }

@@ -186,7 +186,10 @@ impl Lexicon {
     /// say so unambiguously ("Assistant Secretary of State for …").
     pub fn organization_of_title(&self, title: &str) -> Option<&str> {
         let t = title.to_lowercase();
-        self.role_orgs.iter().find(|(r, _)| t.contains(r.as_str())).map(|(_, o)| o.as_str())
+        self.role_orgs
+            .iter()
+            .find(|(r, _)| t.contains(r.as_str()))
+            .map(|(_, o)| o.as_str())
     }
 
     pub fn cue(&self, kind: &str) -> &[String] {
@@ -210,7 +213,10 @@ impl Lexicon {
         for e in &self.entries {
             for m in &e.memberships {
                 if let Some(r) = &m.role {
-                    roles.entry(r.to_lowercase()).or_default().insert(m.organization.clone());
+                    roles
+                        .entry(r.to_lowercase())
+                        .or_default()
+                        .insert(m.organization.clone());
                 }
             }
         }
@@ -222,7 +228,8 @@ impl Lexicon {
             .filter(|(r, orgs)| orgs.len() == 1 && (r.contains(" of ") || r.contains(" for ")))
             .map(|(r, orgs)| (r, orgs.into_iter().next().unwrap()))
             .collect();
-        self.role_orgs.sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
+        self.role_orgs
+            .sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
         let mut pub_pats: Vec<&str> = Vec::new();
         let mut pub_idx: Vec<usize> = Vec::new();
         for (i, e) in self

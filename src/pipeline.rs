@@ -182,26 +182,49 @@ impl Pipeline {
             let evidence = doc.span(s.start, s.end);
             // "Japanese Foreign Minister Masaaki Ishikura", "ROK Foreign
             // Minister Seo": the country named before the title is the person's.
-            for p in rs.iter().filter(|m| m.entity_type == Some(EntityType::Person)) {
+            for p in rs
+                .iter()
+                .filter(|m| m.entity_type == Some(EntityType::Person))
+            {
                 let Some(t) = p.title_start else { continue };
-                let before = rs.iter().filter(|c| c.entity_type == Some(EntityType::Country) && (c.end + 1 == t || (c.start >= t && c.end <= p.start))).next_back();
+                let before = rs
+                    .iter()
+                    .filter(|c| {
+                        c.entity_type == Some(EntityType::Country)
+                            && (c.end + 1 == t || (c.start >= t && c.end <= p.start))
+                    })
+                    .next_back();
                 if let Some(c) = before.and_then(|c| c.ids.first()) {
                     for pid in &p.ids {
-                        ctx.countries.entry(pid.clone()).or_insert_with(|| c.clone());
+                        ctx.countries
+                            .entry(pid.clone())
+                            .or_insert_with(|| c.clone());
                     }
                 }
             }
             let mut members = member_of(&s.norm, &rs);
             // "Secretary of State Caroline Halvorsen": a post that names its
             // organization by itself.
-            for m in rs.iter().filter(|m| m.entity_type == Some(EntityType::Person)) {
+            for m in rs
+                .iter()
+                .filter(|m| m.entity_type == Some(EntityType::Person))
+            {
                 let Some(title) = &m.title else { continue };
-                let Some(org) = lex.organization_of_title(title) else { continue };
-                let Some(&i) = lex.by_id.get(org) else { continue };
+                let Some(org) = lex.organization_of_title(title) else {
+                    continue;
+                };
+                let Some(&i) = lex.by_id.get(org) else {
+                    continue;
+                };
                 let oid = res.add_known(i);
                 for pid in &m.ids {
                     if !members.iter().any(|(p, _, _, _)| p == pid) {
-                        members.push((pid.clone(), oid.clone(), "memberOf/post".to_string(), Some(title.clone())));
+                        members.push((
+                            pid.clone(),
+                            oid.clone(),
+                            "memberOf/post".to_string(),
+                            Some(title.clone()),
+                        ));
                     }
                 }
             }

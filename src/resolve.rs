@@ -32,6 +32,18 @@ pub struct DocEntity {
     pub name_key: Vec<String>,
 }
 
+impl DocEntity {
+    /// One more mention: its text as an alias (unless it is the label), its span.
+    fn record(&mut self, surface: &str, span: Option<Span>) {
+        if surface != self.label {
+            self.aliases.insert(surface.to_string());
+        }
+        if let Some(s) = span {
+            self.mentions.push(s);
+        }
+    }
+}
+
 /// Fold a name token for comparison: lower case, no accents, and the
 /// common variants of Korean romanisation reduced to one spelling per
 /// syllable (Jeong/Jung, Eui/Ui, oo/u), hyphens kept ("jung-han").
@@ -300,12 +312,7 @@ impl<'a> Resolver<'a> {
                     Vec::new()
                 },
             });
-        if surface != de.label {
-            de.aliases.insert(surface.to_string());
-        }
-        if let Some(s) = span {
-            de.mentions.push(s);
-        }
+        de.record(surface, span);
         e.id.clone()
     }
 
@@ -339,12 +346,7 @@ impl<'a> Resolver<'a> {
                     Vec::new()
                 },
             });
-        if surface != de.label {
-            de.aliases.insert(surface.to_string());
-        }
-        if let Some(s) = span {
-            de.mentions.push(s);
-        }
+        de.record(surface, span);
         id
     }
 
@@ -375,12 +377,7 @@ impl<'a> Resolver<'a> {
             .map(|e| e.id.clone())
         {
             let de = self.entities.get_mut(&id).unwrap();
-            if surface != de.label {
-                de.aliases.insert(surface.to_string());
-            }
-            if let Some(s) = span {
-                de.mentions.push(s);
-            }
+            de.record(surface, span);
             if de.name_key != key {
                 de.merges
                     .push(format!("near-identical spelling \"{surface}\""));
@@ -432,11 +429,7 @@ impl<'a> Resolver<'a> {
             .map(|e| e.id.clone())
             .next();
         if let Some(id) = found {
-            let de = self.entities.get_mut(&id).unwrap();
-            de.aliases.insert(surface.to_string());
-            if let Some(s) = span {
-                de.mentions.push(s);
-            }
+            self.entities.get_mut(&id).unwrap().record(surface, span);
             return Some(id);
         }
         let mut cands: Vec<usize> = forms

@@ -19,7 +19,8 @@ use crate::model::{DocumentInfo, EntityType, Extraction, MeetingFormat, Predicat
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+use std::sync::Arc;
 
 /// One entity, merged across the documents that mention it.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,7 +37,7 @@ pub struct Node {
     /// Entity id of its country, when some document knows it.
     pub country: Option<String>,
     /// Ids of the documents that mention it.
-    pub documents: BTreeSet<String>,
+    pub documents: BTreeSet<Shared>,
     /// Number of mentions over all documents.
     pub mentions: usize,
     /// Whether the lexicon knows it (in any document).
@@ -58,23 +59,47 @@ impl Node {
 }
 
 /// One piece of evidence for an edge: where a document states the relation.
+/// The sentence itself stays in the document's extraction (JSON Lines, RDF):
+/// the graph keeps only where it is, so that its memory grows with the
+/// facts, not with the text. Repeated strings (document ids, rules, dates,
+/// places) are shared.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvidenceRef {
-    pub document: String,
-    pub path: String,
-    /// The sentence or clause (the relation's evidence span text).
-    pub text: String,
+    pub document: Shared,
     pub start: usize,
     pub end: usize,
     pub confidence: f32,
-    pub rule: String,
+    pub rule: Shared,
     /// The relation's date, else the document's date.
-    pub date: Option<String>,
+    pub date: Option<Shared>,
     /// Whether `date` comes from the relation itself (not the document).
     pub date_stated: bool,
-    pub place: Option<String>,
+    pub place: Option<Shared>,
     pub format: Option<MeetingFormat>,
-    pub occasion: Option<String>,
+    pub occasion: Option<Shared>,
+}
+
+/// An immutable string shared by every record that repeats it.
+pub type Shared = Arc<str>;
+
+/// One copy of each repeated string (a hash set, only ever looked up: no
+/// output depends on its order).
+#[derive(Debug, Default)]
+struct Interner(HashSet<Shared>);
+
+impl Interner {
+    fn get(&mut self, s: &str) -> Shared {
+        if let Some(a) = self.0.get(s) {
+            return Arc::clone(a);
+        }
+        let a: Shared = Arc::from(s);
+        self.0.insert(Arc::clone(&a));
+        a
+    }
+
+    fn opt(&mut self, s: Option<&str>) -> Option<Shared> {
+        s.map(|s| self.get(s))
+    }
 }
 
 impl EvidenceRef {
@@ -115,7 +140,7 @@ impl Edge {
 
     /// Distinct documents that state the fact.
     pub fn documents(&self) -> BTreeSet<&str> {
-        self.evidence.iter().map(|e| e.document.as_str()).collect()
+        self.evidence.iter().map(|e| &*e.document).collect()
     }
 
     pub fn places(&self) -> BTreeSet<&str> {
@@ -153,7 +178,7 @@ pub struct Meeting {
     pub format: Option<MeetingFormat>,
     pub occasion: Option<String>,
     /// Ids of the reporting documents.
-    pub documents: BTreeSet<String>,
+    pub documents: BTreeSet<Shared>,
     /// The `metWith` evidence behind it.
     pub evidence: Vec<EvidenceRef>,
 }
@@ -214,7 +239,7 @@ impl Filter {
 pub struct KnowledgeGraph {
     graph: StableGraph<Node, Edge>,
     index: BTreeMap<String, NodeIndex>,
-    documents: BTreeMap<String, DocumentInfo>,
+    documents: Arc<BTreeMap<String, DocumentInfo>>,
     meetings: Vec<Meeting>,
     warnings: Vec<String>,
 }
@@ -222,28 +247,11 @@ pub struct KnowledgeGraph {
 impl KnowledgeGraph {
     /// Merge extractions (any order: the result depends only on their content).
     pub fn from_extractions(extractions: &[Extraction]) -> KnowledgeGraph {
-        let mut warnings = Vec::new();
-        let mut documents = BTreeMap::new();
+        let mut b = GraphBuilder::default();
         for x in extractions {
-            if documents.contains_key(&x.document.id) {
-                warnings.push(format!(
-                    "{}: duplicate document id '{}'",
-                    x.document.path, x.document.id
-                ));
-            } else {
-                documents.insert(x.document.id.clone(), x.document.clone());
-            }
+            b.add(x);
         }
-        let nodes = merge_nodes(extractions);
-        let edges = merge_edges(extractions, &nodes, &mut warnings);
-        let meetings = group_meetings(extractions, &nodes);
-        KnowledgeGraph::from_parts(
-            nodes.into_values().collect(),
-            edges,
-            documents,
-            meetings,
-            warnings,
-        )
+        b.finish()
     }
 
     /// Build from already merged parts; sorts them so that iteration order
@@ -251,7 +259,7 @@ impl KnowledgeGraph {
     fn from_parts(
         mut nodes: Vec<Node>,
         mut edges: Vec<Edge>,
-        documents: BTreeMap<String, DocumentInfo>,
+        documents: Arc<BTreeMap<String, DocumentInfo>>,
         mut meetings: Vec<Meeting>,
         warnings: Vec<String>,
     ) -> KnowledgeGraph {
@@ -595,130 +603,83 @@ fn mode<T: Ord + Clone>(values: impl IntoIterator<Item = T>) -> Option<T> {
     counts.into_iter().find(|(_, c)| *c == best).map(|(v, _)| v)
 }
 
-/// One node per entity id across documents.
-fn merge_nodes(extractions: &[Extraction]) -> BTreeMap<String, Node> {
-    let mut per_id: BTreeMap<&str, Vec<(&Extraction, &crate::model::Entity)>> = BTreeMap::new();
-    for x in extractions {
+/// The graph, built one document at a time: what it keeps of a document
+/// is what the graph needs (names, counts, evidence positions), never its
+/// text, so that `dipkg build` can stream documents through it. The result
+/// depends only on the set of documents added, not on their order.
+#[derive(Debug, Default)]
+pub struct GraphBuilder {
+    documents: BTreeMap<String, DocumentInfo>,
+    nodes: BTreeMap<String, NodeAcc>,
+    edges: BTreeMap<(String, Predicate, String), Vec<EvidenceRef>>,
+    meetings: BTreeMap<(Option<String>, Vec<String>, String), Meeting>,
+    warnings: Vec<String>,
+    strings: Interner,
+}
+
+/// What the documents say of one entity, counted.
+#[derive(Debug, Default)]
+struct NodeAcc {
+    types: BTreeMap<EntityType, usize>,
+    labels: BTreeMap<String, usize>,
+    names: BTreeSet<String>,
+    countries: BTreeMap<String, usize>,
+    documents: BTreeSet<Shared>,
+    mentions: usize,
+    known: bool,
+    merges: Vec<String>,
+}
+
+impl GraphBuilder {
+    /// Add one (resolved) document.
+    pub fn add(&mut self, x: &Extraction) {
+        if self.documents.contains_key(&x.document.id) {
+            self.warnings.push(format!(
+                "{}: duplicate document id '{}'",
+                x.document.path, x.document.id
+            ));
+        } else {
+            self.documents
+                .insert(x.document.id.clone(), x.document.clone());
+        }
+        let doc = self.strings.get(&x.document.id);
         for e in &x.entities {
-            per_id.entry(&e.id).or_default().push((x, e));
-        }
-    }
-    per_id
-        .into_iter()
-        .map(|(id, seen)| (id.to_string(), merge_node(id, &seen)))
-        .collect()
-}
-
-/// Merge the per-document views of one entity.
-fn merge_node(id: &str, seen: &[(&Extraction, &crate::model::Entity)]) -> Node {
-    let entity_type = mode(seen.iter().map(|(_, e)| e.entity_type)).expect("seen is not empty");
-    let label = mode(seen.iter().map(|(_, e)| e.label.clone())).expect("seen is not empty");
-    let mut aliases: BTreeSet<String> = seen
-        .iter()
-        .flat_map(|(_, e)| std::iter::once(&e.label).chain(&e.aliases))
-        .cloned()
-        .collect();
-    aliases.remove(&label);
-    let mut merges: Vec<String> = seen
-        .iter()
-        .flat_map(|(x, e)| {
-            e.merges
-                .iter()
-                .map(move |m| format!("{}: {m}", x.document.id))
-        })
-        .collect();
-    merges.sort();
-    merges.dedup();
-    Node {
-        id: id.to_string(),
-        entity_type,
-        types: seen.iter().map(|(_, e)| e.entity_type).collect(),
-        label,
-        aliases,
-        country: mode(seen.iter().filter_map(|(_, e)| e.country.clone())),
-        documents: seen.iter().map(|(x, _)| x.document.id.clone()).collect(),
-        mentions: seen.iter().map(|(_, e)| e.mentions.len()).sum(),
-        known: seen.iter().any(|(_, e)| e.known),
-        merges,
-    }
-}
-
-/// The evidence record of one relation of one document.
-fn evidence_of(x: &Extraction, r: &Relation) -> EvidenceRef {
-    EvidenceRef {
-        document: x.document.id.clone(),
-        path: x.document.path.clone(),
-        text: r.evidence.text.clone(),
-        start: r.evidence.start,
-        end: r.evidence.end,
-        confidence: r.confidence,
-        rule: r.rule.clone(),
-        date: r.date.clone().or_else(|| x.document.date.clone()),
-        date_stated: r.date.is_some(),
-        place: r.place.clone(),
-        format: r.format,
-        occasion: r.occasion.clone(),
-    }
-}
-
-/// One edge per fact; relations naming an entity no document describes are
-/// skipped with a warning.
-fn merge_edges(
-    extractions: &[Extraction],
-    nodes: &BTreeMap<String, Node>,
-    warnings: &mut Vec<String>,
-) -> Vec<Edge> {
-    let mut edges: BTreeMap<(String, Predicate, String), Edge> = BTreeMap::new();
-    for x in extractions {
-        for r in &x.relations {
-            if let Some(missing) = [&r.subject, &r.object]
-                .into_iter()
-                .find(|id| !nodes.contains_key(*id))
-            {
-                warnings.push(format!(
-                    "{}: relation {} {} {} names unknown entity '{missing}'",
-                    x.document.path, r.subject, r.predicate, r.object
-                ));
-                continue;
+            let n = match self.nodes.get_mut(&e.id) {
+                Some(n) => n,
+                None => self.nodes.entry(e.id.clone()).or_default(),
+            };
+            *n.types.entry(e.entity_type).or_default() += 1;
+            *n.labels.entry(e.label.clone()).or_default() += 1;
+            n.names.insert(e.label.clone());
+            n.names.extend(e.aliases.iter().cloned());
+            if let Some(c) = &e.country {
+                *n.countries.entry(c.clone()).or_default() += 1;
             }
-            let (s, t) = ordered(r.predicate, &r.subject, &r.object);
-            let key = (s.clone(), r.predicate, t.clone());
-            edges
-                .entry(key)
-                .or_insert_with(|| Edge {
-                    source: s.clone(),
-                    predicate: r.predicate,
-                    target: t.clone(),
-                    evidence: Vec::new(),
-                })
-                .evidence
-                .push(evidence_of(x, r));
+            n.documents.insert(Arc::clone(&doc));
+            n.mentions += e.mentions.len();
+            n.known |= e.known;
+            n.merges
+                .extend(e.merges.iter().map(|m| format!("{}: {m}", x.document.id)));
         }
-    }
-    edges
-        .into_values()
-        .map(|mut e| {
-            sort_evidence(&mut e.evidence);
-            e
-        })
-        .collect()
-}
-
-/// Group `metWith` relations into meetings: within a document, pairs with
-/// the same date (or both undated) that share a participant form one
-/// meeting; across documents, dated meetings with the same participants and
-/// date are one.
-fn group_meetings(extractions: &[Extraction], nodes: &BTreeMap<String, Node>) -> Vec<Meeting> {
-    let mut merged: BTreeMap<(Option<String>, Vec<String>, String), Meeting> = BTreeMap::new();
-    for x in extractions {
-        for (date, participants, evidence) in meetings_of_document(x, nodes) {
+        for r in &x.relations {
+            let (s, t) = ordered(r.predicate, &r.subject, &r.object);
+            let ev = evidence_of(&mut self.strings, x, r);
+            match self.edges.get_mut(&(s.clone(), r.predicate, t.clone())) {
+                Some(v) => v.push(ev),
+                None => {
+                    self.edges
+                        .insert((s.clone(), r.predicate, t.clone()), vec![ev]);
+                }
+            }
+        }
+        for (date, participants, evidence) in meetings_of_document(&mut self.strings, x) {
             let scope = if date.is_some() {
                 String::new()
             } else {
                 x.document.id.clone()
             };
             let key = (date.clone(), participants.clone(), scope.clone());
-            let m = merged.entry(key).or_insert_with(|| Meeting {
+            let m = self.meetings.entry(key).or_insert_with(|| Meeting {
                 id: meeting_id(date.as_deref(), &scope, &participants),
                 participants,
                 date,
@@ -728,20 +689,149 @@ fn group_meetings(extractions: &[Extraction], nodes: &BTreeMap<String, Node>) ->
                 documents: BTreeSet::new(),
                 evidence: Vec::new(),
             });
-            m.documents.insert(x.document.id.clone());
+            m.documents.insert(Arc::clone(&doc));
             m.evidence.extend(evidence);
         }
     }
-    merged
-        .into_values()
-        .map(|mut m| {
+
+    /// The merged graph. Relations naming an entity no document describes
+    /// are dropped with a warning.
+    pub fn finish(self) -> KnowledgeGraph {
+        let GraphBuilder {
+            documents,
+            nodes,
+            edges,
+            meetings,
+            mut warnings,
+            strings: _,
+        } = self;
+        let nodes: Vec<Node> = nodes
+            .into_iter()
+            .map(|(id, acc)| acc.into_node(id))
+            .collect();
+        let known = |id: &str| nodes.binary_search_by(|n| n.id.as_str().cmp(id)).is_ok();
+        let path_of = |d: &str| documents.get(d).map_or(d, |i| i.path.as_str()).to_string();
+        let mut kept = Vec::with_capacity(edges.len());
+        for ((s, p, t), mut evidence) in edges {
+            if let Some(missing) = [&s, &t].into_iter().find(|id| !known(id)) {
+                for ev in &evidence {
+                    warnings.push(format!(
+                        "{}: relation {s} {p} {t} names unknown entity '{missing}'",
+                        path_of(&ev.document)
+                    ));
+                }
+                continue;
+            }
+            sort_evidence(&mut evidence);
+            kept.push(Edge {
+                source: s,
+                predicate: p,
+                target: t,
+                evidence,
+            });
+        }
+        let meetings = meetings
+            .into_values()
+            .filter(|m| m.participants.iter().all(|p| known(p)))
+            .map(|mut m| {
+                sort_evidence(&mut m.evidence);
+                m.describe();
+                m
+            })
+            .collect();
+        KnowledgeGraph::from_parts(nodes, kept, Arc::new(documents), meetings, warnings)
+    }
+}
+
+impl NodeAcc {
+    fn into_node(self, id: String) -> Node {
+        let entity_type = most_counted(&self.types).expect("a node has a type");
+        let label = most_counted(&self.labels).expect("a node has a label");
+        let mut aliases = self.names;
+        aliases.remove(&label);
+        let mut merges = self.merges;
+        merges.sort();
+        merges.dedup();
+        Node {
+            id,
+            entity_type,
+            types: self.types.into_keys().collect(),
+            label,
+            aliases,
+            country: most_counted(&self.countries),
+            documents: self.documents,
+            mentions: self.mentions,
+            known: self.known,
+            merges,
+        }
+    }
+}
+
+/// The key with the highest count (ties: the smallest key).
+fn most_counted<T: Ord + Clone>(counts: &BTreeMap<T, usize>) -> Option<T> {
+    let best = counts.values().copied().max()?;
+    counts
+        .iter()
+        .find(|(_, c)| **c == best)
+        .map(|(v, _)| v.clone())
+}
+
+impl Meeting {
+    /// Place, format and occasion: the most frequent in the evidence.
+    fn describe(&mut self) {
+        self.place =
+            mode(self.evidence.iter().filter_map(|e| e.place.clone())).map(|s| s.to_string());
+        self.format = mode(self.evidence.iter().filter_map(|e| e.format));
+        self.occasion =
+            mode(self.evidence.iter().filter_map(|e| e.occasion.clone())).map(|s| s.to_string());
+    }
+}
+
+/// The meetings one document reports, described from its own evidence
+/// only (place, format and occasion as this document gives them): what a
+/// document's named graph states. Ids are those of the merged meetings.
+pub fn document_meetings(x: &Extraction) -> Vec<Meeting> {
+    let mut strings = Interner::default();
+    let doc: Shared = Arc::from(x.document.id.as_str());
+    meetings_of_document(&mut strings, x)
+        .into_iter()
+        .map(|(date, participants, evidence)| {
+            let scope = if date.is_some() {
+                ""
+            } else {
+                x.document.id.as_str()
+            };
+            let mut m = Meeting {
+                id: meeting_id(date.as_deref(), scope, &participants),
+                participants,
+                date,
+                place: None,
+                format: None,
+                occasion: None,
+                documents: BTreeSet::from([Arc::clone(&doc)]),
+                evidence,
+            };
             sort_evidence(&mut m.evidence);
-            m.place = mode(m.evidence.iter().filter_map(|e| e.place.clone()));
-            m.format = mode(m.evidence.iter().filter_map(|e| e.format));
-            m.occasion = mode(m.evidence.iter().filter_map(|e| e.occasion.clone()));
+            m.describe();
             m
         })
         .collect()
+}
+
+/// The evidence record of one relation of one document.
+fn evidence_of(strings: &mut Interner, x: &Extraction, r: &Relation) -> EvidenceRef {
+    EvidenceRef {
+        document: strings.get(&x.document.id),
+        start: r.evidence.start,
+        end: r.evidence.end,
+        confidence: r.confidence,
+        rule: strings.get(&r.rule),
+        date: strings.opt(r.date.as_deref().or(x.document.date.as_deref())),
+        date_stated: r.date.is_some(),
+        place: strings.opt(r.place.as_deref()),
+        format: r.format,
+        occasion: strings.opt(r.occasion.as_deref()),
+    }
 }
 
 /// A meeting key readable in an IRI.
@@ -753,15 +843,16 @@ fn meeting_id(date: Option<&str>, scope: &str, participants: &[String]) -> Strin
 /// Undated `metWith` statements whose participants all belong to exactly
 /// one dated meeting of the document are taken to refer to it.
 fn meetings_of_document(
+    strings: &mut Interner,
     x: &Extraction,
-    nodes: &BTreeMap<String, Node>,
 ) -> Vec<(Option<String>, Vec<String>, Vec<EvidenceRef>)> {
+    let described: BTreeSet<&str> = x.entities.iter().map(|e| e.id.as_str()).collect();
     let mut by_date: BTreeMap<Option<String>, Vec<&Relation>> = BTreeMap::new();
     for r in &x.relations {
         if r.predicate == Predicate::MetWith
             && r.subject != r.object
-            && nodes.contains_key(&r.subject)
-            && nodes.contains_key(&r.object)
+            && described.contains(r.subject.as_str())
+            && described.contains(r.object.as_str())
         {
             by_date.entry(r.date.clone()).or_default().push(r);
         }
@@ -787,7 +878,7 @@ fn meetings_of_document(
         .into_iter()
         .chain(out_undated)
         .map(|(date, people, rels)| {
-            let evidence = rels.iter().map(|r| evidence_of(x, r)).collect();
+            let evidence = rels.iter().map(|r| evidence_of(strings, x, r)).collect();
             (
                 date,
                 people.into_iter().map(String::from).collect(),

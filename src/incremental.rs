@@ -217,6 +217,17 @@ impl Cache {
         .expect("extractions serialize")
     }
 
+    /// The extraction of an entry line (as written by [`Cache::entry_line`]).
+    pub fn parse_entry(line: &str) -> serde_json::Result<Extraction> {
+        serde_json::from_str::<EntryIn>(line).map(|e| e.extraction)
+    }
+
+    /// The cache file (after [`Cache::commit`], the entries of this run, in
+    /// order, after one header line).
+    pub fn file(&self) -> &Path {
+        &self.file
+    }
+
     /// Start writing the entries of a new run (to `{file}.tmp`).
     pub fn begin(&mut self) {
         self.reused = 0;

@@ -23,6 +23,8 @@
 //!   hashes; only changed documents are re-extracted).
 //! * [`graph`]: the petgraph graph of entities and evidence-carrying edges.
 //! * [`export`]: RDF (N-Quads, TriG, Turtle), DOT, CSV, GraphML, JSON Lines.
+//! * [`build`]: `dipkg build` streamed: extraction to a spool, then every
+//!   output written document by document; memory holds the graph only.
 //! * [`store`]: the oxigraph store and SPARQL queries.
 //! * [`stats`]: network measures (degree, PageRank, betweenness, communities).
 //! * [`eval`]: the scores of ANNOTATION.md against gold files.
@@ -40,6 +42,7 @@ pub mod relations;
 pub mod resolve;
 pub mod segment;
 
+pub mod build;
 pub mod export;
 pub mod graph;
 pub mod stats;

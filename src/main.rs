@@ -424,24 +424,52 @@ fn load_cached(
 
 fn build(a: BuildArgs) -> Result<ExitCode> {
     let start = Instant::now();
-    let cache_file = Cache::file_in(&a.output);
-    let mut make = |ontology: &std::path::Path| -> Result<Cache> {
-        let fp = dipkg::incremental::fingerprint(ontology)?;
-        Ok(Cache::open(&cache_file, &fp))
-    };
-    let (loaded, mut cache) = if a.no_cache {
-        (load(&a.inputs)?, None)
+    let inputs = &a.inputs;
+    let written_to = || format!("cannot write the output directory {}", a.output.display());
+    let mut cache = None;
+    let report = if let Some(path) = &inputs.from_jsonl {
+        let file = if path.is_dir() {
+            path.join("extract.jsonl")
+        } else {
+            path.clone()
+        };
+        if !file.is_file() {
+            return Err(dipkg::Error::NotFound { path: file }.into());
+        }
+        dipkg::build::build(
+            dipkg::build::Source::Jsonl(&file),
+            &a.output,
+            inputs.min_confidence,
+        )
     } else {
-        load_cached(&a.inputs, Some(&mut make))?
+        let dir = inputs.ontology.clone().unwrap_or_else(default_ontology_dir);
+        let pipeline = Pipeline::from_ontology_dir(&dir)?;
+        let paths = if inputs.inputs.is_empty() {
+            vec![PathBuf::from("seeds")]
+        } else {
+            inputs.inputs.clone()
+        };
+        if !a.no_cache {
+            let fp = dipkg::incremental::fingerprint(&dir)?;
+            cache = Some(Cache::open(&Cache::file_in(&a.output), &fp));
+        }
+        dipkg::build::build(
+            dipkg::build::Source::Documents {
+                pipeline: &pipeline,
+                inputs: &paths,
+                cache: cache.as_mut(),
+            },
+            &a.output,
+            inputs.min_confidence,
+        )
     };
-    let built = export::Built::new(&loaded.extractions);
-    let mut written = export::write_build_from(&a.output, &loaded.extractions, &built)
-        .with_context(|| format!("cannot write the output directory {}", a.output.display()))?;
-    if let Some(c) = &mut cache {
-        c.commit().with_context(|| {
-            format!("cannot write the extraction cache {}", cache_file.display())
-        })?;
-        written.push(cache_file.clone());
+    let report = match report {
+        Ok(r) => r,
+        Err(e @ dipkg::Error::Syntax { .. }) => return Err(e.into()),
+        Err(e) => return Err(anyhow::Error::new(e).context(written_to())),
+    };
+    for e in &report.errors {
+        eprintln!("dipkg: error: {}", one_line(&e.to_string()));
     }
     #[cfg(feature = "rocksdb")]
     let stored = match &a.store {
@@ -454,8 +482,8 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let g = &built.graph;
-    let mut out = summary(&loaded, g);
+    let g = &report.graph;
+    let mut out = summary(report.documents, report.errors.len(), g);
     #[cfg(feature = "rocksdb")]
     if let Some(line) = stored {
         out.push_str(&line);
@@ -475,7 +503,7 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
     let _ = writeln!(
         out,
         "wrote {} files to {} in {:.2} s",
-        written.len(),
+        report.written.len(),
         a.output.display(),
         start.elapsed().as_secs_f64()
     );
@@ -483,18 +511,17 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
     for w in g.warnings() {
         eprintln!("dipkg: warning: {}", one_line(w));
     }
-    Ok(loaded.code())
+    Ok(if report.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// The build summary: documents, entities by type, relations by predicate.
-fn summary(loaded: &Loaded, g: &KnowledgeGraph) -> String {
+fn summary(documents: usize, failed: usize, g: &KnowledgeGraph) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "documents: {} extracted, {} failed",
-        loaded.extractions.len(),
-        loaded.failed
-    );
+    let _ = writeln!(out, "documents: {documents} extracted, {failed} failed");
     let mut by_type: BTreeMap<EntityType, usize> = BTreeMap::new();
     for n in g.nodes() {
         *by_type.entry(n.entity_type).or_default() += 1;

@@ -553,16 +553,38 @@ impl<'a> Resolver<'a> {
 /// canonical id of a group is its smallest id, so the result does not depend
 /// on the order of the documents.
 pub fn resolve_corpus(docs: &mut [Extraction]) {
-    // Unknown persons with full names, and the countries documents give them.
-    let mut people: BTreeMap<String, (Vec<String>, BTreeSet<String>)> = BTreeMap::new();
-    let mut orgs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut people = CorpusPeople::default();
     for d in docs.iter() {
+        people.add(d);
+    }
+    let canon = people.mapping();
+    if canon.is_empty() {
+        return;
+    }
+    for d in docs.iter_mut() {
+        apply_mapping(d, &canon);
+    }
+}
+
+/// What cross-document resolution needs of each document, gathered one
+/// document at a time (so that a build can stream documents): the
+/// organizations persons are members of, and the name keys and countries
+/// of unknown persons.
+#[derive(Debug, Default)]
+pub struct CorpusPeople {
+    people: BTreeMap<String, (Vec<String>, BTreeSet<String>)>,
+    orgs: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl CorpusPeople {
+    pub fn add(&mut self, d: &Extraction) {
         for r in d
             .relations
             .iter()
             .filter(|r| r.predicate == crate::model::Predicate::MemberOf)
         {
-            orgs.entry(r.subject.clone())
+            self.orgs
+                .entry(r.subject.clone())
                 .or_default()
                 .insert(r.object.clone());
         }
@@ -575,7 +597,8 @@ pub fn resolve_corpus(docs: &mut [Extraction]) {
             if key.len() < 2 {
                 continue;
             }
-            let entry = people
+            let entry = self
+                .people
                 .entry(e.id.clone())
                 .or_insert_with(|| (key, BTreeSet::new()));
             if let Some(c) = &e.country {
@@ -583,107 +606,112 @@ pub fn resolve_corpus(docs: &mut [Extraction]) {
             }
         }
     }
-    let ids: Vec<String> = people.keys().cloned().collect();
-    let mut parent: BTreeMap<String, String> = ids.iter().map(|i| (i.clone(), i.clone())).collect();
-    fn find(p: &mut BTreeMap<String, String>, x: &str) -> String {
-        let mut r = x.to_string();
-        while p[&r] != r {
-            r = p[&r].clone();
-        }
-        r
-    }
-    // Only persons that share a name token and an organization can be one:
-    // compare within those buckets, not all pairs.
-    let mut buckets: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
-    for (i, id) in ids.iter().enumerate() {
-        let Some(os) = orgs.get(id) else { continue };
-        for tok in &people[id].0 {
-            for o in os {
-                buckets
-                    .entry((tok.as_str(), o.as_str()))
-                    .or_default()
-                    .push(i);
+
+    /// Id → canonical id, for the ids that merge into another.
+    pub fn mapping(&self) -> BTreeMap<String, String> {
+        let (people, orgs) = (&self.people, &self.orgs);
+        let ids: Vec<String> = people.keys().cloned().collect();
+        let mut parent: BTreeMap<String, String> =
+            ids.iter().map(|i| (i.clone(), i.clone())).collect();
+        fn find(p: &mut BTreeMap<String, String>, x: &str) -> String {
+            let mut r = x.to_string();
+            while p[&r] != r {
+                r = p[&r].clone();
             }
+            r
         }
-    }
-    let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
-    for members in buckets.values() {
-        for (k, &i) in members.iter().enumerate() {
-            for &j in &members[k + 1..] {
-                pairs.insert((i.min(j), i.max(j)));
-            }
-        }
-    }
-    for (i, j) in pairs {
-        let (a, b) = (&people[&ids[i]], &people[&ids[j]]);
-        let countries_differ = !a.1.is_empty() && !b.1.is_empty() && a.1.is_disjoint(&b.1);
-        // A spelling slip across documents is believed only when both
-        // accounts put the person in the same organization (the buckets).
-        if !countries_differ && keys_close(&a.0, &b.0) {
-            let (ra, rb) = (find(&mut parent, &ids[i]), find(&mut parent, &ids[j]));
-            if ra != rb {
-                let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
-                parent.insert(hi, lo);
-            }
-        }
-    }
-    let canon: BTreeMap<String, String> = ids
-        .iter()
-        .map(|i| (i.clone(), find(&mut parent, i)))
-        .filter(|(i, c)| i != c)
-        .collect();
-    if canon.is_empty() {
-        return;
-    }
-    for d in docs.iter_mut() {
-        let mut merged: BTreeMap<String, Entity> = BTreeMap::new();
-        for mut e in std::mem::take(&mut d.entities) {
-            if let Some(c) = canon.get(&e.id) {
-                e.merges.push(format!(
-                    "merged across documents: \"{}\" ({} → {})",
-                    e.label, e.id, c
-                ));
-                e.id = c.clone();
-            }
-            match merged.get_mut(&e.id) {
-                Some(m) => {
-                    m.aliases.push(e.label.clone());
-                    m.aliases.extend(e.aliases);
-                    m.mentions.extend(e.mentions);
-                    m.merges.extend(e.merges);
-                    m.aliases.sort();
-                    m.aliases.dedup();
-                    m.mentions.sort();
-                }
-                None => {
-                    merged.insert(e.id.clone(), e);
+        // Only persons that share a name token and an organization can be one:
+        // compare within those buckets, not all pairs.
+        let mut buckets: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            let Some(os) = orgs.get(id) else { continue };
+            for tok in &people[id].0 {
+                for o in os {
+                    buckets
+                        .entry((tok.as_str(), o.as_str()))
+                        .or_default()
+                        .push(i);
                 }
             }
         }
-        d.entities = merged.into_values().collect();
-        for r in &mut d.relations {
-            if let Some(c) = canon.get(&r.subject) {
-                r.subject = c.clone();
-            }
-            if let Some(c) = canon.get(&r.object) {
-                r.object = c.clone();
+        let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
+        for members in buckets.values() {
+            for (k, &i) in members.iter().enumerate() {
+                for &j in &members[k + 1..] {
+                    pairs.insert((i.min(j), i.max(j)));
+                }
             }
         }
-        d.relations.sort_by(|a, b| {
-            (&a.subject, a.predicate, &a.object, a.evidence.start).cmp(&(
-                &b.subject,
-                b.predicate,
-                &b.object,
-                b.evidence.start,
-            ))
-        });
-        d.relations.dedup_by(|a, b| {
-            a.subject == b.subject
-                && a.predicate == b.predicate
-                && a.object == b.object
-                && a.evidence == b.evidence
-        });
+        for (i, j) in pairs {
+            let (a, b) = (&people[&ids[i]], &people[&ids[j]]);
+            let countries_differ = !a.1.is_empty() && !b.1.is_empty() && a.1.is_disjoint(&b.1);
+            // A spelling slip across documents is believed only when both
+            // accounts put the person in the same organization (the buckets).
+            if !countries_differ && keys_close(&a.0, &b.0) {
+                let (ra, rb) = (find(&mut parent, &ids[i]), find(&mut parent, &ids[j]));
+                if ra != rb {
+                    let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+                    parent.insert(hi, lo);
+                }
+            }
+        }
+        ids.iter()
+            .map(|i| (i.clone(), find(&mut parent, i)))
+            .filter(|(i, c)| i != c)
+            .collect()
     }
+}
+
+/// Rename the ids of one document by a [`CorpusPeople::mapping`], merging
+/// entities that become one and dropping relations that become repeats.
+pub fn apply_mapping(d: &mut Extraction, canon: &BTreeMap<String, String>) {
+    let mut merged: BTreeMap<String, Entity> = BTreeMap::new();
+    for mut e in std::mem::take(&mut d.entities) {
+        if let Some(c) = canon.get(&e.id) {
+            e.merges.push(format!(
+                "merged across documents: \"{}\" ({} → {})",
+                e.label, e.id, c
+            ));
+            e.id = c.clone();
+        }
+        match merged.get_mut(&e.id) {
+            Some(m) => {
+                m.aliases.push(e.label.clone());
+                m.aliases.extend(e.aliases);
+                m.mentions.extend(e.mentions);
+                m.merges.extend(e.merges);
+                m.aliases.sort();
+                m.aliases.dedup();
+                m.mentions.sort();
+            }
+            None => {
+                merged.insert(e.id.clone(), e);
+            }
+        }
+    }
+    d.entities = merged.into_values().collect();
+    for r in &mut d.relations {
+        if let Some(c) = canon.get(&r.subject) {
+            r.subject = c.clone();
+        }
+        if let Some(c) = canon.get(&r.object) {
+            r.object = c.clone();
+        }
+    }
+    d.relations.sort_by(|a, b| {
+        (&a.subject, a.predicate, &a.object, a.evidence.start).cmp(&(
+            &b.subject,
+            b.predicate,
+            &b.object,
+            b.evidence.start,
+        ))
+    });
+    d.relations.dedup_by(|a, b| {
+        a.subject == b.subject
+            && a.predicate == b.predicate
+            && a.object == b.object
+            && a.evidence == b.evidence
+    });
 }
 
 #[cfg(test)]

@@ -187,50 +187,89 @@ pub fn pagerank(
     rank
 }
 
+/// Graphs up to this many nodes get exact betweenness; larger ones an
+/// estimate from [`BETWEENNESS_SOURCES`] sources (exact betweenness costs
+/// one breadth-first search per node: quadratic in the corpus).
+pub const EXACT_BETWEENNESS_NODES: usize = 2000;
+
+/// Sources of the betweenness estimate on large graphs, spread evenly over
+/// the nodes in id order (deterministic), as NetworkX's
+/// `betweenness_centrality(G, k=...)` does with random ones.
+pub const BETWEENNESS_SOURCES: usize = 500;
+
 /// Brandes' betweenness on an undirected unweighted graph, normalised by
-/// `(n-1)(n-2)` as NetworkX does for undirected graphs.
+/// `(n-1)(n-2)` as NetworkX does for undirected graphs; estimated from a
+/// sample of sources above [`EXACT_BETWEENNESS_NODES`] nodes. Sources are
+/// processed in parallel in fixed chunks whose sums are added in order, so
+/// the result is the same from run to run.
 pub fn betweenness(adj: &[Vec<usize>]) -> Vec<f64> {
+    use rayon::prelude::*;
     let n = adj.len();
+    let sources: Vec<usize> = if n <= EXACT_BETWEENNESS_NODES {
+        (0..n).collect()
+    } else {
+        (0..BETWEENNESS_SOURCES)
+            .map(|i| i * n / BETWEENNESS_SOURCES)
+            .collect()
+    };
+    let partial: Vec<Vec<f64>> = sources
+        .par_chunks(64)
+        .map(|chunk| {
+            let mut bc = vec![0.0; n];
+            for &s in chunk {
+                brandes_from(adj, s, &mut bc);
+            }
+            bc
+        })
+        .collect();
     let mut bc = vec![0.0; n];
-    for s in 0..n {
-        let mut stack = Vec::with_capacity(n);
-        let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
-        let mut sigma = vec![0.0f64; n];
-        let mut dist = vec![usize::MAX; n];
-        sigma[s] = 1.0;
-        dist[s] = 0;
-        let mut queue = VecDeque::from([s]);
-        while let Some(v) = queue.pop_front() {
-            stack.push(v);
-            for &w in &adj[v] {
-                if dist[w] == usize::MAX {
-                    dist[w] = dist[v] + 1;
-                    queue.push_back(w);
-                }
-                if dist[w] == dist[v] + 1 {
-                    sigma[w] += sigma[v];
-                    preds[w].push(v);
-                }
-            }
-        }
-        let mut delta = vec![0.0f64; n];
-        while let Some(w) = stack.pop() {
-            for &v in &preds[w] {
-                delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w]);
-            }
-            if w != s {
-                bc[w] += delta[w];
-            }
+    for p in partial {
+        for (b, x) in bc.iter_mut().zip(p) {
+            *b += x;
         }
     }
     // Each pair was counted from both ends; NetworkX's undirected
     // normalisation 2/((n-1)(n-2)) on the halved sums comes to this.
     let scale = if n > 2 {
-        1.0 / ((n - 1) * (n - 2)) as f64
+        n as f64 / sources.len() as f64 / ((n - 1) * (n - 2)) as f64
     } else {
         0.0
     };
     bc.iter().map(|b| b * scale).collect()
+}
+
+/// Add the dependencies of one source to `bc` (one step of Brandes).
+fn brandes_from(adj: &[Vec<usize>], s: usize, bc: &mut [f64]) {
+    let n = adj.len();
+    let mut stack = Vec::with_capacity(n);
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut sigma = vec![0.0f64; n];
+    let mut dist = vec![usize::MAX; n];
+    sigma[s] = 1.0;
+    dist[s] = 0;
+    let mut queue = VecDeque::from([s]);
+    while let Some(v) = queue.pop_front() {
+        stack.push(v);
+        for &w in &adj[v] {
+            if dist[w] == usize::MAX {
+                dist[w] = dist[v] + 1;
+                queue.push_back(w);
+            }
+            if dist[w] == dist[v] + 1 {
+                sigma[w] += sigma[v];
+                preds[w].push(v);
+            }
+        }
+    }
+    let mut delta = vec![0.0f64; n];
+    while let Some(w) = stack.pop() {
+        for &v in &preds[w] {
+            delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w]);
+        }
+        if w != s {
+            bc[w] += delta[w];
+        }
+    }
 }
 
 /// Connected components, numbered by size (largest first; ties: the one
@@ -483,7 +522,7 @@ pub fn timeline(g: &KnowledgeGraph) -> Vec<TimelineRow> {
             let key = (a.clone(), b.clone(), year);
             match e.predicate {
                 Predicate::MetWith => {
-                    let when = ev.date.clone().unwrap_or_else(|| ev.document.clone());
+                    let when = ev.date.as_deref().unwrap_or(&ev.document).to_string();
                     meetings.entry(key).or_default().insert(when);
                 }
                 Predicate::Protested => {
@@ -541,6 +580,37 @@ mod tests {
         // Star with centre 0 and 3 leaves: centre 1.0.
         let adj = vec![vec![1, 2, 3], vec![0], vec![0], vec![0]];
         assert_eq!(betweenness(&adj)[0], 1.0);
+    }
+
+    #[test]
+    fn betweenness_of_large_graphs_is_estimated_from_sources() {
+        // A path of 3001 nodes: exact betweenness of node i is
+        // i(n-1-i) / ((n-1)(n-2)/2); the estimate from 500 evenly spread
+        // sources must be close, and the same on every run.
+        let n = 3001;
+        let adj: Vec<Vec<usize>> = (0..n)
+            .map(|i| {
+                let mut v = Vec::new();
+                if i > 0 {
+                    v.push(i - 1);
+                }
+                if i + 1 < n {
+                    v.push(i + 1);
+                }
+                v
+            })
+            .collect();
+        let exact = |i: usize| (i * (n - 1 - i)) as f64 / ((n - 1) * (n - 2) / 2) as f64;
+        let bc = betweenness(&adj);
+        for i in [1, 750, 1500, 2999] {
+            assert!(
+                (bc[i] - exact(i)).abs() < 0.02,
+                "{i}: {} vs {}",
+                bc[i],
+                exact(i)
+            );
+        }
+        assert_eq!(bc, betweenness(&adj));
     }
 
     #[test]

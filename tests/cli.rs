@@ -94,7 +94,8 @@ fn no_panic() -> impl predicates::Predicate<str> {
 
 #[test]
 fn graph_merges_entities_edges_and_meetings() {
-    let g = KnowledgeGraph::from_extractions(&common::fixture());
+    let xs = common::fixture();
+    let g = KnowledgeGraph::from_extractions(&xs);
     let kono = g.node("taro-kono").unwrap();
     assert_eq!(kono.documents.len(), 2);
     assert!(kono.aliases.contains("Minister Kono"));
@@ -128,7 +129,15 @@ fn graph_merges_entities_edges_and_meetings() {
     let protest = g
         .edge("taro-kono", Predicate::Protested, "comfort-women-issue")
         .unwrap();
-    assert!(protest.evidence[0].text.contains("completely unacceptable"));
+    // The graph keeps where the evidence is; its sentence is in the extraction.
+    let ev = &protest.evidence[0];
+    let stated = xs
+        .iter()
+        .filter(|x| *x.document.id == *ev.document)
+        .flat_map(|x| &x.relations)
+        .find(|r| r.evidence.start == ev.start && r.evidence.end == ev.end)
+        .unwrap();
+    assert!(stated.evidence.text.contains("completely unacceptable"));
     assert_eq!(g.country_of("taro-kono"), Some("japan"));
     assert_eq!(g.organization_of("taro-kono"), Some("mofa-japan"));
 }
@@ -572,6 +581,32 @@ fn stats_on_seeds_name_central_officials() {
 }
 
 // ------------------------------------------------------------------ build, determinism, formats
+
+#[test]
+fn built_trig_and_nquads_hold_the_library_dataset() {
+    // `build` streams its RDF document by document with its own TriG
+    // writer: both files must parse and hold exactly `rdf::dataset`.
+    let dir = tempfile::tempdir().unwrap();
+    let out = build_fixture(dir.path());
+    let parse = |file: &str, format: RdfFormat| -> std::collections::BTreeSet<String> {
+        RdfParser::from_format(format)
+            .for_slice(&std::fs::read(out.join(file)).unwrap())
+            .map(|q| q.unwrap().to_string())
+            .collect()
+    };
+    let nq = parse("graph.nq", RdfFormat::NQuads);
+    let trig = parse("graph.trig", RdfFormat::TriG);
+    assert!(nq.len() > 500, "{}", nq.len());
+    assert_eq!(nq, trig);
+    let xs = export::jsonl::read_jsonl(&out.join("extract.jsonl")).unwrap();
+    let built = export::Built::new(&xs);
+    let expected: std::collections::BTreeSet<String> =
+        rdf::dataset(&xs, &built.graph, Some(&built.measures))
+            .iter()
+            .map(|q| q.to_string())
+            .collect();
+    assert_eq!(nq, expected);
+}
 
 #[test]
 fn build_is_deterministic() {

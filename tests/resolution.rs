@@ -94,7 +94,7 @@ fn one_meeting_two_accounts_is_one_meeting_node() {
         })
         .collect();
     assert_eq!(m.len(), 1, "{m:?}");
-    let docs: Vec<&String> = m[0].documents.iter().collect();
+    let docs: Vec<&str> = m[0].documents.iter().map(|d| &**d).collect();
     assert!(
         docs.iter().any(|d| d.starts_with("001_")) && docs.iter().any(|d| d.starts_with("002_")),
         "{docs:?}"

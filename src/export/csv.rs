@@ -46,7 +46,7 @@ pub fn write_nodes<W: Write>(
             n.entity_type.to_string(),
             n.country.clone().unwrap_or_default(),
             joined(n.aliases.iter().map(String::as_str)),
-            joined(n.documents.iter().map(String::as_str)),
+            joined(n.documents.iter().map(|d| &**d)),
             n.mentions.to_string(),
             n.known.to_string(),
         ];

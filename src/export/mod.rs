@@ -119,31 +119,41 @@ pub fn write_build_from(
     written.push(write_file(&dir.join("extract.jsonl"), |w| {
         jsonl::write_jsonl(w, extractions).map(drop)
     })?);
-    written.extend(write_network(dir, "", g, Some(m))?);
-    {
-        let countries = g.country_projection();
-        let measures = stats::compute(&countries);
-        written.extend(write_network(
-            dir,
-            "countries-",
-            &countries,
-            Some(&measures),
-        )?);
-    }
-    {
-        let ministries = g.organization_projection();
-        let measures = stats::compute(&ministries);
-        written.extend(write_network(
-            dir,
-            "ministries-",
-            &ministries,
-            Some(&measures),
-        )?);
-    }
-    let rows = stats::timeline(g);
-    written.push(write_file(&dir.join("timeline.csv"), |w| {
-        csv::write_timeline(w, &rows).map(drop)
-    })?);
+    written.extend(write_graph_files(dir, g, m)?);
+    Ok(written)
+}
+
+/// The files of `dipkg build` made from the graph alone: the network files
+/// (DOT, CSV, GraphML, with measures), the country and ministry roll-ups
+/// (built, written and dropped one after the other) and the timeline.
+pub fn write_graph_files(dir: &Path, g: &KnowledgeGraph, m: &Measures) -> Result<Vec<PathBuf>> {
+    let roll_up = |prefix: &str, g: KnowledgeGraph| {
+        let measures = stats::compute(&g);
+        write_network(dir, prefix, &g, Some(&measures))
+    };
+    let (main, (countries, (ministries, timeline))) = rayon::join(
+        || write_network(dir, "", g, Some(m)),
+        || {
+            rayon::join(
+                || roll_up("countries-", g.country_projection()),
+                || {
+                    rayon::join(
+                        || roll_up("ministries-", g.organization_projection()),
+                        || {
+                            let rows = stats::timeline(g);
+                            write_file(&dir.join("timeline.csv"), |w| {
+                                csv::write_timeline(w, &rows).map(drop)
+                            })
+                        },
+                    )
+                },
+            )
+        },
+    );
+    let mut written = main?;
+    written.extend(countries?);
+    written.extend(ministries?);
+    written.push(timeline?);
     Ok(written)
 }
 
@@ -199,7 +209,7 @@ pub fn restrict(extractions: &[Extraction], kept: &KnowledgeGraph) -> Vec<Extrac
                 kept.edge(&r.subject, r.predicate, &r.object)
                     .is_some_and(|e| {
                         e.evidence.iter().any(|ev| {
-                            ev.document == x.document.id
+                            *ev.document == *x.document.id
                                 && ev.start == r.evidence.start
                                 && ev.end == r.evidence.end
                         })

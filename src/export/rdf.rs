@@ -19,7 +19,7 @@ use crate::stats::Measures;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term, Triple};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 /// Every quad of the extractions (documents' graphs and the entities
@@ -49,21 +49,15 @@ pub fn dataset(
 }
 
 /// The quads of [`dataset`] one graph at a time, in the same order (each
-/// chunk sorted; documents in graph IRI order, then the entities graph),
-/// so that large corpora are written without holding every quad. Stops at
-/// the first error of `f`.
+/// chunk sorted; documents in graph IRI order, then the entities graph in
+/// chunks of subjects), so that large corpora are written without holding
+/// every quad. Stops at the first error of `f`.
 pub fn for_each_graph(
     extractions: &[Extraction],
     graph: &KnowledgeGraph,
     measures: Option<&Measures>,
     mut f: impl FnMut(Vec<Quad>) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut meetings: BTreeMap<&str, Vec<&Meeting>> = BTreeMap::new();
-    for m in graph.meetings() {
-        for d in &m.documents {
-            meetings.entry(d.as_str()).or_default().push(m);
-        }
-    }
     let mut docs: Vec<(String, &Extraction)> = extractions
         .iter()
         .map(|x| (vocab::document(&x.document.id), x))
@@ -72,47 +66,225 @@ pub fn for_each_graph(
     // Documents' graphs are built and sorted in parallel, a batch at a
     // time (memory stays that of one batch), and handed to `f` in order.
     for batch in docs.chunks(256) {
-        let chunks: Vec<Vec<Quad>> = batch
-            .par_iter()
-            .map(|(_, x)| {
-                let mut out = Sink::default();
-                let reported = meetings
-                    .get(x.document.id.as_str())
-                    .map_or(&[][..], Vec::as_slice);
-                document_quads(&mut out, x, reported);
-                sorted(out.quads)
-            })
-            .collect();
+        let chunks: Vec<Vec<Quad>> = batch.par_iter().map(|(_, x)| document_graph(x)).collect();
         for chunk in chunks {
             f(chunk)?;
         }
     }
-    let mut out = Sink::default();
-    entities_quads(&mut out, graph, measures);
-    f(sorted(out.quads))
+    for_each_entities_chunk(graph, measures, f)
 }
 
-/// Sort quads by graph, subject, predicate, object (their N-Quads forms)
-/// and drop duplicates. The key is the four forms joined by NUL, which
-/// sorts like the tuple of forms (NUL is below any character the forms can
-/// hold: N-Quads escapes control characters), with one allocation per quad.
-fn sorted(quads: Vec<Quad>) -> Vec<Quad> {
+/// The named graph of one document, sorted: everything it states, with
+/// the meetings it reports described as it reports them (its own place,
+/// format and occasion), so that a document's graph depends on that
+/// document alone.
+pub fn document_graph(x: &Extraction) -> Vec<Quad> {
+    unkeyed(document_keyed(x))
+}
+
+/// [`document_graph`] with each quad's sort key.
+fn document_keyed(x: &Extraction) -> Keyed {
+    let mut out = Sink::default();
+    document_quads(&mut out, x, &crate::graph::document_meetings(x));
+    keyed(out.quads)
+}
+
+/// One document's graph in both serialisations (for streaming writers).
+pub fn document_chunk(x: &Extraction) -> Chunk {
+    let quads = document_keyed(x);
+    let graph = GraphName::from(iri(&vocab::document(&x.document.id)));
+    Chunk::of(&graph, &quads)
+}
+
+/// The entities graph (`ENTITIES_GRAPH`): merged entity descriptions (with
+/// measures when given), then merged meetings, in sorted chunks of a few
+/// hundred subjects built in parallel.
+pub fn for_each_entities_chunk(
+    graph: &KnowledgeGraph,
+    measures: Option<&Measures>,
+    mut f: impl FnMut(Vec<Quad>) -> io::Result<()>,
+) -> io::Result<()> {
+    entities_keyed(graph, measures, |chunk| f(unkeyed(chunk)))
+}
+
+/// [`for_each_entities_chunk`] in both serialisations.
+pub fn for_each_entities_serialized(
+    graph: &KnowledgeGraph,
+    measures: Option<&Measures>,
+    mut f: impl FnMut(Chunk) -> io::Result<()>,
+) -> io::Result<()> {
+    let name = GraphName::from(iri(vocab::ENTITIES_GRAPH));
+    entities_keyed(graph, measures, |chunk| f(Chunk::of(&name, &chunk)))
+}
+
+fn entities_keyed(
+    graph: &KnowledgeGraph,
+    measures: Option<&Measures>,
+    mut f: impl FnMut(Keyed) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut nodes: Vec<(String, &crate::graph::Node)> =
+        graph.nodes().map(|n| (vocab::entity(&n.id), n)).collect();
+    nodes.sort_by(|a, b| a.0.cmp(&b.0));
+    for batch in nodes.chunks(512) {
+        let parts: Vec<Keyed> = batch
+            .par_iter()
+            .map(|(s, n)| {
+                let mut out = Sink::default();
+                out.graph = Some(iri(vocab::ENTITIES_GRAPH));
+                node_quads(&mut out, s, n, measures);
+                keyed(out.quads)
+            })
+            .collect();
+        f(parts.concat())?;
+    }
+    let mut meetings: Vec<(String, &Meeting)> = graph
+        .meetings()
+        .iter()
+        .map(|m| (vocab::meeting(&m.id), m))
+        .collect();
+    meetings.sort_by(|a, b| a.0.cmp(&b.0));
+    for batch in meetings.chunks(512) {
+        let parts: Vec<Keyed> = batch
+            .par_iter()
+            .map(|(s, m)| {
+                let mut out = Sink::default();
+                out.graph = Some(iri(vocab::ENTITIES_GRAPH));
+                merged_meeting_quads(&mut out, s, m);
+                keyed(out.quads)
+            })
+            .collect();
+        f(parts.concat())?;
+    }
+    Ok(())
+}
+
+/// Quads of one graph with their sort keys: `subject predicate object` in
+/// N-Triples form. Terms are self-delimiting (`<...>`, `"..."`), so the
+/// keys sort like (subject, predicate, object); the key is also the
+/// N-Quads line without its graph, so each quad is formatted once.
+type Keyed = Vec<(String, Quad)>;
+
+/// Sort the quads of one graph by their keys and drop duplicates.
+fn keyed(quads: Vec<Quad>) -> Keyed {
     use std::fmt::Write as _;
-    let mut keyed: Vec<(String, Quad)> = quads
+    let mut keyed: Keyed = quads
         .into_iter()
         .map(|q| {
             let mut key = String::with_capacity(160);
-            let _ = write!(
-                key,
-                "{}\0{}\0{}\0{}",
-                q.graph_name, q.subject, q.predicate, q.object
-            );
+            let _ = write!(key, "{} {} {}", q.subject, q.predicate, q.object);
             (key, q)
         })
         .collect();
     keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     keyed.dedup_by(|a, b| a.0 == b.0);
-    keyed.into_iter().map(|(_, q)| q).collect()
+    keyed
+}
+
+fn unkeyed(k: Keyed) -> Vec<Quad> {
+    k.into_iter().map(|(_, q)| q).collect()
+}
+
+/// Sorted quads of one graph as N-Quads and as TriG (a graph block, with
+/// the prefixes of [`trig_header`]).
+pub struct Chunk {
+    pub nquads: Vec<u8>,
+    pub trig: Vec<u8>,
+}
+
+impl Chunk {
+    fn of(graph: &GraphName, quads: &[(String, Quad)]) -> Chunk {
+        let g = graph.to_string();
+        let mut nquads = Vec::with_capacity(quads.len() * (g.len() + 140));
+        for (key, _) in quads {
+            nquads.extend_from_slice(key.as_bytes());
+            nquads.push(b' ');
+            nquads.extend_from_slice(g.as_bytes());
+            nquads.extend_from_slice(b" .\n");
+        }
+        Chunk {
+            nquads,
+            trig: trig_block(graph, quads),
+        }
+    }
+}
+
+/// A TriG graph block: subjects grouped with `;`, IRIs abbreviated by our
+/// prefixes where the local name is plain, literals in N-Triples form
+/// (valid Turtle).
+fn trig_block(graph: &GraphName, quads: &[(String, Quad)]) -> Vec<u8> {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(quads.len() * 80);
+    if quads.is_empty() {
+        return Vec::new();
+    }
+    match graph {
+        GraphName::NamedNode(n) => {
+            out.push_str(&abbreviate(n.as_str()));
+            out.push_str(" {\n");
+        }
+        _ => out.push_str("{\n"),
+    }
+    let mut subject: Option<&oxigraph::model::NamedOrBlankNode> = None;
+    for (_, q) in quads {
+        if subject == Some(&q.subject) {
+            out.push_str(" ;\n\t\t");
+        } else {
+            if subject.is_some() {
+                out.push_str(" .\n");
+            }
+            out.push('\t');
+            match &q.subject {
+                oxigraph::model::NamedOrBlankNode::NamedNode(n) => {
+                    out.push_str(&abbreviate(n.as_str()))
+                }
+                other => {
+                    let _ = write!(out, "{other}");
+                }
+            }
+            out.push(' ');
+            subject = Some(&q.subject);
+        }
+        if q.predicate.as_str() == rdf::type_ {
+            out.push('a');
+        } else {
+            out.push_str(&abbreviate(q.predicate.as_str()));
+        }
+        out.push(' ');
+        match &q.object {
+            Term::NamedNode(n) => out.push_str(&abbreviate(n.as_str())),
+            Term::Literal(l) if l.language().is_none() && l.datatype().as_str() != xsd::string => {
+                let value = Literal::new_simple_literal(l.value());
+                let _ = write!(out, "{value}^^{}", abbreviate(l.datatype().as_str()));
+            }
+            other => {
+                let _ = write!(out, "{other}");
+            }
+        }
+    }
+    out.push_str(" .\n}\n");
+    out.into_bytes()
+}
+
+/// `prefix:local` when a prefix's namespace starts the IRI and the rest is
+/// a plain local name (letters, digits, `_`, `-`, and `#` escaped); else
+/// `<iri>`.
+fn abbreviate(iri: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '#';
+    let best = vocab::PREFIXES
+        .iter()
+        .filter(|(name, ns)| *name != "dc" && iri.starts_with(ns))
+        .max_by_key(|(_, ns)| ns.len());
+    if let Some((name, ns)) = best {
+        let local = &iri[ns.len()..];
+        let first_ok = local
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        if first_ok && local.chars().all(plain) {
+            return format!("{name}:{}", local.replace('#', "\\#"));
+        }
+    }
+    format!("<{iri}>")
 }
 
 /// Quads collected under a current graph name.
@@ -177,7 +349,7 @@ pub fn date_literal(d: &str) -> Literal {
 }
 
 /// Everything one document states, in its own graph.
-fn document_quads(out: &mut Sink, x: &Extraction, meetings: &[&Meeting]) {
+fn document_quads(out: &mut Sink, x: &Extraction, meetings: &[Meeting]) {
     let doc_id = &x.document.id;
     let doc = vocab::document(doc_id);
     out.graph = Some(iri(&doc));
@@ -378,42 +550,66 @@ fn meeting_quads(out: &mut Sink, x: &Extraction, m: &Meeting) {
     if let Some(occ) = &m.occasion {
         out.link(&s, dk::occasion, &vocab::entity(occ));
     }
-    for e in m.evidence.iter().filter(|e| &e.document == doc_id) {
+    for e in m.evidence.iter().filter(|e| *e.document == **doc_id) {
         let ev = vocab::in_document(doc_id, &format!("evidence-{}-{}", e.start, e.end));
         out.link(&s, dk::evidence, &ev);
     }
 }
 
-/// The merged description of every entity, plus measures.
-fn entities_quads(out: &mut Sink, graph: &KnowledgeGraph, measures: Option<&Measures>) {
-    out.graph = Some(iri(vocab::ENTITIES_GRAPH));
-    for n in graph.nodes() {
-        let s = vocab::entity(&n.id);
-        for t in &n.types {
-            out.link(&s, rdf::type_, &vocab::class(*t));
-        }
-        out.text(&s, rdfs::label, &n.label);
-        out.text(&s, skos::prefLabel, &n.label);
-        for a in &n.aliases {
-            out.text(&s, skos::altLabel, a);
-        }
-        if let Some(c) = &n.country {
-            out.link(&s, dk::country, &vocab::entity(c));
-        }
-        out.add(&s, dk::mentions, integer(n.mentions));
-        for d in &n.documents {
-            out.link(&s, dk::reportedBy, &vocab::document(d));
-        }
-        if let Some(m) = measures.and_then(|m| m.get(&n.id)) {
-            out.add(&s, dk::degree, integer(m.degree));
-            out.add(&s, dk::weightedDegree, integer(m.weighted_degree));
-            out.add(&s, dk::pageRank, decimal(m.pagerank, 6));
-            out.add(&s, dk::betweenness, decimal(m.betweenness, 6));
-            out.add(&s, dk::component, integer(m.component));
-            out.add(&s, dk::community, integer(m.community));
-        }
+/// The merged description of one entity, plus its measures.
+fn node_quads(out: &mut Sink, s: &str, n: &crate::graph::Node, measures: Option<&Measures>) {
+    for t in &n.types {
+        out.link(s, rdf::type_, &vocab::class(*t));
     }
-    out.graph = None;
+    out.text(s, rdfs::label, &n.label);
+    out.text(s, skos::prefLabel, &n.label);
+    for a in &n.aliases {
+        out.text(s, skos::altLabel, a);
+    }
+    if let Some(c) = &n.country {
+        out.link(s, dk::country, &vocab::entity(c));
+    }
+    out.add(s, dk::mentions, integer(n.mentions));
+    for d in &n.documents {
+        out.link(s, dk::reportedBy, &vocab::document(d));
+    }
+    if let Some(m) = measures.and_then(|m| m.get(&n.id)) {
+        out.add(s, dk::degree, integer(m.degree));
+        out.add(s, dk::weightedDegree, integer(m.weighted_degree));
+        out.add(s, dk::pageRank, decimal(m.pagerank, 6));
+        out.add(s, dk::betweenness, decimal(m.betweenness, 6));
+        out.add(s, dk::component, integer(m.component));
+        out.add(s, dk::community, integer(m.community));
+    }
+}
+
+/// A meeting merged over every document that reports it: participants,
+/// date, and the place, format and occasion most of its evidence gives.
+fn merged_meeting_quads(out: &mut Sink, s: &str, m: &Meeting) {
+    out.link(s, rdf::type_, dk::Meeting);
+    for p in &m.participants {
+        out.link(s, dk::participant, &vocab::entity(p));
+    }
+    if let Some(d) = &m.date {
+        out.add(s, schema::startDate, date_literal(d));
+        out.add(s, dk::date, date_literal(d));
+    }
+    if let Some(pl) = &m.place {
+        out.link(s, schema::location, &vocab::entity(pl));
+    }
+    if let Some(f) = m.format {
+        out.text(s, dk::format, f.as_str());
+    }
+    if let Some(occ) = &m.occasion {
+        out.link(s, dk::occasion, &vocab::entity(occ));
+    }
+    for d in &m.documents {
+        out.link(s, dk::reportedBy, &vocab::document(d));
+    }
+    for e in &m.evidence {
+        let ev = vocab::in_document(&e.document, &format!("evidence-{}-{}", e.start, e.end));
+        out.link(s, dk::evidence, &ev);
+    }
 }
 
 /// A serializer with our prefixes (ignored by N-Quads).
@@ -446,53 +642,67 @@ pub fn write_trig<W: Write>(w: W, quads: &[Quad]) -> io::Result<W> {
     s.finish()
 }
 
+/// N-Quads of one chunk of quads.
+pub fn nquads_bytes(quads: &[Quad]) -> Vec<u8> {
+    write_nquads(Vec::new(), quads).expect("writing to memory cannot fail")
+}
+
+/// The `@prefix` lines every TriG file starts with ([`trig_bytes`] chunks
+/// use these prefixes and leave the declarations out).
+pub fn trig_header() -> String {
+    let mut out = String::new();
+    for (name, ns) in vocab::PREFIXES {
+        if name != "dc" {
+            out.push_str(&format!("@prefix {name}: <{ns}> .\n"));
+        }
+    }
+    out
+}
+
+/// TriG of one chunk of quads (whole graphs), without prefix declarations:
+/// chunks concatenated after [`trig_header`] make one TriG file.
+pub fn trig_bytes(quads: &[Quad]) -> Vec<u8> {
+    let full = write_trig(Vec::new(), quads).expect("writing to memory cannot fail");
+    let mut body = &full[..];
+    while body.starts_with(b"@prefix ") {
+        let end = body
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(body.len(), |i| i + 1);
+        body = &body[end..];
+    }
+    body.to_vec()
+}
+
 /// N-Quads and TriG of the whole dataset at once, graph by graph (see
 /// [`for_each_graph`]): memory stays that of a few batches of documents.
-/// The two serializers run on threads of their own, fed in order through
-/// bounded channels, while the next graphs are built. On error, tells which
-/// writer failed (0: N-Quads, 1: TriG).
-pub fn write_nquads_and_trig<A: Write + Send, B: Write + Send>(
-    nq: A,
-    trig: B,
+/// On error, tells which writer failed (0: N-Quads, 1: TriG).
+pub fn write_nquads_and_trig<A: Write, B: Write>(
+    mut nq: A,
+    mut trig: B,
     extractions: &[Extraction],
     graph: &KnowledgeGraph,
     measures: Option<&Measures>,
 ) -> Result<(A, B), (usize, io::Error)> {
-    use std::sync::{mpsc, Arc};
-    fn serve<W: Write>(
-        mut s: oxigraph::io::WriterQuadSerializer<W>,
-        rx: mpsc::Receiver<Arc<Vec<Quad>>>,
-    ) -> io::Result<W> {
-        for chunk in rx {
-            for q in chunk.iter() {
-                s.serialize_quad(q)?;
-            }
+    trig.write_all(trig_header().as_bytes())
+        .map_err(|e| (1, e))?;
+    let mut failed = None;
+    let _ = for_each_graph(extractions, graph, measures, |chunk| {
+        let (a, b) = rayon::join(|| nquads_bytes(&chunk), || trig_bytes(&chunk));
+        if let Err(e) = nq.write_all(&a) {
+            failed = Some((0, e));
+        } else if let Err(e) = trig.write_all(&b) {
+            failed = Some((1, e));
         }
-        s.finish()
+        match failed {
+            Some(_) => Err(io::Error::other("writer stopped")),
+            None => Ok(()),
+        }
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => Ok((nq, trig)),
     }
-    let a = RdfSerializer::from_format(RdfFormat::NQuads).for_writer(nq);
-    let b = serializer(RdfFormat::TriG).for_writer(trig);
-    std::thread::scope(|scope| {
-        let (ta, ra) = mpsc::sync_channel::<Arc<Vec<Quad>>>(512);
-        let (tb, rb) = mpsc::sync_channel::<Arc<Vec<Quad>>>(512);
-        let wa = scope.spawn(move || serve(a, ra));
-        let wb = scope.spawn(move || serve(b, rb));
-        // A send fails only when a writer stopped on an error, which its
-        // join below reports.
-        let _ = for_each_graph(extractions, graph, measures, |chunk| {
-            let chunk = Arc::new(chunk);
-            let broken = || io::Error::other("writer stopped");
-            ta.send(Arc::clone(&chunk)).map_err(|_| broken())?;
-            tb.send(chunk).map_err(|_| broken())
-        });
-        drop((ta, tb));
-        let a = wa
-            .join()
-            .expect("N-Quads writer panicked")
-            .map_err(|e| (0, e));
-        let b = wb.join().expect("TriG writer panicked").map_err(|e| (1, e));
-        Ok((a?, b?))
-    })
 }
 
 /// Turtle of the triples of all graphs merged (duplicates once).

@@ -38,7 +38,7 @@ vocabulary!(rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#" { type_ = "type"
 vocabulary!(rdfs = "http://www.w3.org/2000/01/rdf-schema#" { label = "label" });
 vocabulary!(xsd = "http://www.w3.org/2001/XMLSchema#" {
     date = "date", gYearMonth = "gYearMonth", gYear = "gYear", integer = "integer",
-    decimal = "decimal", double = "double", boolean = "boolean",
+    decimal = "decimal", double = "double", boolean = "boolean", string = "string",
 });
 vocabulary!(skos = "http://www.w3.org/2004/02/skos/core#" { prefLabel = "prefLabel", altLabel = "altLabel" });
 vocabulary!(foaf = "http://xmlns.com/foaf/0.1/" {});

@@ -1,0 +1,374 @@
+//! `dipkg build` at any size: documents stream through the pipeline and out
+//! to disk, and memory holds the graph, never the corpus's text.
+//!
+//! - **Pass 1** extracts the documents in parallel, a batch at a time in
+//!   path order, and writes each extraction (before cross-document
+//!   resolution) as one line of the extraction cache, which is also the
+//!   build's spool. Of each document it keeps only what cross-document
+//!   resolution needs ([`CorpusPeople`]).
+//! - **Pass 2** reads the spool back a batch at a time, renames the persons
+//!   that merge across documents, and serialises each document's JSON line,
+//!   N-Quads and TriG graph in parallel; they are written in order while the
+//!   [`GraphBuilder`] takes in the document's entities and evidence
+//!   positions.
+//! - Then the graph-wide outputs: the entities graph (appended to the RDF
+//!   files), DOT, CSV, GraphML, the roll-ups and the timeline.
+//!
+//! Outputs are byte-identical from run to run: batches are processed in
+//! parallel but written in path order, and the graph is ordered by content.
+
+use crate::error::{Error, Result};
+use crate::export::{self, rdf};
+use crate::graph::{GraphBuilder, KnowledgeGraph};
+use crate::incremental::Cache;
+use crate::ingest;
+use crate::model::Extraction;
+use crate::pipeline::Pipeline;
+use crate::resolve::{apply_mapping, CorpusPeople};
+use crate::stats;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+/// Documents per batch: enough to keep both cores busy, few enough that a
+/// batch's text and output stay small.
+const BATCH: usize = 256;
+
+/// Size of the output files' write buffers.
+const WRITE_BUFFER: usize = 1 << 20;
+
+/// The spool of a build run without the cache (removed when it ends).
+const SPOOL_FILE: &str = ".dipkg-spool.jsonl";
+
+/// Where the documents of a build come from.
+pub enum Source<'a> {
+    /// Files and directories, extracted by `pipeline`. With a `cache`,
+    /// unchanged documents are reused from it and it is refreshed;
+    /// without one, a temporary spool in the output directory is used.
+    Documents {
+        pipeline: &'a Pipeline,
+        inputs: &'a [PathBuf],
+        cache: Option<&'a mut Cache>,
+    },
+    /// Extractions already resolved across documents, one JSON object per
+    /// line (a build's `extract.jsonl`).
+    Jsonl(&'a Path),
+}
+
+/// What a build did.
+pub struct Report {
+    /// Documents in the graph.
+    pub documents: usize,
+    /// Inputs that could not be read (the others were built).
+    pub errors: Vec<Error>,
+    pub graph: KnowledgeGraph,
+    /// Files written, in order.
+    pub written: Vec<PathBuf>,
+}
+
+/// Build every output of `source` into `dir`; relations below
+/// `min_confidence` are left out.
+pub fn build(source: Source<'_>, dir: &Path, min_confidence: f32) -> Result<Report> {
+    export::create_dir(dir)?;
+    let t0 = std::time::Instant::now();
+    let lap = |what: &str| {
+        if std::env::var_os("DIPKG_TIMING").is_some() {
+            eprintln!("timing: {what} at {:.2} s", t0.elapsed().as_secs_f64());
+        }
+    };
+    let mut writers = Writers::create(dir)?;
+    let mut builder = GraphBuilder::default();
+    let mut errors = Vec::new();
+    let mut spool_written = None;
+    let documents = match source {
+        Source::Jsonl(file) => {
+            let emit = Emit {
+                canon: BTreeMap::new(),
+                min_confidence,
+                plain: true,
+            };
+            emit.run(file, &mut builder, &mut writers)?
+        }
+        Source::Documents {
+            pipeline,
+            inputs,
+            cache,
+        } => {
+            let mut temporary;
+            let (cache, keep) = match cache {
+                Some(c) => (c, true),
+                None => {
+                    let file = dir.join(SPOOL_FILE);
+                    let _ = std::fs::remove_file(&file);
+                    temporary = Cache::open(&file, "spool");
+                    (&mut temporary, false)
+                }
+            };
+            let people = extract_all(pipeline, inputs, cache, &mut errors);
+            cache.commit()?;
+            lap("pass 1 (extraction)");
+            let emit = Emit {
+                canon: people.mapping(),
+                min_confidence,
+                plain: false,
+            };
+            let spool = cache.file().to_path_buf();
+            let emitted = emit.run(&spool, &mut builder, &mut writers);
+            if keep {
+                spool_written = Some(spool);
+            } else {
+                let _ = std::fs::remove_file(&spool);
+            }
+            emitted?
+        }
+    };
+    lap("pass 2 (documents written)");
+    let graph = builder.finish();
+    lap("graph");
+    let measures = stats::compute(&graph);
+    lap("measures");
+    writers.entities(&graph, &measures)?;
+    let mut written = writers.finish()?;
+    lap("entities graph");
+    written.extend(export::write_graph_files(dir, &graph, &measures)?);
+    lap("graph files");
+    written.extend(spool_written);
+    Ok(Report {
+        documents,
+        errors,
+        graph,
+        written,
+    })
+}
+
+/// Pass 1: extract (or reuse) every document, a batch at a time in path
+/// order, writing each entry to the cache as it comes. Returns what
+/// cross-document resolution needs; unreadable inputs go to `errors`.
+fn extract_all(
+    pipeline: &Pipeline,
+    inputs: &[PathBuf],
+    cache: &mut Cache,
+    errors: &mut Vec<Error>,
+) -> CorpusPeople {
+    let (mut files, missing) = ingest::collect_inputs(inputs);
+    errors.extend(missing);
+    files.sort_by_cached_key(|p| p.to_string_lossy().into_owned());
+    cache.begin();
+    let mut people = CorpusPeople::default();
+    for batch in files.chunks(BATCH) {
+        let shared: &Cache = cache;
+        let results: Vec<(Result<(Extraction, String)>, bool)> = batch
+            .par_iter()
+            .map(|p| extract_one(pipeline, shared, p))
+            .collect();
+        for (r, hit) in results {
+            match r {
+                Ok((x, line)) => {
+                    people.add(&x);
+                    cache.push(&line, hit);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    people
+}
+
+/// One document: its extraction and cache entry line, and whether the
+/// cache had it.
+fn extract_one(
+    pipeline: &Pipeline,
+    cache: &Cache,
+    p: &Path,
+) -> (Result<(Extraction, String)>, bool) {
+    let bytes = match std::fs::read(p) {
+        Ok(b) => b,
+        Err(e) => return (Err(Error::io(p, e)), false),
+    };
+    let key = p.to_string_lossy();
+    if cache.has(&key) {
+        if let Some(hit) = cache.lookup(&key, &bytes) {
+            return (Ok(hit), true);
+        }
+    }
+    let x = pipeline.extract_bytes(p, &bytes).map(|x| {
+        let line = Cache::entry_line(&x);
+        (x, line)
+    });
+    (x, false)
+}
+
+/// Pass 2: how the spool's lines become outputs.
+struct Emit {
+    /// Ids that merge across documents (empty: nothing to rename).
+    canon: BTreeMap<String, String>,
+    min_confidence: f32,
+    /// Lines are plain extractions (`extract.jsonl`), not cache entries
+    /// after a header line.
+    plain: bool,
+}
+
+/// The outputs of one document.
+struct Emitted {
+    extraction: Extraction,
+    json: Vec<u8>,
+    nquads: Vec<u8>,
+    trig: Vec<u8>,
+}
+
+impl Emit {
+    /// Read `file` a batch of lines at a time and write every document's
+    /// outputs in order. Returns the number of documents. Batches are
+    /// serialised on the rayon pool while a thread of its own adds the
+    /// previous batch to the graph and writes it.
+    fn run(&self, file: &Path, builder: &mut GraphBuilder, w: &mut Writers) -> Result<usize> {
+        let f = File::open(file).map_err(|e| Error::io(file, e))?;
+        let mut lines = BufReader::with_capacity(WRITE_BUFFER, f).lines();
+        let mut number = 0u64;
+        if !self.plain {
+            number += 1;
+            if let Some(Err(e)) = lines.next() {
+                return Err(Error::io(file, e));
+            }
+        }
+        std::thread::scope(|scope| {
+            let (tx, rx) = mpsc::sync_channel::<Vec<Emitted>>(2);
+            let sink = scope.spawn(move || -> Result<usize> {
+                let mut documents = 0;
+                for batch in rx {
+                    for d in batch {
+                        builder.add(&d.extraction);
+                        w.document(&d)?;
+                        documents += 1;
+                    }
+                }
+                Ok(documents)
+            });
+            let read = (|| -> Result<()> {
+                loop {
+                    let mut batch = Vec::with_capacity(BATCH);
+                    for line in lines.by_ref() {
+                        number += 1;
+                        let line = line.map_err(|e| Error::io(file, e))?;
+                        if !line.trim().is_empty() {
+                            batch.push((number, line));
+                        }
+                        if batch.len() == BATCH {
+                            break;
+                        }
+                    }
+                    if batch.is_empty() {
+                        return Ok(());
+                    }
+                    let done: Result<Vec<Emitted>> = batch
+                        .par_iter()
+                        .map(|(n, line)| self.one(file, *n, line))
+                        .collect();
+                    if tx.send(done?).is_err() {
+                        return Ok(()); // the sink stopped on an error: it reports it
+                    }
+                }
+            })();
+            drop(tx);
+            let written = sink.join().expect("the output thread does not panic");
+            read.and(written)
+        })
+    }
+
+    /// Parse, resolve, filter and serialise one document.
+    fn one(&self, file: &Path, number: u64, line: &str) -> Result<Emitted> {
+        let parsed = if self.plain {
+            serde_json::from_str(line)
+        } else {
+            Cache::parse_entry(line)
+        };
+        let mut x: Extraction = parsed.map_err(|e| Error::Syntax {
+            path: file.to_path_buf(),
+            line: number,
+            column: e.column() as u64,
+            message: e.to_string(),
+        })?;
+        if !self.canon.is_empty() {
+            apply_mapping(&mut x, &self.canon);
+        }
+        if self.min_confidence > 0.0 {
+            x.relations.retain(|r| r.confidence >= self.min_confidence);
+        }
+        let mut json = serde_json::to_vec(&x).expect("extractions serialize");
+        json.push(b'\n');
+        let rdf::Chunk { nquads, trig } = rdf::document_chunk(&x);
+        Ok(Emitted {
+            nquads,
+            trig,
+            json,
+            extraction: x,
+        })
+    }
+}
+
+/// The files written document by document: `graph.nq`, `graph.trig`,
+/// `extract.jsonl`.
+struct Writers {
+    files: [(PathBuf, BufWriter<File>); 3],
+}
+
+impl Writers {
+    const NQUADS: usize = 0;
+    const TRIG: usize = 1;
+    const JSONL: usize = 2;
+
+    fn create(dir: &Path) -> Result<Writers> {
+        let open = |name: &str| -> Result<(PathBuf, BufWriter<File>)> {
+            let path = dir.join(name);
+            let f = File::create(&path).map_err(|e| Error::io(&path, e))?;
+            Ok((path, BufWriter::with_capacity(WRITE_BUFFER, f)))
+        };
+        let mut w = Writers {
+            files: [
+                open("graph.nq")?,
+                open("graph.trig")?,
+                open("extract.jsonl")?,
+            ],
+        };
+        w.write(Self::TRIG, rdf::trig_header().as_bytes())?;
+        Ok(w)
+    }
+
+    fn write(&mut self, i: usize, bytes: &[u8]) -> Result<()> {
+        let (path, w) = &mut self.files[i];
+        w.write_all(bytes).map_err(|e| Error::io(&*path, e))
+    }
+
+    fn document(&mut self, d: &Emitted) -> Result<()> {
+        self.write(Self::NQUADS, &d.nquads)?;
+        self.write(Self::TRIG, &d.trig)?;
+        self.write(Self::JSONL, &d.json)
+    }
+
+    /// The entities graph, after every document's graph.
+    fn entities(&mut self, graph: &KnowledgeGraph, measures: &stats::Measures) -> Result<()> {
+        let mut failed = None;
+        let _ = rdf::for_each_entities_serialized(graph, Some(measures), |chunk| {
+            let r = self
+                .write(Self::NQUADS, &chunk.nquads)
+                .and_then(|()| self.write(Self::TRIG, &chunk.trig));
+            r.map_err(|e| {
+                failed = Some(e);
+                std::io::Error::other("write failed")
+            })
+        });
+        failed.map_or(Ok(()), Err)
+    }
+
+    fn finish(self) -> Result<Vec<PathBuf>> {
+        let mut written = Vec::new();
+        for (path, mut w) in self.files {
+            w.flush().map_err(|e| Error::io(&path, e))?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+}

@@ -17,7 +17,7 @@ use crate::graph::{KnowledgeGraph, Meeting};
 use crate::model::{slug, Entity, Extraction, Predicate, Relation};
 use crate::stats::Measures;
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term, Triple};
+use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Triple};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::io::{self, Write};
@@ -79,14 +79,15 @@ pub fn for_each_graph(
 /// format and occasion), so that a document's graph depends on that
 /// document alone.
 pub fn document_graph(x: &Extraction) -> Vec<Quad> {
-    unkeyed(document_keyed(x))
+    let graph = GraphName::from(iri(&vocab::document(&x.document.id)));
+    to_graph_quads(&graph, &document_keyed(x))
 }
 
 /// [`document_graph`] with each quad's sort key.
 fn document_keyed(x: &Extraction) -> Keyed {
     let mut out = Sink::default();
     document_quads(&mut out, x, &crate::graph::document_meetings(x));
-    keyed(out.quads)
+    out.sorted()
 }
 
 /// One document's graph in both serialisations (for streaming writers).
@@ -104,7 +105,8 @@ pub fn for_each_entities_chunk(
     measures: Option<&Measures>,
     mut f: impl FnMut(Vec<Quad>) -> io::Result<()>,
 ) -> io::Result<()> {
-    entities_keyed(graph, measures, |chunk| f(unkeyed(chunk)))
+    let name = GraphName::from(iri(vocab::ENTITIES_GRAPH));
+    entities_keyed(graph, measures, |chunk| f(to_graph_quads(&name, &chunk)))
 }
 
 /// [`for_each_entities_chunk`] in both serialisations.
@@ -132,7 +134,7 @@ fn entities_keyed(
                 let mut out = Sink::default();
                 out.graph = Some(iri(vocab::ENTITIES_GRAPH));
                 node_quads(&mut out, s, n, measures);
-                keyed(out.quads)
+                out.sorted()
             })
             .collect();
         f(parts.concat())?;
@@ -150,7 +152,7 @@ fn entities_keyed(
                 let mut out = Sink::default();
                 out.graph = Some(iri(vocab::ENTITIES_GRAPH));
                 merged_meeting_quads(&mut out, s, m);
-                keyed(out.quads)
+                out.sorted()
             })
             .collect();
         f(parts.concat())?;
@@ -158,30 +160,32 @@ fn entities_keyed(
     Ok(())
 }
 
-/// Quads of one graph with their sort keys: `subject predicate object` in
-/// N-Triples form. Terms are self-delimiting (`<...>`, `"..."`), so the
-/// keys sort like (subject, predicate, object); the key is also the
-/// N-Quads line without its graph, so each quad is formatted once.
-type Keyed = Vec<(String, Quad)>;
+/// The triples of one graph in N-Triples form (`s p o`), sorted. Terms are
+/// self-delimiting (`<...>`, `"..."`), so the text sorts like (subject,
+/// predicate, object).
+type Keyed = Vec<String>;
 
-/// Sort the quads of one graph by their keys and drop duplicates.
-fn keyed(quads: Vec<Quad>) -> Keyed {
-    use std::fmt::Write as _;
-    let mut keyed: Keyed = quads
-        .into_iter()
-        .map(|q| {
-            let mut key = String::with_capacity(160);
-            let _ = write!(key, "{} {} {}", q.subject, q.predicate, q.object);
-            (key, q)
-        })
-        .collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    keyed.dedup_by(|a, b| a.0 == b.0);
-    keyed
+/// Quads of a graph's sorted triples (parsed back from their N-Quads).
+fn to_graph_quads(graph: &GraphName, lines: &[String]) -> Vec<Quad> {
+    let bytes = nquads_lines(&graph.to_string(), lines);
+    oxigraph::io::RdfParser::from_format(RdfFormat::NQuads)
+        .for_slice(&bytes)
+        .collect::<Result<_, _>>()
+        .expect("our N-Quads parse")
 }
 
-fn unkeyed(k: Keyed) -> Vec<Quad> {
-    k.into_iter().map(|(_, q)| q).collect()
+/// N-Quads lines: each triple, then the graph.
+fn nquads_lines(graph: &str, lines: &[String]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(lines.iter().map(|l| l.len() + graph.len() + 3).sum());
+    for line in lines {
+        out.extend_from_slice(line.as_bytes());
+        if !graph.is_empty() {
+            out.push(b' ');
+            out.extend_from_slice(graph.as_bytes());
+        }
+        out.extend_from_slice(b" .\n");
+    }
+    out
 }
 
 /// Sorted quads of one graph as N-Quads and as TriG (a graph block, with
@@ -192,31 +196,26 @@ pub struct Chunk {
 }
 
 impl Chunk {
-    fn of(graph: &GraphName, quads: &[(String, Quad)]) -> Chunk {
-        let g = graph.to_string();
-        let mut nquads = Vec::with_capacity(quads.len() * (g.len() + 140));
-        for (key, _) in quads {
-            nquads.extend_from_slice(key.as_bytes());
-            nquads.push(b' ');
-            nquads.extend_from_slice(g.as_bytes());
-            nquads.extend_from_slice(b" .\n");
-        }
+    fn of(graph: &GraphName, lines: &[String]) -> Chunk {
+        let g = match graph {
+            GraphName::DefaultGraph => String::new(),
+            g => g.to_string(),
+        };
         Chunk {
-            nquads,
-            trig: trig_block(graph, quads),
+            nquads: nquads_lines(&g, lines),
+            trig: trig_block(graph, lines),
         }
     }
 }
 
 /// A TriG graph block: subjects grouped with `;`, IRIs abbreviated by our
 /// prefixes where the local name is plain, literals in N-Triples form
-/// (valid Turtle).
-fn trig_block(graph: &GraphName, quads: &[(String, Quad)]) -> Vec<u8> {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(quads.len() * 80);
-    if quads.is_empty() {
+/// (valid Turtle) with their datatype abbreviated.
+fn trig_block(graph: &GraphName, lines: &[String]) -> Vec<u8> {
+    if lines.is_empty() {
         return Vec::new();
     }
+    let mut out = String::with_capacity(lines.iter().map(|l| l.len()).sum::<usize>() / 2 + 64);
     match graph {
         GraphName::NamedNode(n) => {
             out.push_str(&abbreviate(n.as_str()));
@@ -224,45 +223,53 @@ fn trig_block(graph: &GraphName, quads: &[(String, Quad)]) -> Vec<u8> {
         }
         _ => out.push_str("{\n"),
     }
-    let mut subject: Option<&oxigraph::model::NamedOrBlankNode> = None;
-    for (_, q) in quads {
-        if subject == Some(&q.subject) {
+    let mut subject: Option<&str> = None;
+    for line in lines {
+        let (s, rest) = split_iri(line);
+        let (p, o) = split_iri(rest);
+        if subject == Some(s) {
             out.push_str(" ;\n\t\t");
         } else {
             if subject.is_some() {
                 out.push_str(" .\n");
             }
             out.push('\t');
-            match &q.subject {
-                oxigraph::model::NamedOrBlankNode::NamedNode(n) => {
-                    out.push_str(&abbreviate(n.as_str()))
-                }
-                other => {
-                    let _ = write!(out, "{other}");
-                }
-            }
+            push_term(&mut out, s);
             out.push(' ');
-            subject = Some(&q.subject);
+            subject = Some(s);
         }
-        if q.predicate.as_str() == rdf::type_ {
+        if p == concat!("<", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ">") {
             out.push('a');
         } else {
-            out.push_str(&abbreviate(q.predicate.as_str()));
+            push_term(&mut out, p);
         }
         out.push(' ');
-        match &q.object {
-            Term::NamedNode(n) => out.push_str(&abbreviate(n.as_str())),
-            Term::Literal(l) if l.language().is_none() && l.datatype().as_str() != xsd::string => {
-                let value = Literal::new_simple_literal(l.value());
-                let _ = write!(out, "{value}^^{}", abbreviate(l.datatype().as_str()));
-            }
-            other => {
-                let _ = write!(out, "{other}");
-            }
-        }
+        push_term(&mut out, o);
     }
     out.push_str(" .\n}\n");
     out.into_bytes()
+}
+
+/// The leading `<iri>` of N-Triples text and the rest after its space.
+fn split_iri(text: &str) -> (&str, &str) {
+    match text.find("> ") {
+        Some(i) => (&text[..=i], &text[i + 2..]),
+        None => (text, ""),
+    }
+}
+
+/// A term in N-Triples form, abbreviated for Turtle: IRIs by prefix, and
+/// the datatype IRI of a typed literal.
+fn push_term(out: &mut String, term: &str) {
+    if let Some(iri) = term.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
+        out.push_str(&abbreviate(iri));
+    } else if let (true, Some(i)) = (term.ends_with('>'), term.rfind("\"^^<")) {
+        out.push_str(&term[..=i]);
+        out.push_str("^^");
+        out.push_str(&abbreviate(&term[i + 4..term.len() - 1]));
+    } else {
+        out.push_str(term);
+    }
 }
 
 /// `prefix:local` when a prefix's namespace starts the IRI and the rest is
@@ -287,28 +294,59 @@ fn abbreviate(iri: &str) -> String {
     format!("<{iri}>")
 }
 
-/// Quads collected under a current graph name.
+/// The triples of one graph, each as N-Triples text (`s p o`, without the
+/// final dot): built once, the text is the sort key and the body of both
+/// serialisations (N-Quads lines, TriG blocks), and parses back to quads
+/// for the in-memory store.
 #[derive(Default)]
 struct Sink {
     graph: Option<NamedNode>,
-    quads: Vec<Quad>,
+    lines: Vec<String>,
 }
 
 impl Sink {
-    fn add(&mut self, s: &str, p: &str, o: impl Into<Term>) {
-        let g = self
-            .graph
-            .clone()
-            .map_or(GraphName::DefaultGraph, GraphName::from);
-        self.quads.push(Quad::new(iri(s), iri(p), o, g));
+    fn start(s: &str, p: &str) -> String {
+        let mut line = String::with_capacity(s.len() + p.len() + 96);
+        line.push('<');
+        line.push_str(s);
+        line.push_str("> <");
+        line.push_str(p);
+        line.push_str("> ");
+        line
+    }
+
+    fn add(&mut self, s: &str, p: &str, o: Literal) {
+        use std::fmt::Write as _;
+        let mut line = Sink::start(s, p);
+        let _ = write!(line, "{o}");
+        self.lines.push(line);
     }
 
     fn link(&mut self, s: &str, p: &str, o: &str) {
-        self.add(s, p, iri(o));
+        let mut line = Sink::start(s, p);
+        line.push('<');
+        line.push_str(o);
+        line.push('>');
+        self.lines.push(line);
     }
 
     fn text(&mut self, s: &str, p: &str, o: &str) {
-        self.add(s, p, Literal::new_simple_literal(o));
+        use std::fmt::Write as _;
+        let mut line = Sink::start(s, p);
+        let _ = write!(
+            line,
+            "{}",
+            oxigraph::model::LiteralRef::new_simple_literal(o)
+        );
+        self.lines.push(line);
+    }
+
+    /// The graph's triples, sorted, without repeats.
+    fn sorted(self) -> Keyed {
+        let mut lines = self.lines;
+        lines.sort_unstable();
+        lines.dedup();
+        lines
     }
 }
 

@@ -76,7 +76,11 @@ pub fn build(source: Source<'_>, dir: &Path, min_confidence: f32) -> Result<Repo
     let t0 = std::time::Instant::now();
     let lap = |what: &str| {
         if std::env::var_os("DIPKG_TIMING").is_some() {
-            eprintln!("timing: {what} at {:.2} s", t0.elapsed().as_secs_f64());
+            eprintln!(
+                "timing: {what} at {:.2} s ({})",
+                t0.elapsed().as_secs_f64(),
+                memory_status()
+            );
         }
     };
     let mut writers = Writers::create(dir)?;
@@ -371,4 +375,19 @@ impl Writers {
         }
         Ok(written)
     }
+}
+
+/// Resident and peak memory, from `/proc/self/status` (Linux), for the
+/// `DIPKG_TIMING` report.
+fn memory_status() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map_or("?".to_string(), |kb| format!("{} MB", kb / 1024))
+    };
+    format!("RSS {}, peak {}", field("VmRSS:"), field("VmHWM:"))
 }

@@ -19,7 +19,7 @@ use crate::model::{DocumentInfo, EntityType, Extraction, MeetingFormat, Predicat
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
-use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 
 /// One entity, merged across the documents that mention it.
@@ -37,7 +37,7 @@ pub struct Node {
     /// Entity id of its country, when some document knows it.
     pub country: Option<String>,
     /// Ids of the documents that mention it.
-    pub documents: BTreeSet<Shared>,
+    pub documents: BTreeSet<Sym>,
     /// Number of mentions over all documents.
     pub mentions: usize,
     /// Whether the lexicon knows it (in any document).
@@ -62,50 +62,124 @@ impl Node {
 /// The sentence itself stays in the document's extraction (JSON Lines, RDF):
 /// the graph keeps only where it is, so that its memory grows with the
 /// facts, not with the text. Repeated strings (document ids, rules, dates,
-/// places) are shared.
+/// places) are interned [`Sym`]s: 56 bytes a record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvidenceRef {
-    pub document: Shared,
-    pub start: usize,
-    pub end: usize,
+    pub document: Sym,
+    /// Character offsets in the original file.
+    pub start: u32,
+    pub end: u32,
     pub confidence: f32,
-    pub rule: Shared,
+    pub rule: Sym,
     /// The relation's date, else the document's date.
-    pub date: Option<Shared>,
+    pub date: Option<Sym>,
     /// Whether `date` comes from the relation itself (not the document).
     pub date_stated: bool,
-    pub place: Option<Shared>,
+    pub place: Option<Sym>,
     pub format: Option<MeetingFormat>,
-    pub occasion: Option<Shared>,
+    pub occasion: Option<Sym>,
 }
 
-/// An immutable string shared by every record that repeats it.
-pub type Shared = Arc<str>;
+/// An interned string: one copy of each distinct string for the life of
+/// the process, referred to by a thin pointer (8 bytes; `Option<Sym>` too).
+/// Equal strings are the same `Sym`; order and hash are the string's, so
+/// nothing depends on the order of interning. The copies are never freed:
+/// what is interned (document ids, dates, places, rules) is bounded by the
+/// corpus.
+#[derive(Clone, Copy)]
+pub struct Sym(&'static &'static str);
 
-/// One copy of each repeated string (a hash set, only ever looked up: no
-/// output depends on its order).
-#[derive(Debug, Default)]
-struct Interner(HashSet<Shared>);
-
-impl Interner {
-    fn get(&mut self, s: &str) -> Shared {
-        if let Some(a) = self.0.get(s) {
-            return Arc::clone(a);
+impl Sym {
+    pub fn new(s: &str) -> Sym {
+        use std::sync::{Mutex, OnceLock};
+        static TABLE: OnceLock<Mutex<HashMap<&'static str, Sym>>> = OnceLock::new();
+        let mut table = TABLE
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(&sym) = table.get(s) {
+            return sym;
         }
-        let a: Shared = Arc::from(s);
-        self.0.insert(Arc::clone(&a));
-        a
+        let text: &'static str = Box::leak(s.to_owned().into_boxed_str());
+        let sym = Sym(Box::leak(Box::new(text)));
+        table.insert(text, sym);
+        sym
     }
 
-    fn opt(&mut self, s: Option<&str>) -> Option<Shared> {
-        s.map(|s| self.get(s))
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Sym {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Sym {
+    fn borrow(&self) -> &str {
+        self.0
+    }
+}
+
+impl PartialEq for Sym {
+    fn eq(&self, other: &Sym) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Eq for Sym {}
+
+impl PartialOrd for Sym {
+    fn partial_cmp(&self, other: &Sym) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Sym {
+    fn cmp(&self, other: &Sym) -> std::cmp::Ordering {
+        self.0.cmp(other.0)
+    }
+}
+
+impl std::hash::Hash for Sym {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.hash(h)
+    }
+}
+
+impl std::fmt::Debug for Sym {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::fmt::Display for Sym {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// The builder's handle on [`Sym`] interning.
+#[derive(Debug, Default)]
+struct Interner;
+
+impl Interner {
+    fn get(&mut self, s: &str) -> Sym {
+        Sym::new(s)
+    }
+
+    fn opt(&mut self, s: Option<&str>) -> Option<Sym> {
+        s.map(Sym::new)
     }
 }
 
 impl EvidenceRef {
     /// Sort key: document, then position, then rule.
-    fn key(&self) -> (&str, usize, usize, &str) {
-        (&self.document, self.start, self.end, &self.rule)
+    fn key(&self) -> (&str, u32, u32, &str) {
+        (self.document.as_str(), self.start, self.end, self.rule.as_str())
     }
 }
 
@@ -178,7 +252,7 @@ pub struct Meeting {
     pub format: Option<MeetingFormat>,
     pub occasion: Option<String>,
     /// Ids of the reporting documents.
-    pub documents: BTreeSet<Shared>,
+    pub documents: BTreeSet<Sym>,
     /// The `metWith` evidence behind it.
     pub evidence: Vec<EvidenceRef>,
 }
@@ -624,7 +698,7 @@ struct NodeAcc {
     labels: BTreeMap<String, usize>,
     names: BTreeSet<String>,
     countries: BTreeMap<String, usize>,
-    documents: BTreeSet<Shared>,
+    documents: BTreeSet<Sym>,
     mentions: usize,
     known: bool,
     merges: Vec<String>,
@@ -655,7 +729,7 @@ impl GraphBuilder {
             if let Some(c) = &e.country {
                 *n.countries.entry(c.clone()).or_default() += 1;
             }
-            n.documents.insert(Arc::clone(&doc));
+            n.documents.insert(doc);
             n.mentions += e.mentions.len();
             n.known |= e.known;
             n.merges
@@ -689,7 +763,7 @@ impl GraphBuilder {
                 documents: BTreeSet::new(),
                 evidence: Vec::new(),
             });
-            m.documents.insert(Arc::clone(&doc));
+            m.documents.insert(doc);
             m.evidence.extend(evidence);
         }
     }
@@ -791,8 +865,8 @@ impl Meeting {
 /// only (place, format and occasion as this document gives them): what a
 /// document's named graph states. Ids are those of the merged meetings.
 pub fn document_meetings(x: &Extraction) -> Vec<Meeting> {
-    let mut strings = Interner::default();
-    let doc: Shared = Arc::from(x.document.id.as_str());
+    let mut strings = Interner;
+    let doc = Sym::new(&x.document.id);
     meetings_of_document(&mut strings, x)
         .into_iter()
         .map(|(date, participants, evidence)| {
@@ -808,7 +882,7 @@ pub fn document_meetings(x: &Extraction) -> Vec<Meeting> {
                 place: None,
                 format: None,
                 occasion: None,
-                documents: BTreeSet::from([Arc::clone(&doc)]),
+                documents: BTreeSet::from([doc]),
                 evidence,
             };
             sort_evidence(&mut m.evidence);
@@ -822,8 +896,8 @@ pub fn document_meetings(x: &Extraction) -> Vec<Meeting> {
 fn evidence_of(strings: &mut Interner, x: &Extraction, r: &Relation) -> EvidenceRef {
     EvidenceRef {
         document: strings.get(&x.document.id),
-        start: r.evidence.start,
-        end: r.evidence.end,
+        start: r.evidence.start as u32,
+        end: r.evidence.end as u32,
         confidence: r.confidence,
         rule: strings.get(&r.rule),
         date: strings.opt(r.date.as_deref().or(x.document.date.as_deref())),

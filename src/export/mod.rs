@@ -210,8 +210,8 @@ pub fn restrict(extractions: &[Extraction], kept: &KnowledgeGraph) -> Vec<Extrac
                     .is_some_and(|e| {
                         e.evidence.iter().any(|ev| {
                             *ev.document == *x.document.id
-                                && ev.start == r.evidence.start
-                                && ev.end == r.evidence.end
+                                && ev.start as usize == r.evidence.start
+                                && ev.end as usize == r.evidence.end
                         })
                     })
             });

@@ -156,6 +156,24 @@ impl std::fmt::Debug for Sym {
     }
 }
 
+impl PartialEq<str> for Sym {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Sym {
+    fn eq(&self, other: &&str) -> bool {
+        **self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Sym {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == other.as_str()
+    }
+}
+
 impl std::fmt::Display for Sym {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.0)
@@ -179,16 +197,21 @@ impl Interner {
 impl EvidenceRef {
     /// Sort key: document, then position, then rule.
     fn key(&self) -> (&str, u32, u32, &str) {
-        (self.document.as_str(), self.start, self.end, self.rule.as_str())
+        (
+            self.document.as_str(),
+            self.start,
+            self.end,
+            self.rule.as_str(),
+        )
     }
 }
 
 /// One `(source, predicate, target)` fact with all its evidence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Edge {
-    pub source: String,
+    pub source: Sym,
     pub predicate: Predicate,
-    pub target: String,
+    pub target: Sym,
     /// Sorted by document and offset; at most one per (document, span).
     pub evidence: Vec<EvidenceRef>,
 }
@@ -347,7 +370,10 @@ impl KnowledgeGraph {
             index.insert(id, graph.add_node(node));
         }
         for edge in edges {
-            let (Some(&s), Some(&t)) = (index.get(&edge.source), index.get(&edge.target)) else {
+            let (Some(&s), Some(&t)) = (
+                index.get(edge.source.as_str()),
+                index.get(edge.target.as_str()),
+            ) else {
                 continue;
             };
             graph.add_edge(s, t, edge);
@@ -597,9 +623,9 @@ impl KnowledgeGraph {
             let merged = edges
                 .entry((s.clone(), e.predicate, t.clone()))
                 .or_insert_with(|| Edge {
-                    source: s.clone(),
+                    source: Sym::new(s),
                     predicate: e.predicate,
-                    target: t.clone(),
+                    target: Sym::new(t),
                     evidence: Vec::new(),
                 });
             merged.evidence.extend(e.evidence.iter().cloned());
@@ -685,7 +711,7 @@ fn mode<T: Ord + Clone>(values: impl IntoIterator<Item = T>) -> Option<T> {
 pub struct GraphBuilder {
     documents: BTreeMap<String, DocumentInfo>,
     nodes: BTreeMap<String, NodeAcc>,
-    edges: BTreeMap<(String, Predicate, String), Vec<EvidenceRef>>,
+    edges: BTreeMap<(Sym, Predicate, Sym), Vec<EvidenceRef>>,
     meetings: BTreeMap<(Option<String>, Vec<String>, String), Meeting>,
     warnings: Vec<String>,
     strings: Interner,
@@ -738,13 +764,10 @@ impl GraphBuilder {
         for r in &x.relations {
             let (s, t) = ordered(r.predicate, &r.subject, &r.object);
             let ev = evidence_of(&mut self.strings, x, r);
-            match self.edges.get_mut(&(s.clone(), r.predicate, t.clone())) {
-                Some(v) => v.push(ev),
-                None => {
-                    self.edges
-                        .insert((s.clone(), r.predicate, t.clone()), vec![ev]);
-                }
-            }
+            self.edges
+                .entry((Sym::new(s), r.predicate, Sym::new(t)))
+                .or_insert_with(|| Vec::with_capacity(1))
+                .push(ev);
         }
         for (date, participants, evidence) in meetings_of_document(&mut self.strings, x) {
             let scope = if date.is_some() {
@@ -787,7 +810,7 @@ impl GraphBuilder {
         let path_of = |d: &str| documents.get(d).map_or(d, |i| i.path.as_str()).to_string();
         let mut kept = Vec::with_capacity(edges.len());
         for ((s, p, t), mut evidence) in edges {
-            if let Some(missing) = [&s, &t].into_iter().find(|id| !known(id)) {
+            if let Some(missing) = [s, t].into_iter().find(|id| !known(id)) {
                 for ev in &evidence {
                     warnings.push(format!(
                         "{}: relation {s} {p} {t} names unknown entity '{missing}'",
@@ -797,6 +820,7 @@ impl GraphBuilder {
                 continue;
             }
             sort_evidence(&mut evidence);
+            evidence.shrink_to_fit();
             kept.push(Edge {
                 source: s,
                 predicate: p,
@@ -1071,7 +1095,7 @@ fn keep_within(edges: Vec<Edge>, focus: &str, depth: usize) -> Vec<Edge> {
     let reach: BTreeSet<String> = dist.keys().map(|s| s.to_string()).collect();
     edges
         .into_iter()
-        .filter(|e| reach.contains(&e.source) && reach.contains(&e.target))
+        .filter(|e| reach.contains(e.source.as_str()) && reach.contains(e.target.as_str()))
         .collect()
 }
 

@@ -519,10 +519,10 @@ pub fn timeline(g: &KnowledgeGraph) -> Vec<TimelineRow> {
                 .as_deref()
                 .map(|d| d.chars().take(4).collect())
                 .unwrap_or_default();
-            let key = (a.clone(), b.clone(), year);
+            let key = (a.to_string(), b.to_string(), year);
             match e.predicate {
                 Predicate::MetWith => {
-                    let when = ev.date.as_deref().unwrap_or(&ev.document).to_string();
+                    let when = ev.date.unwrap_or(ev.document).to_string();
                     meetings.entry(key).or_default().insert(when);
                 }
                 Predicate::Protested => {

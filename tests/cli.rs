@@ -135,7 +135,7 @@ fn graph_merges_entities_edges_and_meetings() {
         .iter()
         .filter(|x| *x.document.id == *ev.document)
         .flat_map(|x| &x.relations)
-        .find(|r| r.evidence.start == ev.start && r.evidence.end == ev.end)
+        .find(|r| r.evidence.start == ev.start as usize && r.evidence.end == ev.end as usize)
         .unwrap();
     assert!(stated.evidence.text.contains("completely unacceptable"));
     assert_eq!(g.country_of("taro-kono"), Some("japan"));

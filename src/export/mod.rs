@@ -127,32 +127,28 @@ pub fn write_build_from(
 /// (DOT, CSV, GraphML, with measures), the country and ministry roll-ups
 /// (built, written and dropped one after the other) and the timeline.
 pub fn write_graph_files(dir: &Path, g: &KnowledgeGraph, m: &Measures) -> Result<Vec<PathBuf>> {
-    let roll_up = |prefix: &str, g: KnowledgeGraph| {
-        let measures = stats::compute(&g);
-        write_network(dir, prefix, &g, Some(&measures))
-    };
-    let (main, (countries, (ministries, timeline))) = rayon::join(
+    let (main, timeline) = rayon::join(
         || write_network(dir, "", g, Some(m)),
         || {
-            rayon::join(
-                || roll_up("countries-", g.country_projection()),
-                || {
-                    rayon::join(
-                        || roll_up("ministries-", g.organization_projection()),
-                        || {
-                            let rows = stats::timeline(g);
-                            write_file(&dir.join("timeline.csv"), |w| {
-                                csv::write_timeline(w, &rows).map(drop)
-                            })
-                        },
-                    )
-                },
-            )
+            let rows = stats::timeline(g);
+            write_file(&dir.join("timeline.csv"), |w| {
+                csv::write_timeline(w, &rows).map(drop)
+            })
         },
     );
     let mut written = main?;
-    written.extend(countries?);
-    written.extend(ministries?);
+    // One roll-up at a time: each is a copy of the graph's evidence.
+    for (prefix, rolled) in [
+        (
+            "countries-",
+            KnowledgeGraph::country_projection as fn(&KnowledgeGraph) -> KnowledgeGraph,
+        ),
+        ("ministries-", KnowledgeGraph::organization_projection),
+    ] {
+        let r = rolled(g);
+        let measures = stats::compute(&r);
+        written.extend(write_network(dir, prefix, &r, Some(&measures))?);
+    }
     written.push(timeline?);
     Ok(written)
 }
@@ -178,7 +174,8 @@ fn write_rdf(
     Ok(paths.to_vec())
 }
 
-/// DOT, CSV and GraphML of one graph, file names prefixed with `prefix`.
+/// DOT, CSV and GraphML of one graph, file names prefixed with `prefix`,
+/// written in parallel.
 fn write_network(
     dir: &Path,
     prefix: &str,
@@ -186,16 +183,29 @@ fn write_network(
     m: Option<&Measures>,
 ) -> Result<Vec<PathBuf>> {
     let name = |base: &str| dir.join(format!("{prefix}{base}"));
-    Ok(vec![
-        write_file(&name("graph.dot"), |w| {
-            w.write_all(dot::to_dot(g, &title(g)).as_bytes())
-        })?,
-        write_file(&name("nodes.csv"), |w| csv::write_nodes(w, g, m).map(drop))?,
-        write_file(&name("edges.csv"), |w| csv::write_edges(w, g).map(drop))?,
-        write_file(&name("graph.graphml"), |w| {
-            graphml::write_graphml(w, g, m).map(drop)
-        })?,
-    ])
+    let ((dot, nodes), (edges, graphml)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    write_file(&name("graph.dot"), |w| {
+                        w.write_all(dot::to_dot(g, &title(g)).as_bytes())
+                    })
+                },
+                || write_file(&name("nodes.csv"), |w| csv::write_nodes(w, g, m).map(drop)),
+            )
+        },
+        || {
+            rayon::join(
+                || write_file(&name("edges.csv"), |w| csv::write_edges(w, g).map(drop)),
+                || {
+                    write_file(&name("graph.graphml"), |w| {
+                        graphml::write_graphml(w, g, m).map(drop)
+                    })
+                },
+            )
+        },
+    );
+    Ok(vec![dot?, nodes?, edges?, graphml?])
 }
 
 /// Keep of the extractions what a filtered graph kept: its entities, and

@@ -35,7 +35,7 @@ use std::sync::mpsc;
 
 /// Documents per batch: enough to keep both cores busy, few enough that a
 /// batch's text and output stay small.
-const BATCH: usize = 256;
+const BATCH: usize = 64;
 
 /// Size of the output files' write buffers.
 const WRITE_BUFFER: usize = 1 << 20;
@@ -239,7 +239,7 @@ impl Emit {
             }
         }
         std::thread::scope(|scope| {
-            let (tx, rx) = mpsc::sync_channel::<Vec<Emitted>>(2);
+            let (tx, rx) = mpsc::sync_channel::<Vec<Emitted>>(1);
             let sink = scope.spawn(move || -> Result<usize> {
                 let mut documents = 0;
                 for batch in rx {

@@ -91,6 +91,28 @@ fn wrap(label: &str, width: usize) -> String {
 /// without any relation are left out (they would only pile up in the
 /// first rank), and said so in the title.
 pub fn to_dot(g: &KnowledgeGraph, title: &str) -> String {
+    let bytes = write_dot(Vec::new(), g, title).expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("DOT is UTF-8")
+}
+
+/// Hand the text built so far to the writer once it is this long, so that
+/// a large graph's DOT is never held whole.
+const FLUSH_AT: usize = 1 << 20;
+
+fn flush<W: std::io::Write>(w: &mut W, out: &mut String) -> std::io::Result<()> {
+    if out.len() >= FLUSH_AT {
+        w.write_all(out.as_bytes())?;
+        out.clear();
+    }
+    Ok(())
+}
+
+/// Write the DOT source of [`to_dot`], a piece at a time.
+pub fn write_dot<W: std::io::Write>(
+    mut w: W,
+    g: &KnowledgeGraph,
+    title: &str,
+) -> std::io::Result<W> {
     let drawn: BTreeSet<&str> = g
         .edges()
         .flat_map(|e| [e.source.as_str(), e.target.as_str()])
@@ -121,11 +143,13 @@ pub fn to_dot(g: &KnowledgeGraph, title: &str) -> String {
         );
         for n in nodes {
             node_line(&mut out, n, "    ");
+            flush(&mut w, &mut out)?;
         }
         out.push_str("  }\n");
     }
     for n in loose.iter().copied().filter(keep) {
         node_line(&mut out, n, "  ");
+        flush(&mut w, &mut out)?;
     }
     let stagger = leaf_stagger(g);
     for e in g.edges() {
@@ -134,10 +158,12 @@ pub fn to_dot(g: &KnowledgeGraph, title: &str) -> String {
             e,
             stagger.get(e.target.as_str()).copied().unwrap_or(1),
         );
+        flush(&mut w, &mut out)?;
     }
     legend(&mut out, g);
     out.push_str("}\n");
-    out
+    w.write_all(out.as_bytes())?;
+    Ok(w)
 }
 
 /// Minimum edge lengths that spread leaves (targets that point nowhere,

@@ -72,7 +72,29 @@ fn data(out: &mut String, key: &str, value: &str) {
 
 /// The GraphML document as a string.
 pub fn to_graphml(g: &KnowledgeGraph, measures: Option<&Measures>) -> String {
-    let mut out = String::new();
+    let bytes = write_graphml(Vec::new(), g, measures).expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("GraphML is UTF-8")
+}
+
+/// Hand the text built so far to the writer once it is this long, so that
+/// a large graph's GraphML is never held whole.
+const FLUSH_AT: usize = 1 << 20;
+
+fn flush<W: Write>(w: &mut W, out: &mut String) -> io::Result<()> {
+    if out.len() >= FLUSH_AT {
+        w.write_all(out.as_bytes())?;
+        out.clear();
+    }
+    Ok(())
+}
+
+/// Write the GraphML document, a piece at a time.
+pub fn write_graphml<W: Write>(
+    mut w: W,
+    g: &KnowledgeGraph,
+    measures: Option<&Measures>,
+) -> io::Result<W> {
+    let mut out = String::with_capacity(FLUSH_AT + 4096);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(
         "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" \
@@ -118,6 +140,7 @@ pub fn to_graphml(g: &KnowledgeGraph, measures: Option<&Measures>) -> String {
             data(&mut out, "community", &m.community.to_string());
         }
         out.push_str("    </node>\n");
+        flush(&mut w, &mut out)?;
     }
     for (i, e) in g.edges().enumerate() {
         let _ = writeln!(
@@ -148,18 +171,10 @@ pub fn to_graphml(g: &KnowledgeGraph, measures: Option<&Measures>) -> String {
         );
         data(&mut out, "e_confidence", &format!("{:.3}", e.confidence()));
         out.push_str("    </edge>\n");
+        flush(&mut w, &mut out)?;
     }
     out.push_str("  </graph>\n</graphml>\n");
-    out
-}
-
-/// Write the GraphML document.
-pub fn write_graphml<W: Write>(
-    mut w: W,
-    g: &KnowledgeGraph,
-    measures: Option<&Measures>,
-) -> io::Result<W> {
-    w.write_all(to_graphml(g, measures).as_bytes())?;
+    w.write_all(out.as_bytes())?;
     Ok(w)
 }
 

@@ -188,7 +188,7 @@ fn write_network(
             rayon::join(
                 || {
                     write_file(&name("graph.dot"), |w| {
-                        w.write_all(dot::to_dot(g, &title(g)).as_bytes())
+                        dot::write_dot(w, g, &title(g)).map(drop)
                     })
                 },
                 || write_file(&name("nodes.csv"), |w| csv::write_nodes(w, g, m).map(drop)),

@@ -7,12 +7,22 @@
 # For each size N it generates (once, then reuses) N documents with
 # `dipkg synth --docs N --seed $SEED`, runs a clean `dipkg build DIR -o OUT`
 # under GNU time and prints wall time, MB/s, documents/s, CPU use and peak
-# RSS; then a second `dipkg build` on the same output (nothing changed: the
-# incremental path). On the largest graph it times each example SPARQL query
-# (`examples/queries/*.rq`) with `dipkg query --file Q --data OUT/graph.nq`.
+# RSS (and, with DIPKG_TIMING=1, each phase's time and memory in
+# build-N.log); then a second `dipkg build` on the same output (nothing
+# changed: the incremental path). On the largest graph whose graph.nq is at
+# most QUERY_MAX_MB it times each example SPARQL query
+# (`examples/queries/*.rq`) with `dipkg query --file Q --data OUT/graph.nq`:
+# `query --data` loads the file into oxigraph's in-memory store, which takes
+# several times the file's size in memory (a persistent `--store` is the way
+# for larger graphs).
+#
+# Each output directory takes about 45 times its corpus on disk (graph.nq
+# alone 26 times): 300k documents need about 50 GB free. Set KEEP=0 to
+# delete each size's output once measured.
 #
 # Environment: SEED (default 1), QUERY_TIMEOUT (seconds per query, default
-# 600), BENCH_DIR (default target/bench-corpus; the
+# 600), QUERY_MAX_MB (default 2500), KEEP (default 1), BENCH_DIR (default
+# target/bench-corpus; the
 # corpora stay there for the next run: delete it to regenerate),
 # CARGO_TARGET_DIR (as cargo). Results are also written to
 # $BENCH_DIR/results.txt. Needs GNU time (`apt-get install time`).
@@ -22,6 +32,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SEED=${SEED:-1}
 QUERY_TIMEOUT=${QUERY_TIMEOUT:-600}
+QUERY_MAX_MB=${QUERY_MAX_MB:-2500}
+KEEP=${KEEP:-1}
 BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench-corpus}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(10000 100000 300000); fi
@@ -75,7 +87,7 @@ for n in "${SIZES[@]}"; do
     rm -rf "$out"
     tv=$BENCH_DIR/time-$n.txt
     status=0
-    "$GNU_TIME" -v -o "$tv" "$BIN" build "$corpus" -o "$out" >"$BENCH_DIR/build-$n.log" 2>&1 || status=$?
+    DIPKG_TIMING=1 "$GNU_TIME" -v -o "$tv" "$BIN" build "$corpus" -o "$out" >"$BENCH_DIR/build-$n.log" 2>&1 || status=$?
     if [ "$status" -gt 1 ]; then
         echo "corpus.sh: dipkg build failed (exit $status), see $BENCH_DIR/build-$n.log" >&2
         tail -5 "$BENCH_DIR/build-$n.log" >&2
@@ -101,7 +113,12 @@ for n in "${SIZES[@]}"; do
         printf "%9d %9.1f %8.2f %8.1f %9.0f %8.1f %6s %8.0f %7.1f %8d %9.2f %8.0f",
             n, b / 1e6, w, b / 1e6 / w, n / w, (u + s) * 1e6 / n, c, r / 1024, b / 1e6 / ((u + s) > 0 ? (u + s) : 0.01), o, a, ar / 1024 }')
     ROWS+=("$row")
-    LARGEST=$out
+    nq_mb=$(du -m "$out/graph.nq" | cut -f1)
+    if [ "$nq_mb" -le "$QUERY_MAX_MB" ]; then
+        LARGEST=$out
+    elif [ "$KEEP" = 0 ]; then
+        rm -rf "$out"
+    fi
     echo
 done
 

@@ -15,7 +15,7 @@
 //! petgraph is used only in this module; the rest of the crate sees ids.
 
 use crate::error::{Error, Result};
-use crate::model::{DocumentInfo, EntityType, Extraction, MeetingFormat, Predicate, Relation};
+use crate::model::{EntityType, Extraction, MeetingFormat, Predicate, Relation};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
@@ -336,7 +336,7 @@ impl Filter {
 pub struct KnowledgeGraph {
     graph: StableGraph<Node, Edge>,
     index: BTreeMap<String, NodeIndex>,
-    documents: Arc<BTreeMap<String, DocumentInfo>>,
+    documents: Arc<BTreeMap<Sym, Sym>>,
     meetings: Vec<Meeting>,
     warnings: Vec<String>,
 }
@@ -356,7 +356,7 @@ impl KnowledgeGraph {
     fn from_parts(
         mut nodes: Vec<Node>,
         mut edges: Vec<Edge>,
-        documents: Arc<BTreeMap<String, DocumentInfo>>,
+        documents: Arc<BTreeMap<Sym, Sym>>,
         mut meetings: Vec<Meeting>,
         warnings: Vec<String>,
     ) -> KnowledgeGraph {
@@ -460,8 +460,8 @@ impl KnowledgeGraph {
         &self.meetings
     }
 
-    /// The documents the graph was built from, by id.
-    pub fn documents(&self) -> &BTreeMap<String, DocumentInfo> {
+    /// The documents the graph was built from: id → path.
+    pub fn documents(&self) -> &BTreeMap<Sym, Sym> {
         &self.documents
     }
 
@@ -709,7 +709,7 @@ fn mode<T: Ord + Clone>(values: impl IntoIterator<Item = T>) -> Option<T> {
 /// depends only on the set of documents added, not on their order.
 #[derive(Debug, Default)]
 pub struct GraphBuilder {
-    documents: BTreeMap<String, DocumentInfo>,
+    documents: BTreeMap<Sym, Sym>,
     nodes: BTreeMap<String, NodeAcc>,
     edges: BTreeMap<(Sym, Predicate, Sym), Vec<EvidenceRef>>,
     meetings: BTreeMap<(Option<String>, Vec<String>, String), Meeting>,
@@ -733,14 +733,14 @@ struct NodeAcc {
 impl GraphBuilder {
     /// Add one (resolved) document.
     pub fn add(&mut self, x: &Extraction) {
-        if self.documents.contains_key(&x.document.id) {
+        if self.documents.contains_key(x.document.id.as_str()) {
             self.warnings.push(format!(
                 "{}: duplicate document id '{}'",
                 x.document.path, x.document.id
             ));
         } else {
             self.documents
-                .insert(x.document.id.clone(), x.document.clone());
+                .insert(Sym::new(&x.document.id), Sym::new(&x.document.path));
         }
         let doc = self.strings.get(&x.document.id);
         for e in &x.entities {
@@ -807,7 +807,7 @@ impl GraphBuilder {
             .map(|(id, acc)| acc.into_node(id))
             .collect();
         let known = |id: &str| nodes.binary_search_by(|n| n.id.as_str().cmp(id)).is_ok();
-        let path_of = |d: &str| documents.get(d).map_or(d, |i| i.path.as_str()).to_string();
+        let path_of = |d: &str| documents.get(d).map_or(d, |p| p.as_str()).to_string();
         let mut kept = Vec::with_capacity(edges.len());
         for ((s, p, t), mut evidence) in edges {
             if let Some(missing) = [s, t].into_iter().find(|id| !known(id)) {
@@ -1102,7 +1102,7 @@ fn keep_within(edges: Vec<Edge>, focus: &str, depth: usize) -> Vec<Edge> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Entity, Span};
+    use crate::model::{DocumentInfo, Entity, Span};
 
     fn ent(id: &str, t: EntityType, label: &str) -> Entity {
         Entity {

@@ -609,6 +609,71 @@ fn built_trig_and_nquads_hold_the_library_dataset() {
 }
 
 #[test]
+fn streamed_build_writes_what_extract_prints() {
+    // `build` resolves ids across documents from its spool, document by
+    // document; the result must equal `extract`, which holds them all.
+    // Two accounts spell an unknown official two ways: a merge across
+    // documents, which the build applies while streaming.
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = dir.path().join("corpus");
+    std::fs::create_dir_all(&seeds).unwrap();
+    for f in std::fs::read_dir(common::repo().join("seeds")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, seeds.join(f.file_name().unwrap())).unwrap();
+    }
+    for (name, day, spelling, place) in [
+        ("zz_a.txt", 1, "Kuwabara", "Seoul"),
+        ("zz_b.txt", 2, "Kuwabarra", "Tokyo"),
+    ] {
+        let text = format!(
+            "Japan-ROK Director-General Consultation\n\nDecember {day}, 2021\n\n\
+             On December {day}, Mr. Haruto {spelling}, Director-General of the Asian and \
+             Oceanian Affairs Bureau, Ministry of Foreign Affairs of Japan, held a consultation \
+             with Mr. Lee Sang-ryeol, Director-General for Asian and Pacific Affairs of the \
+             Ministry of Foreign Affairs of the Republic of Korea, in {place}. Director-General \
+             {spelling} raised the issue of former civilian workers from the Korean Peninsula.\n"
+        );
+        std::fs::write(seeds.join(name), text).unwrap();
+    }
+    let printed = dipkg()
+        .args(["extract", "--format", "json"])
+        .arg(&seeds)
+        .output()
+        .unwrap();
+    assert!(printed.status.success());
+    let text = String::from_utf8_lossy(&printed.stdout);
+    assert!(
+        text.contains("merged across documents"),
+        "no merge to stream"
+    );
+    for extra in [&[][..], &["--no-cache"][..]] {
+        let out = dir.path().join(format!("out{}", extra.len()));
+        dipkg()
+            .arg("build")
+            .arg(&seeds)
+            .arg("-o")
+            .arg(&out)
+            .args(extra)
+            .assert()
+            .success();
+        let written = std::fs::read(out.join("extract.jsonl")).unwrap();
+        assert!(
+            written == printed.stdout,
+            "extract.jsonl differs ({extra:?})"
+        );
+        assert!(
+            !out.join(".dipkg-spool.jsonl").exists(),
+            "spool left behind"
+        );
+        assert_eq!(
+            out.join(".dipkg-cache.jsonl").exists(),
+            extra.is_empty(),
+            "cache written only without --no-cache"
+        );
+    }
+}
+
+#[test]
 fn build_is_deterministic() {
     let dir = tempfile::tempdir().unwrap();
     let a = build_fixture(&dir.path().join("a"));

@@ -262,11 +262,11 @@ fn split_iri(text: &str) -> (&str, &str) {
 /// the datatype IRI of a typed literal.
 fn push_term(out: &mut String, term: &str) {
     if let Some(iri) = term.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
-        out.push_str(&abbreviate(iri));
+        push_abbreviated(out, iri);
     } else if let (true, Some(i)) = (term.ends_with('>'), term.rfind("\"^^<")) {
         out.push_str(&term[..=i]);
         out.push_str("^^");
-        out.push_str(&abbreviate(&term[i + 4..term.len() - 1]));
+        push_abbreviated(out, &term[i + 4..term.len() - 1]);
     } else {
         out.push_str(term);
     }
@@ -276,22 +276,41 @@ fn push_term(out: &mut String, term: &str) {
 /// a plain local name (letters, digits, `_`, `-`, and `#` escaped); else
 /// `<iri>`.
 fn abbreviate(iri: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '#';
+    let mut out = String::with_capacity(iri.len() + 2);
+    push_abbreviated(&mut out, iri);
+    out
+}
+
+/// [`abbreviate`], appended to `out` (no allocation).
+fn push_abbreviated(out: &mut String, iri: &str) {
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'#';
     let best = vocab::PREFIXES
         .iter()
         .filter(|(name, ns)| *name != "dc" && iri.starts_with(ns))
         .max_by_key(|(_, ns)| ns.len());
     if let Some((name, ns)) = best {
-        let local = &iri[ns.len()..];
+        let local = &iri.as_bytes()[ns.len()..];
         let first_ok = local
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
-        if first_ok && local.chars().all(plain) {
-            return format!("{name}:{}", local.replace('#', "\\#"));
+            .first()
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_');
+        if first_ok && local.iter().all(|&b| plain(b)) {
+            out.push_str(name);
+            out.push(':');
+            for part in iri[ns.len()..].split_inclusive('#') {
+                match part.strip_suffix('#') {
+                    Some(p) => {
+                        out.push_str(p);
+                        out.push_str("\\#");
+                    }
+                    None => out.push_str(part),
+                }
+            }
+            return;
         }
     }
-    format!("<{iri}>")
+    out.push('<');
+    out.push_str(iri);
+    out.push('>');
 }
 
 /// The triples of one graph, each as N-Triples text (`s p o`, without the

@@ -119,10 +119,17 @@ impl GraphStore {
             path: path.to_path_buf(),
             message: "unknown RDF format (expected .nq, .nt, .trig, .ttl, .rdf or .jsonld)".into(),
         })?;
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        self.store
-            .load_from_slice(RdfParser::from_format(format), &bytes)
-            .map_err(|e| load_error(path, e))
+        // Streamed through the bulk loader: the file is never held whole,
+        // and parsing and indexing run in parallel.
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut loader = self.store.bulk_loader();
+        loader
+            .load_from_reader(
+                RdfParser::from_format(format),
+                std::io::BufReader::with_capacity(1 << 20, file),
+            )
+            .map_err(|e| load_error(path, e))?;
+        loader.commit().map_err(storage_err)
     }
 
     /// Replace the store's content with one RDF file (its format from its

@@ -365,6 +365,25 @@ impl Loaded {
     }
 }
 
+/// The graph of the inputs. From JSON Lines it is built a line at a time
+/// (a large build's `extract.jsonl` is never held whole).
+fn load_graph(inputs: &Inputs) -> Result<(KnowledgeGraph, ExitCode)> {
+    if let Some(path) = &inputs.from_jsonl {
+        let file = if path.is_dir() {
+            path.join("extract.jsonl")
+        } else {
+            path.clone()
+        };
+        let g = export::jsonl::read_graph(&file, inputs.min_confidence)?;
+        return Ok((g, ExitCode::SUCCESS));
+    }
+    let loaded = load(inputs)?;
+    Ok((
+        KnowledgeGraph::from_extractions(&loaded.extractions),
+        loaded.code(),
+    ))
+}
+
 fn load(inputs: &Inputs) -> Result<Loaded> {
     load_cached(inputs, None).map(|(loaded, _)| loaded)
 }
@@ -624,11 +643,11 @@ fn render(a: RenderArgs) -> Result<ExitCode> {
             a.output.display()
         ),
     };
-    let loaded = load(&a.inputs)?;
-    let dot = export::dot_source(&loaded.extractions, &a.filter.to_filter())?;
+    let (graph, code) = load_graph(&a.inputs)?;
+    let dot = export::dot_source_of(&graph, &a.filter.to_filter())?;
     dipkg::export::dot::render(&dot, &format, &a.output)?;
     println!("wrote {}", a.output.display());
-    Ok(loaded.code())
+    Ok(code)
 }
 
 fn export_cmd(a: ExportArgs) -> Result<ExitCode> {
@@ -656,9 +675,8 @@ fn export_cmd(a: ExportArgs) -> Result<ExitCode> {
 }
 
 fn stats(a: StatsArgs) -> Result<ExitCode> {
-    let loaded = load(&a.inputs)?;
-    let g =
-        KnowledgeGraph::from_extractions(&loaded.extractions).filtered(&a.filter.to_filter())?;
+    let (graph, code) = load_graph(&a.inputs)?;
+    let g = graph.filtered(&a.filter.to_filter())?;
     let g = match a.level.as_str() {
         "countries" => g.country_projection(),
         "ministries" => g.organization_projection(),
@@ -666,7 +684,7 @@ fn stats(a: StatsArgs) -> Result<ExitCode> {
     };
     let m = dipkg::stats::compute(&g);
     print!("{}", dipkg::stats::report(&g, &m, a.top));
-    Ok(loaded.code())
+    Ok(code)
 }
 
 fn entities(a: EntitiesArgs) -> Result<ExitCode> {

@@ -2,7 +2,9 @@
 //! model's serde serialization (the contract of ANNOTATION.md).
 
 use crate::error::{Error, Result};
+use crate::graph::{GraphBuilder, KnowledgeGraph};
 use crate::model::Extraction;
+use std::io::BufRead;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -38,4 +40,33 @@ pub fn parse_jsonl(path: &Path, text: &str) -> Result<Vec<Extraction>> {
         out.push(x);
     }
     Ok(out)
+}
+
+/// The graph of a JSON Lines file, read a line at a time: the extractions
+/// are never all in memory (what `stats` and `render` need of a large
+/// build's `extract.jsonl`). Relations below `min_confidence` are left out;
+/// a bad line is an error with its line and column.
+pub fn read_graph(path: &Path, min_confidence: f32) -> Result<KnowledgeGraph> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut builder = GraphBuilder::default();
+    for (i, line) in io::BufReader::with_capacity(1 << 20, file)
+        .lines()
+        .enumerate()
+    {
+        let line = line.map_err(|e| Error::io(path, e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut x: Extraction = serde_json::from_str(&line).map_err(|e| Error::Syntax {
+            path: path.to_path_buf(),
+            line: i as u64 + 1,
+            column: e.column() as u64,
+            message: e.to_string(),
+        })?;
+        if min_confidence > 0.0 {
+            x.relations.retain(|r| r.confidence >= min_confidence);
+        }
+        builder.add(&x);
+    }
+    Ok(builder.finish())
 }

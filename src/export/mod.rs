@@ -291,6 +291,11 @@ pub fn export(
 
 /// The diagram of a filtered graph as DOT source.
 pub fn dot_source(extractions: &[Extraction], filter: &Filter) -> Result<String> {
-    let g = KnowledgeGraph::from_extractions(extractions).filtered(filter)?;
+    dot_source_of(&KnowledgeGraph::from_extractions(extractions), filter)
+}
+
+/// [`dot_source`] of a graph already built.
+pub fn dot_source_of(graph: &KnowledgeGraph, filter: &Filter) -> Result<String> {
+    let g = graph.filtered(filter)?;
     Ok(dot::to_dot(&g, &title(&g)))
 }

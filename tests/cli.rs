@@ -674,6 +674,25 @@ fn streamed_build_writes_what_extract_prints() {
 }
 
 #[test]
+fn graph_read_a_line_at_a_time_equals_the_graph_of_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = common::fixture_jsonl(dir.path());
+    let streamed = export::jsonl::read_graph(&jsonl, 0.0).unwrap();
+    let whole = KnowledgeGraph::from_extractions(&common::fixture());
+    let all = Filter::default();
+    assert_eq!(
+        export::dot_source_of(&streamed, &all).unwrap(),
+        export::dot_source_of(&whole, &all).unwrap()
+    );
+    assert_eq!(streamed.meetings(), whole.meetings());
+    assert!(streamed.edges().eq(whole.edges()));
+    // a bad line names the file and line
+    std::fs::write(dir.path().join("bad.jsonl"), "{}\n").unwrap();
+    let err = export::jsonl::read_graph(&dir.path().join("bad.jsonl"), 0.0).unwrap_err();
+    assert!(err.to_string().contains("bad.jsonl:1:"), "{err}");
+}
+
+#[test]
 fn build_is_deterministic() {
     let dir = tempfile::tempdir().unwrap();
     let a = build_fixture(&dir.path().join("a"));

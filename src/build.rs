@@ -93,8 +93,9 @@ pub fn build(source: Source<'_>, dir: &Path, min_confidence: f32) -> Result<Repo
                 canon: BTreeMap::new(),
                 min_confidence,
                 plain: true,
+                json_only: false,
             };
-            emit.run(file, &mut builder, &mut writers)?
+            emit.run(file, |d| into_graph(&mut builder, &mut writers, d))?
         }
         Source::Documents {
             pipeline,
@@ -118,9 +119,10 @@ pub fn build(source: Source<'_>, dir: &Path, min_confidence: f32) -> Result<Repo
                 canon: people.mapping(),
                 min_confidence,
                 plain: false,
+                json_only: false,
             };
             let spool = cache.file().to_path_buf();
-            let emitted = emit.run(&spool, &mut builder, &mut writers);
+            let emitted = emit.run(&spool, |d| into_graph(&mut builder, &mut writers, d));
             if keep {
                 spool_written = Some(spool);
             } else {
@@ -146,6 +148,47 @@ pub fn build(source: Source<'_>, dir: &Path, min_confidence: f32) -> Result<Repo
         graph,
         written,
     })
+}
+
+/// The sink of a build: the document into the graph, its outputs to the
+/// files.
+fn into_graph(builder: &mut GraphBuilder, w: &mut Writers, d: Emitted) -> Result<()> {
+    builder.add(&d.extraction);
+    w.document(&d)
+}
+
+/// `dipkg extract --format json` at any size: the extractions (resolved
+/// across documents) as JSON Lines to `out`, streamed like a build through
+/// a temporary spool in `spool_dir`, so that memory never holds the corpus.
+/// Returns the number of documents and the inputs that could not be read.
+pub fn extract_jsonl(
+    pipeline: &Pipeline,
+    inputs: &[PathBuf],
+    spool_dir: &Path,
+    min_confidence: f32,
+    mut out: impl Write + Send,
+) -> Result<(usize, Vec<Error>)> {
+    let file = spool_dir.join(format!("dipkg-spool-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&file);
+    let mut spool = Cache::open(&file, "spool");
+    let mut errors = Vec::new();
+    let people = extract_all(pipeline, inputs, &mut spool, &mut errors);
+    let done = spool.commit().and_then(|()| {
+        let emit = Emit {
+            canon: people.mapping(),
+            min_confidence,
+            plain: false,
+            json_only: true,
+        };
+        emit.run(&file, |d| {
+            out.write_all(&d.json)
+                .map_err(|e| Error::io("<standard output>", e))
+        })
+    });
+    let _ = std::fs::remove_file(&file);
+    let documents = done?;
+    out.flush().map_err(|e| Error::io("<standard output>", e))?;
+    Ok((documents, errors))
 }
 
 /// Pass 1: extract (or reuse) every document, a batch at a time in path
@@ -213,6 +256,8 @@ struct Emit {
     /// Lines are plain extractions (`extract.jsonl`), not cache entries
     /// after a header line.
     plain: bool,
+    /// Only the JSON line is wanted (no RDF).
+    json_only: bool,
 }
 
 /// The outputs of one document.
@@ -225,10 +270,14 @@ struct Emitted {
 
 impl Emit {
     /// Read `file` a batch of lines at a time and write every document's
-    /// outputs in order. Returns the number of documents. Batches are
-    /// serialised on the rayon pool while a thread of its own adds the
-    /// previous batch to the graph and writes it.
-    fn run(&self, file: &Path, builder: &mut GraphBuilder, w: &mut Writers) -> Result<usize> {
+    /// outputs in order (to `sink`). Returns the number of documents.
+    /// Batches are serialised on the rayon pool while a thread of its own
+    /// hands the previous batch to the sink.
+    fn run(
+        &self,
+        file: &Path,
+        mut sink: impl FnMut(Emitted) -> Result<()> + Send,
+    ) -> Result<usize> {
         let f = File::open(file).map_err(|e| Error::io(file, e))?;
         let mut lines = BufReader::with_capacity(WRITE_BUFFER, f).lines();
         let mut number = 0u64;
@@ -244,8 +293,7 @@ impl Emit {
                 let mut documents = 0;
                 for batch in rx {
                     for d in batch {
-                        builder.add(&d.extraction);
-                        w.document(&d)?;
+                        sink(d)?;
                         documents += 1;
                     }
                 }
@@ -303,7 +351,14 @@ impl Emit {
         }
         let mut json = serde_json::to_vec(&x).expect("extractions serialize");
         json.push(b'\n');
-        let rdf::Chunk { nquads, trig } = rdf::document_chunk(&x);
+        let rdf::Chunk { nquads, trig } = if self.json_only {
+            rdf::Chunk {
+                nquads: Vec::new(),
+                trig: Vec::new(),
+            }
+        } else {
+            rdf::document_chunk(&x)
+        };
         Ok(Emitted {
             nquads,
             trig,

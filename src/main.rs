@@ -570,6 +570,36 @@ fn summary(documents: usize, failed: usize, g: &KnowledgeGraph) -> String {
 }
 
 fn extract(a: ExtractArgs) -> Result<ExitCode> {
+    if a.format == "json" && a.inputs.from_jsonl.is_none() {
+        // Streamed: the corpus is never held whole.
+        let dir = a
+            .inputs
+            .ontology
+            .clone()
+            .unwrap_or_else(default_ontology_dir);
+        let pipeline = Pipeline::from_ontology_dir(&dir)?;
+        let paths = if a.inputs.inputs.is_empty() {
+            vec![PathBuf::from("seeds")]
+        } else {
+            a.inputs.inputs.clone()
+        };
+        let w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
+        let (_, errors) = dipkg::build::extract_jsonl(
+            &pipeline,
+            &paths,
+            &std::env::temp_dir(),
+            a.inputs.min_confidence,
+            w,
+        )?;
+        for e in &errors {
+            eprintln!("dipkg: error: {}", one_line(&e.to_string()));
+        }
+        return Ok(if errors.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
     let loaded = load(&a.inputs)?;
     let stdout = std::io::stdout();
     let w = std::io::BufWriter::new(stdout.lock());

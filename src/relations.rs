@@ -105,7 +105,9 @@ impl Triggers {
             .filter(|(p, _)| !p.contains('*'))
             .copied()
             .collect();
+        // A DFA: the overlapping search runs on every sentence.
         let literal_ac = aho_corasick::AhoCorasickBuilder::new()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .build(literals.iter().map(|(p, _)| *p))
             .ok();

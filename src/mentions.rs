@@ -452,7 +452,9 @@ fn titles_alt() -> String {
 const NAME_TOKEN: &str = r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*|[A-Z]{2,}(?:-[A-Z]+)?|[A-Z]\.)";
 
 /// Cheap test run before a pattern: a sentence without any of these words
-/// cannot match it.
+/// cannot match it. It guards the loop (`if has_any(..) { for m in
+/// re.find_iter(s) .. }`): as a `.filter` on the matches it would only run
+/// after the regex had already searched the sentence.
 fn has_any(s: &str, words: &[&str]) -> bool {
     words.iter().any(|w| s.contains(w))
 }
@@ -750,13 +752,15 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
             r"\b(?:(?:{KOREAN_SURNAMES}) [A-Z][a-z]+-[a-z]+|[A-Z][a-z]+-[a-z]+ (?:{KOREAN_SURNAMES}))\b"
         )
     });
-    for m in korean.find_iter(s).filter(|_| s.contains('-')) {
-        if !covered(out, m.start(), m.end()) && is_word_boundary(s, m.start(), m.end()) {
-            out.push(Mention::new(
-                m.start(),
-                m.end(),
-                Ref::NewPerson(m.as_str().to_string()),
-            ));
+    if s.contains('-') {
+        for m in korean.find_iter(s) {
+            if !covered(out, m.start(), m.end()) && is_word_boundary(s, m.start(), m.end()) {
+                out.push(Mention::new(
+                    m.start(),
+                    m.end(),
+                    Ref::NewPerson(m.as_str().to_string()),
+                ));
+            }
         }
     }
     // A name before an apposition: "Takizaki Shigeki, Director of ...",
@@ -874,12 +878,14 @@ fn long_titles(s: &str, out: &mut Vec<Mention>) {
             n = NAME_TOKEN
         )
     });
-    for c in cp.captures_iter(s).filter(|_| s.contains("counterpart")) {
-        let n = c.name("name").unwrap();
-        let toks = name_tokens(s, n.start(), n.end(), out);
-        if toks.len() >= 2 {
-            let (a, b) = (toks[0].0, toks[toks.len() - 1].1);
-            out.push(Mention::new(a, b, Ref::NewPerson(s[a..b].to_string())));
+    if s.contains("counterpart") {
+        for c in cp.captures_iter(s) {
+            let n = c.name("name").unwrap();
+            let toks = name_tokens(s, n.start(), n.end(), out);
+            if toks.len() >= 2 {
+                let (a, b) = (toks[0].0, toks[toks.len() - 1].1);
+                out.push(Mention::new(a, b, Ref::NewPerson(s[a..b].to_string())));
+            }
         }
     }
 }
@@ -926,22 +932,26 @@ fn organizations(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
         &BARE,
         r"\b(?:Ministry of Foreign Affairs|Foreign Ministry)\b|\bthe (?:foreign ministry|foreign affairs ministry)\b",
     );
-    for m in bare.find_iter(s).filter(|_| has_any(s, &["inistry"])) {
-        if !covered(out, m.start(), m.end()) {
-            out.push(Mention::new(m.start(), m.end(), Ref::HomeMinistry));
+    if has_any(s, &["inistry"]) {
+        for m in bare.find_iter(s) {
+            if !covered(out, m.start(), m.end()) {
+                out.push(Mention::new(m.start(), m.end(), Ref::HomeMinistry));
+            }
         }
     }
     static GOV: OnceLock<Regex> = OnceLock::new();
     let gov = re(&GOV, r"\b[Tt]he [Gg]overnment\b");
-    for m in gov.find_iter(s).filter(|_| s.contains("overnment")) {
-        let after = &s[m.end()..];
-        if after.starts_with(" of")
-            || after.starts_with("'s position")
-            || covered(out, m.start(), m.end())
-        {
-            continue;
+    if s.contains("overnment") {
+        for m in gov.find_iter(s) {
+            let after = &s[m.end()..];
+            if after.starts_with(" of")
+                || after.starts_with("'s position")
+                || covered(out, m.start(), m.end())
+            {
+                continue;
+            }
+            out.push(Mention::new(m.start(), m.end(), Ref::HomeGovernment));
         }
-        out.push(Mention::new(m.start(), m.end(), Ref::HomeGovernment));
     }
     static ORG: OnceLock<Regex> = OnceLock::new();
     let org = re(
@@ -966,30 +976,32 @@ fn organizations(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
         "Co.",
         "Ltd.",
     ];
-    for m in org.find_iter(s).filter(|_| has_any(s, ORG_WORDS)) {
-        let text = strip_leading_function_words(m.as_str());
-        let start = m.end() - text.len();
-        // Countries and places inside the name ("Embassy of Japan in the ROK")
-        // stay mentioned but are part of the organization.
-        let blocking = out.iter().any(|o| {
-            !o.nested
-                && o.overlaps(start, m.end())
-                && !matches!(
-                    o.entity_type(lex),
-                    Some(EntityType::Country) | Some(EntityType::Place)
-                )
-        });
-        if text.split_whitespace().count() < 2 || blocking {
-            continue;
+    if has_any(s, ORG_WORDS) {
+        for m in org.find_iter(s) {
+            let text = strip_leading_function_words(m.as_str());
+            let start = m.end() - text.len();
+            // Countries and places inside the name ("Embassy of Japan in the ROK")
+            // stay mentioned but are part of the organization.
+            let blocking = out.iter().any(|o| {
+                !o.nested
+                    && o.overlaps(start, m.end())
+                    && !matches!(
+                        o.entity_type(lex),
+                        Some(EntityType::Country) | Some(EntityType::Place)
+                    )
+            });
+            if text.split_whitespace().count() < 2 || blocking {
+                continue;
+            }
+            for o in out.iter_mut().filter(|o| o.overlaps(start, m.end())) {
+                o.nested = true;
+            }
+            out.push(Mention::new(
+                start,
+                m.end(),
+                Ref::New(EntityType::Organization, text.to_string()),
+            ));
         }
-        for o in out.iter_mut().filter(|o| o.overlaps(start, m.end())) {
-            o.nested = true;
-        }
-        out.push(Mention::new(
-            start,
-            m.end(),
-            Ref::New(EntityType::Organization, text.to_string()),
-        ));
     }
 }
 
@@ -1563,47 +1575,51 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
         "Both",
         "men",
     ];
-    for m in collective.find_iter(s).filter(|_| has_any(s, PLURALS)) {
-        if !covered(out, m.start(), m.end()) {
-            // "both" before a noun other than those above is a determiner ("both countries").
-            let after = s[m.end()..].trim_start();
-            if m.as_str().eq_ignore_ascii_case("both")
-                && !after.starts_with(|c: char| c.is_lowercase())
-            {
-                continue;
+    if has_any(s, PLURALS) {
+        for m in collective.find_iter(s) {
+            if !covered(out, m.start(), m.end()) {
+                // "both" before a noun other than those above is a determiner ("both countries").
+                let after = s[m.end()..].trim_start();
+                if m.as_str().eq_ignore_ascii_case("both")
+                    && !after.starts_with(|c: char| c.is_lowercase())
+                {
+                    continue;
+                }
+                if m.as_str().eq_ignore_ascii_case("both")
+                    && ["countries", "nations", "governments", "of", "and", "sides'"]
+                        .iter()
+                        .any(|w| after.starts_with(w))
+                {
+                    continue;
+                }
+                out.push(Mention::new(m.start(), m.end(), Ref::Collective));
             }
-            if m.as_str().eq_ignore_ascii_case("both")
-                && ["countries", "nations", "governments", "of", "and", "sides'"]
-                    .iter()
-                    .any(|w| after.starts_with(w))
-            {
-                continue;
-            }
-            out.push(Mention::new(m.start(), m.end(), Ref::Collective));
         }
     }
     // "The two also discussed …": a number standing for the parties.
     static TWO: OnceLock<Regex> = OnceLock::new();
     let two = re(&TWO, r"\b(?:[Tt]he two|[Tt]he three|[Aa]ll three)\b");
-    for m in two.find_iter(s).filter(|_| has_any(s, &["two", "three"])) {
-        let next = s[m.end()..].split_whitespace().next().unwrap_or("");
-        let verbish = next.ends_with("ed")
-            || matches!(
-                next,
-                "also"
-                    | "then"
-                    | "have"
-                    | "had"
-                    | "will"
-                    | "further"
-                    | "both"
-                    | "jointly"
-                    | "shared"
-                    | "met"
-                    | "held"
-            );
-        if verbish && !covered(out, m.start(), m.end()) {
-            out.push(Mention::new(m.start(), m.end(), Ref::Collective));
+    if has_any(s, &["two", "three"]) {
+        for m in two.find_iter(s) {
+            let next = s[m.end()..].split_whitespace().next().unwrap_or("");
+            let verbish = next.ends_with("ed")
+                || matches!(
+                    next,
+                    "also"
+                        | "then"
+                        | "have"
+                        | "had"
+                        | "will"
+                        | "further"
+                        | "both"
+                        | "jointly"
+                        | "shared"
+                        | "met"
+                        | "held"
+                );
+            if verbish && !covered(out, m.start(), m.end()) {
+                out.push(Mention::new(m.start(), m.end(), Ref::Collective));
+            }
         }
     }
     static PRONOUN: OnceLock<Regex> = OnceLock::new();
@@ -1633,12 +1649,14 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
         "he Vice",
         "he Deputy",
     ];
-    for m in def.find_iter(s).filter(|_| has_any(s, DEF_WORDS)) {
-        if m.as_str().ends_with(" of") || m.as_str().ends_with(" for") {
-            continue;
-        }
-        if !covered(out, m.start(), m.end()) {
-            out.push(Mention::new(m.start(), m.end(), Ref::DefiniteTitle));
+    if has_any(s, DEF_WORDS) {
+        for m in def.find_iter(s) {
+            if m.as_str().ends_with(" of") || m.as_str().ends_with(" for") {
+                continue;
+            }
+            if !covered(out, m.start(), m.end()) {
+                out.push(Mention::new(m.start(), m.end(), Ref::DefiniteTitle));
+            }
         }
     }
     static ANA: OnceLock<Regex> = OnceLock::new();
@@ -1700,24 +1718,26 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
         "ames",
         "orum",
     ];
-    for c in head.captures_iter(s).filter(|_| has_any(s, HEADS)) {
-        let g = c.get(0).unwrap();
-        let after = &s[g.end()..];
-        if [" of", " on", " between", " with", " to ", " that", " by"]
-            .iter()
-            .any(|w| after.starts_with(w))
-        {
-            continue;
-        }
-        if !covered(out, g.start(), g.end()) {
-            let h = c
-                .name("h")
-                .unwrap()
-                .as_str()
-                .to_lowercase()
-                .trim_end_matches('s')
-                .to_string();
-            out.push(Mention::new(g.start(), g.end(), Ref::Anaphor(Some(h))));
+    if has_any(s, HEADS) {
+        for c in head.captures_iter(s) {
+            let g = c.get(0).unwrap();
+            let after = &s[g.end()..];
+            if [" of", " on", " between", " with", " to ", " that", " by"]
+                .iter()
+                .any(|w| after.starts_with(w))
+            {
+                continue;
+            }
+            if !covered(out, g.start(), g.end()) {
+                let h = c
+                    .name("h")
+                    .unwrap()
+                    .as_str()
+                    .to_lowercase()
+                    .trim_end_matches('s')
+                    .to_string();
+                out.push(Mention::new(g.start(), g.end(), Ref::Anaphor(Some(h))));
+            }
         }
     }
 }

@@ -445,8 +445,8 @@ pub fn is_boilerplate(line: &str) -> bool {
     if letters == 0 && t.chars().count() < 12 && !t.contains('-') {
         return true; // lone numbers and punctuation (hit counters, separators)
     }
-    let l = t.to_lowercase();
-    let l = l.trim_end_matches([':', '.', '!']).trim();
+    let lower = t.to_lowercase();
+    let l = lower.trim_end_matches([':', '.', '!']).trim();
     const NAV: &[&str] = &[
         "skip navigation",
         "skip to main content",
@@ -539,12 +539,23 @@ pub fn is_boilerplate(line: &str) -> bool {
         "日本語",
         "中文",
     ];
-    let words: Vec<String> = t
+    let is_language = |w: &str| {
+        if w.is_ascii() {
+            LANGUAGES.iter().any(|l| w.eq_ignore_ascii_case(l))
+        } else {
+            LANGUAGES.contains(&w.to_lowercase().as_str())
+        }
+    };
+    let mut words = t
         .split(|c: char| c.is_whitespace() || c == '|' || c == '/')
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
-        .collect();
-    if words.len() >= 2 && words.iter().all(|w| LANGUAGES.contains(&w.as_str())) {
+        .filter(|w| !w.is_empty());
+    // Stops at the first word that is no language (most lines' first word).
+    let mut n = 0;
+    if words.all(|w| {
+        n += 1;
+        is_language(w)
+    }) && n >= 2
+    {
         return true;
     }
     if t.matches(" > ").count() >= 2 && t.split_whitespace().count() <= 12 {
@@ -564,7 +575,22 @@ pub fn is_boilerplate(line: &str) -> bool {
         )
         .unwrap()
     });
-    re.is_match(t)
+    may_be_furniture_phrase(t, &lower) && re.is_match(t)
+}
+
+/// Cheap test before the furniture regex of [`is_boilerplate`]: an ASCII
+/// line it matches starts with a digit or one of its words, or says "all
+/// rights reserved" (`lower` is the line in lower case). Other lines go to
+/// the regex (its case folding reaches beyond ASCII).
+fn may_be_furniture_phrase(t: &str, lower: &str) -> bool {
+    if !t.is_ascii() {
+        return true;
+    }
+    t.starts_with(|c: char| c.is_ascii_digit())
+        || ["hit", "view", "(c)", "copyright", "share", "print", "tweet"]
+            .iter()
+            .any(|w| lower.starts_with(w))
+        || lower.contains("all rights reserved")
 }
 
 // ------------------------------------------------------------------ metadata
@@ -778,8 +804,8 @@ fn find_publisher(plain: &str, raw: &[&str], lex: &Lexicon) -> (Option<String>, 
         .unwrap()
     });
     if country.is_none() {
-        for m in host.find_iter(plain) {
-            if let Some(e) = lex.by_domain(m.as_str()) {
+        for m in hosts(plain, host) {
+            if let Some(e) = lex.by_domain(m) {
                 if e.entity_type == EntityType::Country {
                     country = Some(e.id.clone());
                 } else {
@@ -833,6 +859,43 @@ fn find_publisher(plain: &str, raw: &[&str], lex: &Lexicon) -> (Option<String>, 
     (publisher, country)
 }
 
+/// The matches of `host` (a pattern of `[a-z0-9.-]` bytes that needs a dot,
+/// between word boundaries) over `text`, in order, as `host.find_iter(text)`
+/// gives them. The regex runs only on the runs of such bytes that hold a dot,
+/// each with the character on either side for its `\b`: a match never
+/// leaves its run, and over a whole page with non-ASCII characters the
+/// regex engine's Unicode word boundaries fall back to a slow search.
+fn hosts<'a>(text: &'a str, host: &'a Regex) -> impl Iterator<Item = &'a str> + 'a {
+    host_runs(text).flat_map(move |(a, e)| {
+        let before = text[..a].chars().next_back().map_or(0, char::len_utf8);
+        let after = text[e..].chars().next().map_or(0, char::len_utf8);
+        host.find_iter(&text[a - before..e + after])
+            .map(|m| m.as_str())
+    })
+}
+
+/// The maximal runs of `[a-z0-9.-]` bytes in `text` that contain a dot, as
+/// byte ranges, in order.
+fn host_runs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = text.as_bytes();
+    let in_host = |c: u8| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-';
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        // `pos` is the end of the last run: a character boundary.
+        let dot = pos + text[pos..].find('.')?;
+        let mut a = dot;
+        while a > 0 && in_host(b[a - 1]) {
+            a -= 1;
+        }
+        let mut e = dot + 1;
+        while e < b.len() && in_host(b[e]) {
+            e += 1;
+        }
+        pos = e;
+        Some((a, e))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -845,6 +908,24 @@ mod tests {
         assert_eq!(&html[m.map(i)..m.map(i) + 3], "Lee");
         assert!(!t.contains("var x"));
         assert!(t.contains("Kim & Lee met."));
+    }
+
+    #[test]
+    fn hosts_are_the_matches_over_the_whole_text() {
+        let re = Regex::new(
+            r"\b(?:[a-z0-9-]+\.)+(?:com|net|org|gov|go|co|or|kr|jp|cn|us|ru|tw)(?:\.[a-z]{2})?\b",
+        )
+        .unwrap();
+        for t in [
+            "See www.mofa.go.kr, or mofa.go.jp. Done.",
+            "é-x.comé a.b.co.krx -foo.com. 한국mofa.go.kr한 .com",
+            "ended.\nnews.yahoo.co.jp/x?y=a.us",
+            "",
+            "...",
+        ] {
+            let whole: Vec<&str> = re.find_iter(t).map(|m| m.as_str()).collect();
+            assert_eq!(hosts(t, &re).collect::<Vec<_>>(), whole, "{t}");
+        }
     }
 
     #[test]

@@ -48,7 +48,11 @@ pub struct Found {
 /// anchored regex per phrase to tell which predicate it was.
 pub struct Triggers {
     any: Regex,
-    each: Vec<(Regex, Predicate)>,
+    /// One anchored pattern per phrase (longest first), to tell which
+    /// phrase a gapped match is: a set, searched once, rather than each
+    /// pattern in turn; the first pattern that matches wins.
+    each: regex::RegexSet,
+    each_preds: Vec<Predicate>,
     literal_ac: Option<aho_corasick::AhoCorasick>,
     literal_preds: Vec<Predicate>,
     /// Phrases without a gap, by their lower-case text: no regex needed.
@@ -130,15 +134,13 @@ impl Triggers {
                 })
         };
         let literal_preds: Vec<Predicate> = literals.iter().map(|(_, p)| *p).collect();
-        let each = phrases
+        // The patterns that compile, in order.
+        let (each_pats, each_preds): (Vec<String>, Vec<Predicate>) = phrases
             .iter()
-            .filter_map(|(p, pred)| {
-                Some((
-                    Regex::new(&format!(r"(?i)^(?:{})$", phrase_regex(p))).ok()?,
-                    *pred,
-                ))
-            })
-            .collect();
+            .map(|(p, pred)| (format!(r"(?i)^(?:{})$", phrase_regex(p)), *pred))
+            .filter(|(pat, _)| Regex::new(pat).is_ok())
+            .unzip();
+        let each = regex::RegexSet::new(&each_pats).expect("each pattern compiles alone");
         let mut literal = std::collections::HashMap::new();
         for (p, pred) in &phrases {
             if !p.contains('*') {
@@ -151,6 +153,7 @@ impl Triggers {
             literal_ac,
             literal_preds,
             each,
+            each_preds,
             literal,
             // Hedges are matched with their case: "may" is not "May 7".
             hedge: words_regex(lex.cue("hedge"), false).unwrap_or_else(never),
@@ -201,8 +204,8 @@ impl Triggers {
             }
             let p = match p.or_else(|| self.literal.get(&text.to_lowercase()).copied()) {
                 Some(p) => p,
-                None => match self.each.iter().find(|(r, _)| r.is_match(text)) {
-                    Some((_, p)) => *p,
+                None => match self.each.matches(text).iter().next() {
+                    Some(i) => self.each_preds[i],
                     None => continue,
                 },
             };
@@ -438,9 +441,10 @@ pub fn sentence_relations(
     ctx: &mut Context,
 ) -> Vec<Found> {
     let mut out = Vec::new();
-    let hits: Vec<Hit> = trig
-        .find(s)
-        .into_iter()
+    let triggers = trig.find(s);
+    let hits: Vec<Hit> = triggers
+        .iter()
+        .copied()
         .filter(|&(a, b, p)| acted(s, a, b, p, trig, ms))
         .map(|(a, b, p)| Hit {
             start: a,
@@ -449,7 +453,7 @@ pub fn sentence_relations(
         })
         .collect();
     if debug() {
-        for (a, b, p) in trig.find(s) {
+        for &(a, b, p) in &triggers {
             eprintln!(
                 "   T {:?} {p} acted={}",
                 &s[a..b],
@@ -464,7 +468,7 @@ pub fn sentence_relations(
     let fronted: Vec<String> = fronted_topic(s, ms);
     // "The abductions issue was raised by Director-General Morioka": a
     // passive with its agent states the act; the matter comes before it.
-    for (a, b, p) in trig.find(s) {
+    for &(a, b, p) in &triggers {
         if !is_passive(s, a, b, p) || !s[b..].starts_with(" by ") {
             continue;
         }
@@ -1037,14 +1041,24 @@ fn is_passive(s: &str, a: usize, b: usize, p: Predicate) -> bool {
     let before = s[..a].trim_end();
     s[a..b].ends_with("ed")
         && !matches!(p, Predicate::Visited)
-        && ["was", "were", "been", "being", "be", "is", "are"]
-            .iter()
-            .any(|w| {
-                before.ends_with(&format!(" {w}"))
-                    || before.ends_with(&format!(" {w} also"))
-                    || before.ends_with(&format!(" {w} briefly"))
-                    || before.ends_with(&format!(" {w} also briefly"))
-            })
+        && ends_with_passive_auxiliary(before)
+}
+
+/// Does `before` end with " was", " were", … " is", " are", alone or with
+/// " also", " briefly" or " also briefly" after it?
+fn ends_with_passive_auxiliary(before: &str) -> bool {
+    ["was", "were", "been", "being", "be", "is", "are"]
+        .iter()
+        .any(|w| {
+            ["", " also", " briefly", " also briefly"]
+                .iter()
+                .any(|tail| {
+                    before
+                        .strip_suffix(tail)
+                        .and_then(|b| b.strip_suffix(w))
+                        .is_some_and(|b| b.ends_with(' '))
+                })
+        })
 }
 
 /// Is the act of this trigger stated as done? Not when it is infinitival
@@ -1082,15 +1096,7 @@ fn acted(s: &str, a: usize, b: usize, p: Predicate, trig: &Triggers, ms: &[Resol
     ) && s[a..b].ends_with("ed")
         && !matches!(p, Predicate::Visited)
     {
-        let passive = ["was", "were", "been", "being", "be", "is", "are"]
-            .iter()
-            .any(|w| {
-                before.ends_with(&format!(" {w}"))
-                    || before.ends_with(&format!(" {w} also"))
-                    || before.ends_with(&format!(" {w} briefly"))
-                    || before.ends_with(&format!(" {w} also briefly"))
-            });
-        if passive {
+        if ends_with_passive_auxiliary(before) {
             return false;
         }
     }

@@ -437,8 +437,12 @@ pub fn is_boilerplate(line: &str) -> bool {
     if t.is_empty() {
         return true;
     }
-    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
-    let latin = t.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    let (letters, latin) = t.chars().fold((0, 0), |(n, l), c| {
+        (
+            n + usize::from(c.is_alphabetic()),
+            l + usize::from(c.is_ascii_alphabetic()),
+        )
+    });
     if letters > 0 && latin * 2 < letters {
         return true; // mostly Hangul / Kana / CJK: interface strings of the site
     }
@@ -558,7 +562,7 @@ pub fn is_boilerplate(line: &str) -> bool {
     {
         return true;
     }
-    if t.matches(" > ").count() >= 2 && t.split_whitespace().count() <= 12 {
+    if t.contains('>') && t.matches(" > ").count() >= 2 && t.split_whitespace().count() <= 12 {
         return true;
     }
     static RE: OnceLock<Regex> = OnceLock::new();

@@ -1744,11 +1744,13 @@ fn markers(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
             }
         }
     }
-    static PRONOUN: OnceLock<Regex> = OnceLock::new();
-    let pronoun = re(&PRONOUN, r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er)\b");
-    for m in pronoun.find_iter(s) {
-        if !covered(out, m.start(), m.end()) {
-            out.push(Mention::new(m.start(), m.end(), Ref::Pronoun));
+    for (a, b) in ascii_words(s) {
+        if matches!(
+            &s[a..b],
+            "he" | "He" | "she" | "She" | "his" | "His" | "her" | "Her"
+        ) && !covered(out, a, b)
+        {
+            out.push(Mention::new(a, b, Ref::Pronoun));
         }
     }
     static DEF: OnceLock<Regex> = OnceLock::new();
@@ -1802,8 +1804,9 @@ fn markers(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
         r"\b(?:[Tt]he|a|an|this|that|such an?)\s(?:[a-z-]+\s)?(?P<h>summit|agreement|treaty|resolution|ruling|decision|drill|exhibition|statues?|discharge|release|measures|restrictions|plan|declaration|nomination|launch|launches|test|[Ee]xpo|[Oo]lympics|[Gg]ames|[Ff]orum)\b",
     );
     if kw.has(Kw::AnaphorHead) {
-        for c in head.captures_iter(s) {
-            let g = c.get(0).unwrap();
+        // Found without captures: the head `h` is what follows the match's
+        // last white space.
+        for g in head.find_iter(s) {
             let after = &s[g.end()..];
             if [" of", " on", " between", " with", " to ", " that", " by"]
                 .iter()
@@ -1812,10 +1815,11 @@ fn markers(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
                 continue;
             }
             if !covered(out, g.start(), g.end()) {
-                let h = c
-                    .name("h")
-                    .unwrap()
+                let h = g
                     .as_str()
+                    .rsplit(char::is_whitespace)
+                    .next()
+                    .unwrap_or("")
                     .to_lowercase()
                     .trim_end_matches('s')
                     .to_string();
@@ -1823,6 +1827,30 @@ fn markers(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
             }
         }
     }
+}
+
+/// The maximal runs of ASCII word bytes (`[0-9A-Za-z_]`) in `s`, as byte
+/// ranges: a word list between ASCII word boundaries, such as
+/// `\b(?:he|she)\b`, matches exactly the runs equal to one of its words
+/// (and a test of each run is cheaper than the regex: "he" is in every
+/// "the").
+fn ascii_words(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = s.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && !word(b[i]) {
+            i += 1;
+        }
+        if i == b.len() {
+            return None;
+        }
+        let a = i;
+        while i < b.len() && word(b[i]) {
+            i += 1;
+        }
+        Some((a, i))
+    })
 }
 
 /// Mark appositions after persons (", Director-General ... of the Ministry

@@ -48,6 +48,10 @@ pub struct Found {
 /// anchored regex per phrase to tell which predicate it was.
 pub struct Triggers {
     any: Regex,
+    /// The first words of the gapped phrases (ASCII case folded), when every
+    /// one starts with an ASCII word: an ASCII sentence without any of them
+    /// cannot match `any`, whose case folding stays within ASCII there.
+    gap_starts: Option<aho_corasick::AhoCorasick>,
     /// One anchored pattern per phrase (longest first), to tell which
     /// phrase a gapped match is: a set, searched once, rather than each
     /// pattern in turn; the first pattern that matches wins.
@@ -133,6 +137,19 @@ impl Triggers {
                     Regex::new("$^").unwrap()
                 })
         };
+        let firsts: Vec<&str> = gapped
+            .iter()
+            .filter_map(|(p, _)| p.split_whitespace().next())
+            .collect();
+        let gap_starts =
+            if firsts.len() == gapped.len() && firsts.iter().all(|w| *w != "*" && w.is_ascii()) {
+                aho_corasick::AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(&firsts)
+                    .ok()
+            } else {
+                None
+            };
         let literal_preds: Vec<Predicate> = literals.iter().map(|(_, p)| *p).collect();
         // The patterns that compile, in order.
         let (each_pats, each_preds): (Vec<String>, Vec<Predicate>) = phrases
@@ -150,6 +167,7 @@ impl Triggers {
         let never = || Regex::new("$^").unwrap();
         Triggers {
             any,
+            gap_starts,
             literal_ac,
             literal_preds,
             each,
@@ -161,6 +179,14 @@ impl Triggers {
             protest_cue: words_regex(lex.cue("protested"), true),
             telephone: words_regex(lex.cue("telephone"), true),
             video: words_regex(lex.cue("video"), true),
+        }
+    }
+
+    /// Cheap test before the gapped phrases' regex (see `gap_starts`).
+    fn may_have_gapped(&self, s: &str) -> bool {
+        match &self.gap_starts {
+            Some(ac) => !s.is_ascii() || ac.is_match(s),
+            None => true,
         }
     }
 
@@ -182,8 +208,10 @@ impl Triggers {
                 }
             }
         }
-        for m in self.any.find_iter(s) {
-            cands.push((m.start(), m.end(), None));
+        if self.may_have_gapped(s) {
+            for m in self.any.find_iter(s) {
+                cands.push((m.start(), m.end(), None));
+            }
         }
         // Leftmost-longest among the candidates.
         cands.sort_by_key(|&(a, b, _)| (a, std::cmp::Reverse(b)));

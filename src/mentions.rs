@@ -1917,7 +1917,7 @@ fn appositions(s: &str, lex: &Lexicon, out: &mut [Mention]) {
 
 /// Dates written in the sentence.
 pub fn dates(s: &str) -> Vec<DateMention> {
-    if !s.bytes().any(|b| b.is_ascii_digit()) && !(s.contains("day") || s.contains("Day")) {
+    if !s.bytes().any(|b| b.is_ascii_digit()) && !s.contains("day") && !s.contains("Day") {
         return Vec::new();
     }
     static DATE: OnceLock<Regex> = OnceLock::new();

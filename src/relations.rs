@@ -1123,10 +1123,9 @@ fn acted(s: &str, a: usize, b: usize, p: Predicate, trig: &Triggers, ms: &[Resol
         "was" | "were" | "been" | "being" | "be" | "is" | "are" | "also" | "briefly"
     ) && s[a..b].ends_with("ed")
         && !matches!(p, Predicate::Visited)
+        && ends_with_passive_auxiliary(before)
     {
-        if ends_with_passive_auxiliary(before) {
-            return false;
-        }
+        return false;
     }
     // Participles used as adjectives: "the ones mentioned at the consultation".
     if matches!(

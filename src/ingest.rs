@@ -582,19 +582,22 @@ pub fn is_boilerplate(line: &str) -> bool {
     may_be_furniture_phrase(t, &lower) && re.is_match(t)
 }
 
-/// Cheap test before the furniture regex of [`is_boilerplate`]: an ASCII
-/// line it matches starts with a digit or one of its words, or says "all
-/// rights reserved" (`lower` is the line in lower case). Other lines go to
-/// the regex (its case folding reaches beyond ASCII).
+/// Cheap test before the furniture regex of [`is_boilerplate`]: a line it
+/// matches starts with a digit, "©" or one of its words, or says "all
+/// rights reserved" (`lower` is the line in lower case). The regex folds
+/// case the Unicode way: of the letters of these words only "s" has a
+/// non-ASCII form ("ſ", which lower-casing keeps), so "ſ" is read as "s".
 fn may_be_furniture_phrase(t: &str, lower: &str) -> bool {
-    if !t.is_ascii() {
-        return true;
-    }
-    t.starts_with(|c: char| c.is_ascii_digit())
+    let folded: std::borrow::Cow<str> = if lower.contains('ſ') {
+        lower.replace('ſ', "s").into()
+    } else {
+        lower.into()
+    };
+    t.starts_with(|c: char| c.is_numeric() || c == '©')
         || ["hit", "view", "(c)", "copyright", "share", "print", "tweet"]
             .iter()
-            .any(|w| lower.starts_with(w))
-        || lower.contains("all rights reserved")
+            .any(|w| folded.starts_with(w))
+        || folded.contains("all rights reserved")
 }
 
 // ------------------------------------------------------------------ metadata
@@ -930,6 +933,25 @@ mod tests {
             let whole: Vec<&str> = re.find_iter(t).map(|m| m.as_str()).collect();
             assert_eq!(hosts(t, &re).collect::<Vec<_>>(), whole, "{t}");
         }
+    }
+
+    #[test]
+    fn furniture_words_fold_only_to_ascii_and_long_s() {
+        // What `may_be_furniture_phrase` assumes of the regex's case folding.
+        let letters = Regex::new(r"(?i)^[acdeghilnoprstvwy]$").unwrap();
+        let digit = Regex::new(r"^\d$").unwrap();
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let t = c.encode_utf8(&mut buf);
+            if letters.is_match(t) {
+                assert!(c.is_ascii() || c == 'ſ', "{c:?}");
+            }
+            if digit.is_match(t) {
+                assert!(c.is_numeric(), "{c:?}");
+            }
+        }
+        assert!(is_boilerplate("ſhare on Facebook"));
+        assert!(is_boilerplate("Copyright ⓒ Yonhap"));
     }
 
     #[test]

@@ -35,7 +35,8 @@ pub struct DocEntity {
 impl DocEntity {
     /// One more mention: its text as an alias (unless it is the label), its span.
     fn record(&mut self, surface: &str, span: Option<Span>) {
-        if surface != self.label {
+        // (Looked up first: most mentions repeat a known alias.)
+        if surface != self.label && !self.aliases.contains(surface) {
             self.aliases.insert(surface.to_string());
         }
         if let Some(s) = span {
@@ -301,6 +302,11 @@ impl<'a> Resolver<'a> {
 
     fn add_entry(&mut self, i: usize, surface: &str, span: Option<Span>) -> String {
         let e = &self.lex.entries[i];
+        if let Some(de) = self.entities.get_mut(&e.id) {
+            // Named before in this document: no new key to allocate.
+            de.record(surface, span);
+            return e.id.clone();
+        }
         let de = self
             .entities
             .entry(e.id.clone())

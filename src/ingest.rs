@@ -437,16 +437,20 @@ pub fn is_boilerplate(line: &str) -> bool {
     if t.is_empty() {
         return true;
     }
-    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
-    let latin = t.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    let (letters, latin) = t.chars().fold((0, 0), |(n, l), c| {
+        (
+            n + usize::from(c.is_alphabetic()),
+            l + usize::from(c.is_ascii_alphabetic()),
+        )
+    });
     if letters > 0 && latin * 2 < letters {
         return true; // mostly Hangul / Kana / CJK: interface strings of the site
     }
     if letters == 0 && t.chars().count() < 12 && !t.contains('-') {
         return true; // lone numbers and punctuation (hit counters, separators)
     }
-    let l = t.to_lowercase();
-    let l = l.trim_end_matches([':', '.', '!']).trim();
+    let lower = t.to_lowercase();
+    let l = lower.trim_end_matches([':', '.', '!']).trim();
     const NAV: &[&str] = &[
         "skip navigation",
         "skip to main content",
@@ -539,15 +543,26 @@ pub fn is_boilerplate(line: &str) -> bool {
         "日本語",
         "中文",
     ];
-    let words: Vec<String> = t
+    let is_language = |w: &str| {
+        if w.is_ascii() {
+            LANGUAGES.iter().any(|l| w.eq_ignore_ascii_case(l))
+        } else {
+            LANGUAGES.contains(&w.to_lowercase().as_str())
+        }
+    };
+    let mut words = t
         .split(|c: char| c.is_whitespace() || c == '|' || c == '/')
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
-        .collect();
-    if words.len() >= 2 && words.iter().all(|w| LANGUAGES.contains(&w.as_str())) {
+        .filter(|w| !w.is_empty());
+    // Stops at the first word that is no language (most lines' first word).
+    let mut n = 0;
+    if words.all(|w| {
+        n += 1;
+        is_language(w)
+    }) && n >= 2
+    {
         return true;
     }
-    if t.matches(" > ").count() >= 2 && t.split_whitespace().count() <= 12 {
+    if t.contains('>') && t.matches(" > ").count() >= 2 && t.split_whitespace().count() <= 12 {
         return true;
     }
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -564,7 +579,25 @@ pub fn is_boilerplate(line: &str) -> bool {
         )
         .unwrap()
     });
-    re.is_match(t)
+    may_be_furniture_phrase(t, &lower) && re.is_match(t)
+}
+
+/// Cheap test before the furniture regex of [`is_boilerplate`]: a line it
+/// matches starts with a digit, "©" or one of its words, or says "all
+/// rights reserved" (`lower` is the line in lower case). The regex folds
+/// case the Unicode way: of the letters of these words only "s" has a
+/// non-ASCII form ("ſ", which lower-casing keeps), so "ſ" is read as "s".
+fn may_be_furniture_phrase(t: &str, lower: &str) -> bool {
+    let folded: std::borrow::Cow<str> = if lower.contains('ſ') {
+        lower.replace('ſ', "s").into()
+    } else {
+        lower.into()
+    };
+    t.starts_with(|c: char| c.is_numeric() || c == '©')
+        || ["hit", "view", "(c)", "copyright", "share", "print", "tweet"]
+            .iter()
+            .any(|w| folded.starts_with(w))
+        || folded.contains("all rights reserved")
 }
 
 // ------------------------------------------------------------------ metadata
@@ -778,8 +811,8 @@ fn find_publisher(plain: &str, raw: &[&str], lex: &Lexicon) -> (Option<String>, 
         .unwrap()
     });
     if country.is_none() {
-        for m in host.find_iter(plain) {
-            if let Some(e) = lex.by_domain(m.as_str()) {
+        for m in hosts(plain, host) {
+            if let Some(e) = lex.by_domain(m) {
                 if e.entity_type == EntityType::Country {
                     country = Some(e.id.clone());
                 } else {
@@ -833,6 +866,43 @@ fn find_publisher(plain: &str, raw: &[&str], lex: &Lexicon) -> (Option<String>, 
     (publisher, country)
 }
 
+/// The matches of `host` (a pattern of `[a-z0-9.-]` bytes that needs a dot,
+/// between word boundaries) over `text`, in order, as `host.find_iter(text)`
+/// gives them. The regex runs only on the runs of such bytes that hold a dot,
+/// each with the character on either side for its `\b`: a match never
+/// leaves its run, and over a whole page with non-ASCII characters the
+/// regex engine's Unicode word boundaries fall back to a slow search.
+fn hosts<'a>(text: &'a str, host: &'a Regex) -> impl Iterator<Item = &'a str> + 'a {
+    host_runs(text).flat_map(move |(a, e)| {
+        let before = text[..a].chars().next_back().map_or(0, char::len_utf8);
+        let after = text[e..].chars().next().map_or(0, char::len_utf8);
+        host.find_iter(&text[a - before..e + after])
+            .map(|m| m.as_str())
+    })
+}
+
+/// The maximal runs of `[a-z0-9.-]` bytes in `text` that contain a dot, as
+/// byte ranges, in order.
+fn host_runs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = text.as_bytes();
+    let in_host = |c: u8| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-';
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        // `pos` is the end of the last run: a character boundary.
+        let dot = pos + text[pos..].find('.')?;
+        let mut a = dot;
+        while a > 0 && in_host(b[a - 1]) {
+            a -= 1;
+        }
+        let mut e = dot + 1;
+        while e < b.len() && in_host(b[e]) {
+            e += 1;
+        }
+        pos = e;
+        Some((a, e))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -845,6 +915,43 @@ mod tests {
         assert_eq!(&html[m.map(i)..m.map(i) + 3], "Lee");
         assert!(!t.contains("var x"));
         assert!(t.contains("Kim & Lee met."));
+    }
+
+    #[test]
+    fn hosts_are_the_matches_over_the_whole_text() {
+        let re = Regex::new(
+            r"\b(?:[a-z0-9-]+\.)+(?:com|net|org|gov|go|co|or|kr|jp|cn|us|ru|tw)(?:\.[a-z]{2})?\b",
+        )
+        .unwrap();
+        for t in [
+            "See www.mofa.go.kr, or mofa.go.jp. Done.",
+            "é-x.comé a.b.co.krx -foo.com. 한국mofa.go.kr한 .com",
+            "ended.\nnews.yahoo.co.jp/x?y=a.us",
+            "",
+            "...",
+        ] {
+            let whole: Vec<&str> = re.find_iter(t).map(|m| m.as_str()).collect();
+            assert_eq!(hosts(t, &re).collect::<Vec<_>>(), whole, "{t}");
+        }
+    }
+
+    #[test]
+    fn furniture_words_fold_only_to_ascii_and_long_s() {
+        // What `may_be_furniture_phrase` assumes of the regex's case folding.
+        let letters = Regex::new(r"(?i)^[acdeghilnoprstvwy]$").unwrap();
+        let digit = Regex::new(r"^\d$").unwrap();
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let t = c.encode_utf8(&mut buf);
+            if letters.is_match(t) {
+                assert!(c.is_ascii() || c == 'ſ', "{c:?}");
+            }
+            if digit.is_match(t) {
+                assert!(c.is_numeric(), "{c:?}");
+            }
+        }
+        assert!(is_boilerplate("ſhare on Facebook"));
+        assert!(is_boilerplate("Copyright ⓒ Yonhap"));
     }
 
     #[test]

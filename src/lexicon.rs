@@ -14,7 +14,7 @@
 use crate::error::{Error, Result};
 use crate::model::{slug, EntityType, Framing};
 use crate::segment::normalize_str;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use oxrdf::{NamedOrBlankNode, Term};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -246,7 +246,10 @@ impl Lexicon {
                 pub_idx.push(i);
             }
         }
+        // A DFA: overlapping searches cannot skip ahead with a prefilter, so
+        // the per-byte transition cost is what counts.
         self.publishers = AhoCorasickBuilder::new()
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&pub_pats)
             .ok()
             .map(|ac| (ac, pub_idx));
@@ -362,6 +365,8 @@ impl Lexicon {
         // Matching folds ASCII case; case-sensitive labels are checked
         // against the text afterwards (see `mentions`).
         let pats: Vec<&str> = labels.iter().map(|l| l.text.as_str()).collect();
+        // Not a DFA (unlike the publishers): over every label it takes
+        // about 0.1 s to build, more than it saves on a few thousand documents.
         self.matcher = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(true)

@@ -10,6 +10,7 @@
 use crate::lexicon::{LabelTarget, Lexicon};
 use crate::model::EntityType;
 use crate::segment::Sentence;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -451,10 +452,231 @@ fn titles_alt() -> String {
 
 const NAME_TOKEN: &str = r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*|[A-Z]{2,}(?:-[A-Z]+)?|[A-Z]\.)";
 
-/// Cheap test run before a pattern: a sentence without any of these words
-/// cannot match it.
-fn has_any(s: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| s.contains(w))
+/// The keyword lists of the cheap tests run before patterns: a sentence
+/// without any word of a list cannot match the patterns it guards.
+#[derive(Clone, Copy)]
+enum Kw {
+    /// A long title's "of" / "for" ([`long_titles`]).
+    OfFor,
+    /// A bare foreign ministry ([`organizations`]).
+    Ministry,
+    /// Head words of organizations' names ([`organizations`]).
+    Organization,
+    /// "the issue of X" ([`issue_phrases`]).
+    Issue,
+    /// Named instruments ([`instruments`]).
+    Instrument,
+    /// Head words of events' names ([`events`]).
+    EventHead,
+    /// Bureaus and posts ([`drop_places_in_unit_names`]).
+    Unit,
+    /// Place-name suffixes ([`places`]).
+    PlaceSuffix,
+    /// Collective parties ([`markers`]).
+    Plural,
+    /// "The two" ([`markers`]).
+    TwoThree,
+    /// "the Minister" ([`markers`]).
+    DefiniteTitle,
+    /// "the agreement" ([`markers`]).
+    AnaphorHead,
+}
+
+/// The words of each [`Kw`] list, in its order.
+const KEYWORD_LISTS: [&[&str]; 12] = [
+    // Kw::OfFor
+    &[" of ", " for "],
+    // Kw::Ministry
+    &["inistry"],
+    // Kw::Organization
+    &[
+        "Ministry",
+        "Court",
+        "Embassy",
+        "Consulate",
+        "Agency",
+        "Commission",
+        "Institute",
+        "Foundation",
+        "Corporation",
+        "Administration",
+        "Authority",
+        "Association",
+        "Party",
+        "Industries",
+        "Co.",
+        "Ltd.",
+    ],
+    // Kw::Issue
+    &["issue", "question", "problem", "dispute"],
+    // Kw::Instrument
+    &[
+        "Act",
+        "Law",
+        "Treaty",
+        "Agreement",
+        "Accord",
+        "Declaration",
+        "Convention",
+        "Resolution",
+        "Initiative",
+        "Pact",
+        "Protocol",
+    ],
+    // Kw::EventHead
+    &[
+        "Summit",
+        "Meeting",
+        "Conference",
+        "Forum",
+        "Dialogue",
+        "Games",
+        "Olympics",
+        "Talk",
+        "Expo",
+        "Assembly",
+        "Ministerial",
+        "Congress",
+        "Symposium",
+        "Festival",
+        "Exercise",
+        "Drill",
+    ],
+    // Kw::Unit
+    &[
+        "ffairs",
+        "ureau",
+        "ivision",
+        "epartment",
+        "Headquarters",
+        "Office",
+        "Desk",
+    ],
+    // Kw::PlaceSuffix
+    &[
+        "-gu",
+        "-si",
+        "-gun",
+        "-dong",
+        "-eup",
+        "-myeon",
+        "-ku",
+        "-shi",
+        "-machi",
+        "Prefecture",
+        "Province",
+    ],
+    // Kw::Plural
+    &[
+        "inisters",
+        "eaders",
+        "ides",
+        "irectors",
+        "iplomats",
+        "egotiators",
+        "nvoys",
+        "elegations",
+        "eads",
+        "ecretaries",
+        "epresentatives",
+        "arties",
+        "residents",
+        "ounterparts",
+        "fficials",
+        "they",
+        "They",
+        "both",
+        "Both",
+        "men",
+    ],
+    // Kw::TwoThree
+    &["two", "three"],
+    // Kw::DefiniteTitle
+    &[
+        "he Minister",
+        "he Secretary",
+        "he Director",
+        "he President",
+        "he Ambassador",
+        "he Special",
+        "he Envoy",
+        "he Spokesperson",
+        "he Premier",
+        "he Foreign",
+        "he Prime",
+        "he Vice",
+        "he Deputy",
+    ],
+    // Kw::AnaphorHead
+    &[
+        "summit",
+        "agreement",
+        "treaty",
+        "resolution",
+        "ruling",
+        "decision",
+        "drill",
+        "exhibition",
+        "statue",
+        "discharge",
+        "release",
+        "measures",
+        "restrictions",
+        "plan",
+        "declaration",
+        "nomination",
+        "launch",
+        "test",
+        "xpo",
+        "lympics",
+        "ames",
+        "orum",
+    ],
+];
+
+/// Which keyword lists have a word in a sentence. One overlapping
+/// Aho-Corasick search over the sentence answers all of them: a `contains`
+/// per word, each over the whole sentence, cost more than some of the
+/// regexes the tests guard.
+#[derive(Clone, Copy)]
+struct Keywords(u32);
+
+impl Keywords {
+    fn of(s: &str) -> Keywords {
+        static AC: OnceLock<(AhoCorasick, Vec<u32>)> = OnceLock::new();
+        let (ac, lists) = AC.get_or_init(|| {
+            // Each distinct word once, with the set of lists it is in.
+            let mut words: Vec<&str> = Vec::new();
+            let mut lists: Vec<u32> = Vec::new();
+            for (i, list) in KEYWORD_LISTS.iter().enumerate() {
+                for w in *list {
+                    match words.iter().position(|x| x == w) {
+                        Some(k) => lists[k] |= 1 << i,
+                        None => {
+                            words.push(w);
+                            lists.push(1 << i);
+                        }
+                    }
+                }
+            }
+            let ac = AhoCorasickBuilder::new()
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&words)
+                .expect("keywords compile");
+            (ac, lists)
+        });
+        Keywords(
+            ac.find_overlapping_iter(s)
+                .fold(0, |m, hit| m | lists[hit.pattern().as_usize()]),
+        )
+    }
+
+    /// Does the sentence have a word of this list? (Guard the loop with it,
+    /// `if kw.has(..) { for m in re.find_iter(s) .. }`: as a `.filter` on
+    /// the matches it would only run after the regex had searched.)
+    fn has(self, k: Kw) -> bool {
+        self.0 & (1 << k as u32) != 0
+    }
 }
 
 fn is_word_boundary(s: &str, start: usize, end: usize) -> bool {
@@ -472,16 +694,17 @@ pub fn find(sentence: &Sentence, lex: &Lexicon) -> Vec<Mention> {
     let mut out = lexicon_matches(s, lex);
     nested_in_events(s, lex, &mut out);
     leader_governments(s, lex, &mut out);
-    persons(s, sentence.heading, lex, &mut out);
-    organizations(s, lex, &mut out);
+    let kw = Keywords::of(s);
+    persons(s, kw, sentence.heading, lex, &mut out);
+    organizations(s, kw, lex, &mut out);
     if !sentence.heading {
-        issues(s, lex, &mut out);
-        events(s, lex, &mut out);
+        issues(s, kw, lex, &mut out);
+        events(s, kw, lex, &mut out);
     }
-    places(s, &mut out);
-    drop_places_in_unit_names(s, lex, &mut out);
+    places(s, kw, &mut out);
+    drop_places_in_unit_names(s, kw, lex, &mut out);
     capitals_as_actors(s, lex, &mut out);
-    markers(s, &mut out);
+    markers(s, kw, &mut out);
     out.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
     appositions(s, lex, &mut out);
     out
@@ -643,7 +866,7 @@ fn covered(out: &[Mention], s: usize, e: usize) -> bool {
     out.iter().any(|m| !m.nested && m.overlaps(s, e))
 }
 
-fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
+fn persons(s: &str, kw: Keywords, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
     static TITLED: OnceLock<Regex> = OnceLock::new();
     let titled = re_with(&TITLED, || {
         format!(
@@ -719,7 +942,7 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
             m.title_start = Some(title.start());
             out.push(m);
         }
-        long_titles(s, out);
+        long_titles(s, kw, out);
     }
     // A speaker's label in a transcript: "Wang Jianhua: Despite …".
     static SPEAKER: OnceLock<Regex> = OnceLock::new();
@@ -750,13 +973,15 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
             r"\b(?:(?:{KOREAN_SURNAMES}) [A-Z][a-z]+-[a-z]+|[A-Z][a-z]+-[a-z]+ (?:{KOREAN_SURNAMES}))\b"
         )
     });
-    for m in korean.find_iter(s).filter(|_| s.contains('-')) {
-        if !covered(out, m.start(), m.end()) && is_word_boundary(s, m.start(), m.end()) {
-            out.push(Mention::new(
-                m.start(),
-                m.end(),
-                Ref::NewPerson(m.as_str().to_string()),
-            ));
+    if s.contains('-') {
+        for m in korean.find_iter(s) {
+            if !covered(out, m.start(), m.end()) && is_word_boundary(s, m.start(), m.end()) {
+                out.push(Mention::new(
+                    m.start(),
+                    m.end(),
+                    Ref::NewPerson(m.as_str().to_string()),
+                ));
+            }
         }
     }
     // A name before an apposition: "Takizaki Shigeki, Director of ...",
@@ -798,12 +1023,12 @@ fn persons(s: &str, heading: bool, lex: &Lexicon, out: &mut Vec<Mention>) {
 /// Affairs Kenta Morioka", "Assistant Secretary of State for East Asian and
 /// Pacific Affairs Gregory Tillman": the last two capitalised words of the
 /// title's run, when the run ends there.
-fn long_titles(s: &str, out: &mut Vec<Mention>) {
+fn long_titles(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
     static LONG: OnceLock<Regex> = OnceLock::new();
     let long = re_with(&LONG, || {
         format!(r"\b(?:{t})\s(?:of|for)\s", t = titles_alt())
     });
-    let found: Vec<(usize, usize)> = if has_any(s, &[" of ", " for "]) {
+    let found: Vec<(usize, usize)> = if kw.has(Kw::OfFor) {
         long.find_iter(s).map(|m| (m.start(), m.end())).collect()
     } else {
         Vec::new()
@@ -874,12 +1099,14 @@ fn long_titles(s: &str, out: &mut Vec<Mention>) {
             n = NAME_TOKEN
         )
     });
-    for c in cp.captures_iter(s).filter(|_| s.contains("counterpart")) {
-        let n = c.name("name").unwrap();
-        let toks = name_tokens(s, n.start(), n.end(), out);
-        if toks.len() >= 2 {
-            let (a, b) = (toks[0].0, toks[toks.len() - 1].1);
-            out.push(Mention::new(a, b, Ref::NewPerson(s[a..b].to_string())));
+    if s.contains("counterpart") {
+        for c in cp.captures_iter(s) {
+            let n = c.name("name").unwrap();
+            let toks = name_tokens(s, n.start(), n.end(), out);
+            if toks.len() >= 2 {
+                let (a, b) = (toks[0].0, toks[toks.len() - 1].1);
+                out.push(Mention::new(a, b, Ref::NewPerson(s[a..b].to_string())));
+            }
         }
     }
 }
@@ -919,77 +1146,65 @@ fn name_tokens_rev(s: &str, start: usize, end: usize, out: &[Mention]) -> Vec<(u
     v
 }
 
-fn organizations(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
+fn organizations(s: &str, kw: Keywords, lex: &Lexicon, out: &mut Vec<Mention>) {
     // A bare foreign ministry: the document's own.
     static BARE: OnceLock<Regex> = OnceLock::new();
     let bare = re(
         &BARE,
         r"\b(?:Ministry of Foreign Affairs|Foreign Ministry)\b|\bthe (?:foreign ministry|foreign affairs ministry)\b",
     );
-    for m in bare.find_iter(s).filter(|_| has_any(s, &["inistry"])) {
-        if !covered(out, m.start(), m.end()) {
-            out.push(Mention::new(m.start(), m.end(), Ref::HomeMinistry));
+    if kw.has(Kw::Ministry) {
+        for m in bare.find_iter(s) {
+            if !covered(out, m.start(), m.end()) {
+                out.push(Mention::new(m.start(), m.end(), Ref::HomeMinistry));
+            }
         }
     }
     static GOV: OnceLock<Regex> = OnceLock::new();
     let gov = re(&GOV, r"\b[Tt]he [Gg]overnment\b");
-    for m in gov.find_iter(s).filter(|_| s.contains("overnment")) {
-        let after = &s[m.end()..];
-        if after.starts_with(" of")
-            || after.starts_with("'s position")
-            || covered(out, m.start(), m.end())
-        {
-            continue;
+    if s.contains("overnment") {
+        for m in gov.find_iter(s) {
+            let after = &s[m.end()..];
+            if after.starts_with(" of")
+                || after.starts_with("'s position")
+                || covered(out, m.start(), m.end())
+            {
+                continue;
+            }
+            out.push(Mention::new(m.start(), m.end(), Ref::HomeGovernment));
         }
-        out.push(Mention::new(m.start(), m.end(), Ref::HomeGovernment));
     }
     static ORG: OnceLock<Regex> = OnceLock::new();
     let org = re(
         &ORG,
         r"\b(?:(?:Embassy|Consulate General|Consulate) of (?:the )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,3}(?: in (?:the )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})?|Ministry of [A-Z][a-z]+(?:(?:,| and|, and) [A-Z][a-z]+){0,4}|(?:[A-Z][\w'-]*\s){1,3}(?:District |High |Supreme |Constitutional |Central |Family |Administrative )?Court|(?:[A-Z][\w'-]*\s){1,4}(?:Agency|Commission|Institute|Foundation|Corporation|Administration|Authority|Association|Party|Industries|Co\.|Ltd\.))",
     );
-    const ORG_WORDS: &[&str] = &[
-        "Ministry",
-        "Court",
-        "Embassy",
-        "Consulate",
-        "Agency",
-        "Commission",
-        "Institute",
-        "Foundation",
-        "Corporation",
-        "Administration",
-        "Authority",
-        "Association",
-        "Party",
-        "Industries",
-        "Co.",
-        "Ltd.",
-    ];
-    for m in org.find_iter(s).filter(|_| has_any(s, ORG_WORDS)) {
-        let text = strip_leading_function_words(m.as_str());
-        let start = m.end() - text.len();
-        // Countries and places inside the name ("Embassy of Japan in the ROK")
-        // stay mentioned but are part of the organization.
-        let blocking = out.iter().any(|o| {
-            !o.nested
-                && o.overlaps(start, m.end())
-                && !matches!(
-                    o.entity_type(lex),
-                    Some(EntityType::Country) | Some(EntityType::Place)
-                )
-        });
-        if text.split_whitespace().count() < 2 || blocking {
-            continue;
+    if kw.has(Kw::Organization) {
+        for m in org.find_iter(s) {
+            let text = strip_leading_function_words(m.as_str());
+            let start = m.end() - text.len();
+            // Countries and places inside the name ("Embassy of Japan in the ROK")
+            // stay mentioned but are part of the organization.
+            let blocking = out.iter().any(|o| {
+                !o.nested
+                    && o.overlaps(start, m.end())
+                    && !matches!(
+                        o.entity_type(lex),
+                        Some(EntityType::Country) | Some(EntityType::Place)
+                    )
+            });
+            if text.split_whitespace().count() < 2 || blocking {
+                continue;
+            }
+            for o in out.iter_mut().filter(|o| o.overlaps(start, m.end())) {
+                o.nested = true;
+            }
+            out.push(Mention::new(
+                start,
+                m.end(),
+                Ref::New(EntityType::Organization, text.to_string()),
+            ));
         }
-        for o in out.iter_mut().filter(|o| o.overlaps(start, m.end())) {
-            o.nested = true;
-        }
-        out.push(Mention::new(
-            start,
-            m.end(),
-            Ref::New(EntityType::Organization, text.to_string()),
-        ));
     }
 }
 
@@ -1135,12 +1350,12 @@ fn is_generic(words: &str) -> bool {
         .all(|w| GENERIC.contains(&w.to_lowercase().as_str()) || w.is_empty())
 }
 
-fn issues(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
+fn issues(s: &str, kw: Keywords, lex: &Lexicon, out: &mut Vec<Mention>) {
     let _ = lex;
-    if has_any(s, &["issue", "question", "problem", "dispute"]) {
+    if kw.has(Kw::Issue) {
         issue_phrases(s, out);
     }
-    instruments(s, out);
+    instruments(s, kw, out);
 }
 
 /// "the issue of X", "the X issue".
@@ -1241,23 +1456,8 @@ fn issue_phrases(s: &str, out: &mut Vec<Mention>) {
 }
 
 /// Named instruments: "the Foreign Trade Act", "the Comprehensive ... Agreement".
-fn instruments(s: &str, out: &mut Vec<Mention>) {
-    if !has_any(
-        s,
-        &[
-            "Act",
-            "Law",
-            "Treaty",
-            "Agreement",
-            "Accord",
-            "Declaration",
-            "Convention",
-            "Resolution",
-            "Initiative",
-            "Pact",
-            "Protocol",
-        ],
-    ) {
+fn instruments(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
+    if !kw.has(Kw::Instrument) {
         return;
     }
     static INSTRUMENT: OnceLock<Regex> = OnceLock::new();
@@ -1281,26 +1481,8 @@ fn instruments(s: &str, out: &mut Vec<Mention>) {
 
 const EVENT_HEADS: &str = r"Summit(?: Meeting)?|Meeting|Conference|Forum|Dialogue|Games|Olympics|Talks?|Expo|Assembly|Ministerial|Congress|Symposium|Festival|Exercise|Drills?";
 
-fn events(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
-    const HEADS: &[&str] = &[
-        "Summit",
-        "Meeting",
-        "Conference",
-        "Forum",
-        "Dialogue",
-        "Games",
-        "Olympics",
-        "Talk",
-        "Expo",
-        "Assembly",
-        "Ministerial",
-        "Congress",
-        "Symposium",
-        "Festival",
-        "Exercise",
-        "Drill",
-    ];
-    if !has_any(s, HEADS) {
+fn events(s: &str, kw: Keywords, lex: &Lexicon, out: &mut Vec<Mention>) {
+    if !kw.has(Kw::EventHead) {
         return;
     }
     static EVENT: OnceLock<Regex> = OnceLock::new();
@@ -1402,19 +1584,8 @@ fn prefix_countries(text: &str, lex: &Lexicon) -> usize {
 /// Regions inside the name of a bureau or post ("Director-General for Asian
 /// and Pacific Affairs", "the Asia-Pacific Bureau") name a portfolio, not a
 /// place.
-fn drop_places_in_unit_names(s: &str, lex: &Lexicon, out: &mut Vec<Mention>) {
-    if !has_any(
-        s,
-        &[
-            "ffairs",
-            "ureau",
-            "ivision",
-            "epartment",
-            "Headquarters",
-            "Office",
-            "Desk",
-        ],
-    ) {
+fn drop_places_in_unit_names(s: &str, kw: Keywords, lex: &Lexicon, out: &mut Vec<Mention>) {
+    if !kw.has(Kw::Unit) {
         return;
     }
     static UNIT: OnceLock<Regex> = OnceLock::new();
@@ -1500,23 +1671,8 @@ fn capitals_as_actors(s: &str, lex: &Lexicon, out: &mut [Mention]) {
     }
 }
 
-fn places(s: &str, out: &mut Vec<Mention>) {
-    if !has_any(
-        s,
-        &[
-            "-gu",
-            "-si",
-            "-gun",
-            "-dong",
-            "-eup",
-            "-myeon",
-            "-ku",
-            "-shi",
-            "-machi",
-            "Prefecture",
-            "Province",
-        ],
-    ) {
+fn places(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
+    if !kw.has(Kw::PlaceSuffix) {
         return;
     }
     static PLACE: OnceLock<Regex> = OnceLock::new();
@@ -1535,82 +1691,66 @@ fn places(s: &str, out: &mut Vec<Mention>) {
     }
 }
 
-fn markers(s: &str, out: &mut Vec<Mention>) {
+fn markers(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
     static COLLECTIVE: OnceLock<Regex> = OnceLock::new();
     let collective = re(
         &COLLECTIVE,
         r"(?i)\b(?:(?:the two|the three|the four|all three|both(?: the)?|the) (?:foreign |top |vice |vice-|deputy |chief |senior |nuclear |chief nuclear )?(?:ministers|leaders|sides|directors-general|directors general|directors|diplomats|negotiators|envoys|delegations|heads|secretaries|representatives|parties|presidents|prime ministers|counterparts|officials|men|women|vice-ministers|vice ministers)|they|both)\b",
     );
-    const PLURALS: &[&str] = &[
-        "inisters",
-        "eaders",
-        "ides",
-        "irectors",
-        "iplomats",
-        "egotiators",
-        "nvoys",
-        "elegations",
-        "eads",
-        "ecretaries",
-        "epresentatives",
-        "arties",
-        "residents",
-        "ounterparts",
-        "fficials",
-        "they",
-        "They",
-        "both",
-        "Both",
-        "men",
-    ];
-    for m in collective.find_iter(s).filter(|_| has_any(s, PLURALS)) {
-        if !covered(out, m.start(), m.end()) {
-            // "both" before a noun other than those above is a determiner ("both countries").
-            let after = s[m.end()..].trim_start();
-            if m.as_str().eq_ignore_ascii_case("both")
-                && !after.starts_with(|c: char| c.is_lowercase())
-            {
-                continue;
+    if kw.has(Kw::Plural) {
+        for m in collective.find_iter(s) {
+            if !covered(out, m.start(), m.end()) {
+                // "both" before a noun other than those above is a determiner ("both countries").
+                let after = s[m.end()..].trim_start();
+                if m.as_str().eq_ignore_ascii_case("both")
+                    && !after.starts_with(|c: char| c.is_lowercase())
+                {
+                    continue;
+                }
+                if m.as_str().eq_ignore_ascii_case("both")
+                    && ["countries", "nations", "governments", "of", "and", "sides'"]
+                        .iter()
+                        .any(|w| after.starts_with(w))
+                {
+                    continue;
+                }
+                out.push(Mention::new(m.start(), m.end(), Ref::Collective));
             }
-            if m.as_str().eq_ignore_ascii_case("both")
-                && ["countries", "nations", "governments", "of", "and", "sides'"]
-                    .iter()
-                    .any(|w| after.starts_with(w))
-            {
-                continue;
-            }
-            out.push(Mention::new(m.start(), m.end(), Ref::Collective));
         }
     }
     // "The two also discussed …": a number standing for the parties.
     static TWO: OnceLock<Regex> = OnceLock::new();
     let two = re(&TWO, r"\b(?:[Tt]he two|[Tt]he three|[Aa]ll three)\b");
-    for m in two.find_iter(s).filter(|_| has_any(s, &["two", "three"])) {
-        let next = s[m.end()..].split_whitespace().next().unwrap_or("");
-        let verbish = next.ends_with("ed")
-            || matches!(
-                next,
-                "also"
-                    | "then"
-                    | "have"
-                    | "had"
-                    | "will"
-                    | "further"
-                    | "both"
-                    | "jointly"
-                    | "shared"
-                    | "met"
-                    | "held"
-            );
-        if verbish && !covered(out, m.start(), m.end()) {
-            out.push(Mention::new(m.start(), m.end(), Ref::Collective));
+    if kw.has(Kw::TwoThree) {
+        for m in two.find_iter(s) {
+            let next = s[m.end()..].split_whitespace().next().unwrap_or("");
+            let verbish = next.ends_with("ed")
+                || matches!(
+                    next,
+                    "also"
+                        | "then"
+                        | "have"
+                        | "had"
+                        | "will"
+                        | "further"
+                        | "both"
+                        | "jointly"
+                        | "shared"
+                        | "met"
+                        | "held"
+                );
+            if verbish && !covered(out, m.start(), m.end()) {
+                out.push(Mention::new(m.start(), m.end(), Ref::Collective));
+            }
         }
     }
-    static PRONOUN: OnceLock<Regex> = OnceLock::new();
-    let pronoun = re(&PRONOUN, r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er)\b");
-    for m in pronoun.find_iter(s) {
-        if !covered(out, m.start(), m.end()) {
-            out.push(Mention::new(m.start(), m.end(), Ref::Pronoun));
+    for (a, b) in ascii_words(s) {
+        if matches!(
+            &s[a..b],
+            "he" | "He" | "she" | "She" | "his" | "His" | "her" | "Her"
+        ) && !covered(out, a, b)
+        {
+            out.push(Mention::new(a, b, Ref::Pronoun));
         }
     }
     static DEF: OnceLock<Regex> = OnceLock::new();
@@ -1618,27 +1758,14 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
         &DEF,
         r"\b[Tt]he (?:Foreign |Prime |Vice |Deputy )?(?:Minister|Secretary|Director-General|Director|President|Ambassador|Special Representative|Envoy|Spokesperson|Premier)\b(?: (?:of|for)\b)?",
     );
-    const DEF_WORDS: &[&str] = &[
-        "he Minister",
-        "he Secretary",
-        "he Director",
-        "he President",
-        "he Ambassador",
-        "he Special",
-        "he Envoy",
-        "he Spokesperson",
-        "he Premier",
-        "he Foreign",
-        "he Prime",
-        "he Vice",
-        "he Deputy",
-    ];
-    for m in def.find_iter(s).filter(|_| has_any(s, DEF_WORDS)) {
-        if m.as_str().ends_with(" of") || m.as_str().ends_with(" for") {
-            continue;
-        }
-        if !covered(out, m.start(), m.end()) {
-            out.push(Mention::new(m.start(), m.end(), Ref::DefiniteTitle));
+    if kw.has(Kw::DefiniteTitle) {
+        for m in def.find_iter(s) {
+            if m.as_str().ends_with(" of") || m.as_str().ends_with(" for") {
+                continue;
+            }
+            if !covered(out, m.start(), m.end()) {
+                out.push(Mention::new(m.start(), m.end(), Ref::DefiniteTitle));
+            }
         }
     }
     static ANA: OnceLock<Regex> = OnceLock::new();
@@ -1676,50 +1803,54 @@ fn markers(s: &str, out: &mut Vec<Mention>) {
         &HEAD,
         r"\b(?:[Tt]he|a|an|this|that|such an?)\s(?:[a-z-]+\s)?(?P<h>summit|agreement|treaty|resolution|ruling|decision|drill|exhibition|statues?|discharge|release|measures|restrictions|plan|declaration|nomination|launch|launches|test|[Ee]xpo|[Oo]lympics|[Gg]ames|[Ff]orum)\b",
     );
-    const HEADS: &[&str] = &[
-        "summit",
-        "agreement",
-        "treaty",
-        "resolution",
-        "ruling",
-        "decision",
-        "drill",
-        "exhibition",
-        "statue",
-        "discharge",
-        "release",
-        "measures",
-        "restrictions",
-        "plan",
-        "declaration",
-        "nomination",
-        "launch",
-        "test",
-        "xpo",
-        "lympics",
-        "ames",
-        "orum",
-    ];
-    for c in head.captures_iter(s).filter(|_| has_any(s, HEADS)) {
-        let g = c.get(0).unwrap();
-        let after = &s[g.end()..];
-        if [" of", " on", " between", " with", " to ", " that", " by"]
-            .iter()
-            .any(|w| after.starts_with(w))
-        {
-            continue;
-        }
-        if !covered(out, g.start(), g.end()) {
-            let h = c
-                .name("h")
-                .unwrap()
-                .as_str()
-                .to_lowercase()
-                .trim_end_matches('s')
-                .to_string();
-            out.push(Mention::new(g.start(), g.end(), Ref::Anaphor(Some(h))));
+    if kw.has(Kw::AnaphorHead) {
+        // Found without captures: the head `h` is what follows the match's
+        // last white space.
+        for g in head.find_iter(s) {
+            let after = &s[g.end()..];
+            if [" of", " on", " between", " with", " to ", " that", " by"]
+                .iter()
+                .any(|w| after.starts_with(w))
+            {
+                continue;
+            }
+            if !covered(out, g.start(), g.end()) {
+                let h = g
+                    .as_str()
+                    .rsplit(char::is_whitespace)
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase()
+                    .trim_end_matches('s')
+                    .to_string();
+                out.push(Mention::new(g.start(), g.end(), Ref::Anaphor(Some(h))));
+            }
         }
     }
+}
+
+/// The maximal runs of ASCII word bytes (`[0-9A-Za-z_]`) in `s`, as byte
+/// ranges: a word list between ASCII word boundaries, such as
+/// `\b(?:he|she)\b`, matches exactly the runs equal to one of its words
+/// (and a test of each run is cheaper than the regex: "he" is in every
+/// "the").
+fn ascii_words(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = s.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && !word(b[i]) {
+            i += 1;
+        }
+        if i == b.len() {
+            return None;
+        }
+        let a = i;
+        while i < b.len() && word(b[i]) {
+            i += 1;
+        }
+        Some((a, i))
+    })
 }
 
 /// Mark appositions after persons (", Director-General ... of the Ministry
@@ -1786,7 +1917,7 @@ fn appositions(s: &str, lex: &Lexicon, out: &mut [Mention]) {
 
 /// Dates written in the sentence.
 pub fn dates(s: &str) -> Vec<DateMention> {
-    if !s.bytes().any(|b| b.is_ascii_digit()) && !has_any(s, &["day", "Day"]) {
+    if !s.bytes().any(|b| b.is_ascii_digit()) && !s.contains("day") && !s.contains("Day") {
         return Vec::new();
     }
     static DATE: OnceLock<Regex> = OnceLock::new();

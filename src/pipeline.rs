@@ -160,22 +160,24 @@ impl Pipeline {
             ..Context::default()
         };
         let mut rels: Vec<Relation> = Vec::new();
-        for (si, s) in sentences.iter().enumerate() {
-            let rs: Vec<Resolved> = found[si]
-                .iter()
-                .zip(&ids[si])
+        // The mentions and their ids move into the relation stage's view.
+        for ((si, s), (ms, ms_ids)) in sentences.iter().enumerate().zip(found.into_iter().zip(ids))
+        {
+            let rs: Vec<Resolved> = ms
+                .into_iter()
+                .zip(ms_ids)
                 .filter(|(m, _)| !matches!(m.r, Ref::Theme))
                 .map(|(m, i)| Resolved {
                     start: m.start,
                     end: m.end,
-                    ids: i.clone().unwrap_or_default(),
+                    ids: i.unwrap_or_default(),
                     entity_type: m.entity_type(lex),
-                    r: m.r.clone(),
+                    r: m.r,
                     in_apposition: m.in_apposition,
                     nested: m.nested,
                     apposition: m.apposition,
                     title_start: m.title_start,
-                    title: m.title.clone(),
+                    title: m.title,
                 })
                 .filter(|r| !r.ids.is_empty() || r.entity_type.is_none())
                 .collect();

@@ -48,7 +48,15 @@ pub struct Found {
 /// anchored regex per phrase to tell which predicate it was.
 pub struct Triggers {
     any: Regex,
-    each: Vec<(Regex, Predicate)>,
+    /// The first words of the gapped phrases (ASCII case folded), when every
+    /// one starts with an ASCII word: an ASCII sentence without any of them
+    /// cannot match `any`, whose case folding stays within ASCII there.
+    gap_starts: Option<aho_corasick::AhoCorasick>,
+    /// One anchored pattern per phrase (longest first), to tell which
+    /// phrase a gapped match is: a set, searched once, rather than each
+    /// pattern in turn; the first pattern that matches wins.
+    each: regex::RegexSet,
+    each_preds: Vec<Predicate>,
     literal_ac: Option<aho_corasick::AhoCorasick>,
     literal_preds: Vec<Predicate>,
     /// Phrases without a gap, by their lower-case text: no regex needed.
@@ -105,7 +113,9 @@ impl Triggers {
             .filter(|(p, _)| !p.contains('*'))
             .copied()
             .collect();
+        // A DFA: the overlapping search runs on every sentence.
         let literal_ac = aho_corasick::AhoCorasickBuilder::new()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .build(literals.iter().map(|(p, _)| *p))
             .ok();
@@ -127,16 +137,27 @@ impl Triggers {
                     Regex::new("$^").unwrap()
                 })
         };
-        let literal_preds: Vec<Predicate> = literals.iter().map(|(_, p)| *p).collect();
-        let each = phrases
+        let firsts: Vec<&str> = gapped
             .iter()
-            .filter_map(|(p, pred)| {
-                Some((
-                    Regex::new(&format!(r"(?i)^(?:{})$", phrase_regex(p))).ok()?,
-                    *pred,
-                ))
-            })
+            .filter_map(|(p, _)| p.split_whitespace().next())
             .collect();
+        let gap_starts =
+            if firsts.len() == gapped.len() && firsts.iter().all(|w| *w != "*" && w.is_ascii()) {
+                aho_corasick::AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(&firsts)
+                    .ok()
+            } else {
+                None
+            };
+        let literal_preds: Vec<Predicate> = literals.iter().map(|(_, p)| *p).collect();
+        // The patterns that compile, in order.
+        let (each_pats, each_preds): (Vec<String>, Vec<Predicate>) = phrases
+            .iter()
+            .map(|(p, pred)| (format!(r"(?i)^(?:{})$", phrase_regex(p)), *pred))
+            .filter(|(pat, _)| Regex::new(pat).is_ok())
+            .unzip();
+        let each = regex::RegexSet::new(&each_pats).expect("each pattern compiles alone");
         let mut literal = std::collections::HashMap::new();
         for (p, pred) in &phrases {
             if !p.contains('*') {
@@ -146,9 +167,11 @@ impl Triggers {
         let never = || Regex::new("$^").unwrap();
         Triggers {
             any,
+            gap_starts,
             literal_ac,
             literal_preds,
             each,
+            each_preds,
             literal,
             // Hedges are matched with their case: "may" is not "May 7".
             hedge: words_regex(lex.cue("hedge"), false).unwrap_or_else(never),
@@ -156,6 +179,14 @@ impl Triggers {
             protest_cue: words_regex(lex.cue("protested"), true),
             telephone: words_regex(lex.cue("telephone"), true),
             video: words_regex(lex.cue("video"), true),
+        }
+    }
+
+    /// Cheap test before the gapped phrases' regex (see `gap_starts`).
+    fn may_have_gapped(&self, s: &str) -> bool {
+        match &self.gap_starts {
+            Some(ac) => !s.is_ascii() || ac.is_match(s),
+            None => true,
         }
     }
 
@@ -177,8 +208,10 @@ impl Triggers {
                 }
             }
         }
-        for m in self.any.find_iter(s) {
-            cands.push((m.start(), m.end(), None));
+        if self.may_have_gapped(s) {
+            for m in self.any.find_iter(s) {
+                cands.push((m.start(), m.end(), None));
+            }
         }
         // Leftmost-longest among the candidates.
         cands.sort_by_key(|&(a, b, _)| (a, std::cmp::Reverse(b)));
@@ -199,8 +232,8 @@ impl Triggers {
             }
             let p = match p.or_else(|| self.literal.get(&text.to_lowercase()).copied()) {
                 Some(p) => p,
-                None => match self.each.iter().find(|(r, _)| r.is_match(text)) {
-                    Some((_, p)) => *p,
+                None => match self.each.matches(text).iter().next() {
+                    Some(i) => self.each_preds[i],
                     None => continue,
                 },
             };
@@ -436,9 +469,10 @@ pub fn sentence_relations(
     ctx: &mut Context,
 ) -> Vec<Found> {
     let mut out = Vec::new();
-    let hits: Vec<Hit> = trig
-        .find(s)
-        .into_iter()
+    let triggers = trig.find(s);
+    let hits: Vec<Hit> = triggers
+        .iter()
+        .copied()
         .filter(|&(a, b, p)| acted(s, a, b, p, trig, ms))
         .map(|(a, b, p)| Hit {
             start: a,
@@ -447,7 +481,7 @@ pub fn sentence_relations(
         })
         .collect();
     if debug() {
-        for (a, b, p) in trig.find(s) {
+        for &(a, b, p) in &triggers {
             eprintln!(
                 "   T {:?} {p} acted={}",
                 &s[a..b],
@@ -462,7 +496,7 @@ pub fn sentence_relations(
     let fronted: Vec<String> = fronted_topic(s, ms);
     // "The abductions issue was raised by Director-General Morioka": a
     // passive with its agent states the act; the matter comes before it.
-    for (a, b, p) in trig.find(s) {
+    for &(a, b, p) in &triggers {
         if !is_passive(s, a, b, p) || !s[b..].starts_with(" by ") {
             continue;
         }
@@ -1035,14 +1069,24 @@ fn is_passive(s: &str, a: usize, b: usize, p: Predicate) -> bool {
     let before = s[..a].trim_end();
     s[a..b].ends_with("ed")
         && !matches!(p, Predicate::Visited)
-        && ["was", "were", "been", "being", "be", "is", "are"]
-            .iter()
-            .any(|w| {
-                before.ends_with(&format!(" {w}"))
-                    || before.ends_with(&format!(" {w} also"))
-                    || before.ends_with(&format!(" {w} briefly"))
-                    || before.ends_with(&format!(" {w} also briefly"))
-            })
+        && ends_with_passive_auxiliary(before)
+}
+
+/// Does `before` end with " was", " were", … " is", " are", alone or with
+/// " also", " briefly" or " also briefly" after it?
+fn ends_with_passive_auxiliary(before: &str) -> bool {
+    ["was", "were", "been", "being", "be", "is", "are"]
+        .iter()
+        .any(|w| {
+            ["", " also", " briefly", " also briefly"]
+                .iter()
+                .any(|tail| {
+                    before
+                        .strip_suffix(tail)
+                        .and_then(|b| b.strip_suffix(w))
+                        .is_some_and(|b| b.ends_with(' '))
+                })
+        })
 }
 
 /// Is the act of this trigger stated as done? Not when it is infinitival
@@ -1079,18 +1123,9 @@ fn acted(s: &str, a: usize, b: usize, p: Predicate, trig: &Triggers, ms: &[Resol
         "was" | "were" | "been" | "being" | "be" | "is" | "are" | "also" | "briefly"
     ) && s[a..b].ends_with("ed")
         && !matches!(p, Predicate::Visited)
+        && ends_with_passive_auxiliary(before)
     {
-        let passive = ["was", "were", "been", "being", "be", "is", "are"]
-            .iter()
-            .any(|w| {
-                before.ends_with(&format!(" {w}"))
-                    || before.ends_with(&format!(" {w} also"))
-                    || before.ends_with(&format!(" {w} briefly"))
-                    || before.ends_with(&format!(" {w} also briefly"))
-            });
-        if passive {
-            return false;
-        }
+        return false;
     }
     // Participles used as adjectives: "the ones mentioned at the consultation".
     if matches!(

@@ -35,7 +35,8 @@ pub struct DocEntity {
 impl DocEntity {
     /// One more mention: its text as an alias (unless it is the label), its span.
     fn record(&mut self, surface: &str, span: Option<Span>) {
-        if surface != self.label {
+        // (Looked up first: most mentions repeat a known alias.)
+        if surface != self.label && !self.aliases.contains(surface) {
             self.aliases.insert(surface.to_string());
         }
         if let Some(s) = span {
@@ -89,14 +90,24 @@ fn korean_surname(t: &str) -> Option<String> {
         "jeon" | "chun" | "jun" => "jeon",
         "ko" | "go" => "ko",
         "baek" | "paek" => "baek",
-        _ => {
-            return crate::mentions::KOREAN_SURNAMES
-                .split('|')
-                .any(|k| k.eq_ignore_ascii_case(t))
-                .then_some(l);
-        }
+        _ => return is_korean_surname(t).then_some(l),
     };
     Some(canon.to_string())
+}
+
+/// Is `t` one of [`crate::mentions::KOREAN_SURNAMES`], in any ASCII case?
+/// (A set, built once: the list has a hundred names and this runs for
+/// every surname mention.)
+fn is_korean_surname(t: &str) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| {
+        crate::mentions::KOREAN_SURNAMES
+            .split('|')
+            .map(|k| k.to_ascii_lowercase())
+            .collect()
+    });
+    // The names are ASCII: only an ASCII `t` can equal one, ASCII case aside.
+    t.is_ascii() && set.contains(&t.to_ascii_lowercase())
 }
 
 /// The order-free key of a personal name. A Korean name (a surname and a
@@ -291,6 +302,11 @@ impl<'a> Resolver<'a> {
 
     fn add_entry(&mut self, i: usize, surface: &str, span: Option<Span>) -> String {
         let e = &self.lex.entries[i];
+        if let Some(de) = self.entities.get_mut(&e.id) {
+            // Named before in this document: no new key to allocate.
+            de.record(surface, span);
+            return e.id.clone();
+        }
         let de = self
             .entities
             .entry(e.id.clone())

@@ -49,11 +49,13 @@ pub fn normalize_str(s: &str) -> String {
 pub fn normalize(s: &str, base: usize) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(s.len());
     let mut map = Vec::with_capacity(s.len() + 1);
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut pending_space: Option<usize> = None;
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        let prev = if k > 0 { Some(chars[k - 1].1) } else { None };
-        let next = chars.get(k + 1).map(|&(_, c)| c);
+    let mut chars = s.char_indices().peekable();
+    let mut last: Option<char> = None;
+    while let Some((i, c)) = chars.next() {
+        // The characters of the input on either side (kept or not).
+        let prev = last.replace(c);
+        let next = chars.peek().map(|&(_, c)| c);
         let rep: Option<char> = match c {
             '“' | '”' | '"' | '«' | '»' | '„' | '″' => None,
             '‘' | '’' | '\'' | '`' | '´' | 'ʼ' => {
@@ -159,7 +161,8 @@ pub fn segment(text: &str) -> Vec<Sentence> {
             .unwrap_or(0);
         let body_start = bs + marker;
         let body = &text[body_start..be];
-        let words = body.split_whitespace().count();
+        // Only "30 words or fewer" matters: stop counting after 31.
+        let words = body.split_whitespace().take(31).count();
         let trimmed = body.trim_end().trim_end_matches(['"', '”', '’', '\'']);
         let is_heading = !trimmed.ends_with(['.', '!', '?', ':', ';']) && words <= 30;
         for (s, e) in split_sentences(body) {

@@ -10,6 +10,8 @@
 //! Groups: `synth` (the generator itself), `ingest`, `segment`, `mentions`,
 //! `after_ingest` (segment + mentions + resolve + relations),
 //! `extract` (`Pipeline::extract_bytes`: everything for one document),
+//! `output` (what `dipkg build` does next with an extraction: JSON out and
+//! back, the document's RDF chunk, the graph builder),
 //! `seeds` (`extract_bytes` on the real seeds).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
@@ -169,6 +171,57 @@ fn stages(c: &mut Criterion) {
                             .expect("extracts"),
                     );
                 }
+            })
+        });
+        g.finish();
+    }
+
+    // ---------------------------------------------------------- output stages
+    // What `dipkg build`'s second pass does with each extraction: the JSON
+    // line (and reading it back from the spool), the document's RDF graph
+    // in both serialisations, and the graph builder; then the graph.
+    let extractions: Vec<dipkg::model::Extraction> = corpus
+        .docs
+        .iter()
+        .map(|(p, b)| corpus.pipeline.extract_bytes(p, b).expect("extracts"))
+        .collect();
+    {
+        let lines: Vec<String> = extractions
+            .iter()
+            .map(|x| serde_json::to_string(x).expect("serializes"))
+            .collect();
+        let mut g = c.benchmark_group("output");
+        g.throughput(Throughput::Bytes(corpus.bytes));
+        g.sample_size(10).measurement_time(Duration::from_secs(5));
+        g.bench_function("json_write", |b| {
+            b.iter(|| {
+                for x in &extractions {
+                    black_box(serde_json::to_vec(x).expect("serializes"));
+                }
+            })
+        });
+        g.bench_function("json_read", |b| {
+            b.iter(|| {
+                for l in &lines {
+                    let x: dipkg::model::Extraction = serde_json::from_str(l).expect("parses");
+                    black_box(x);
+                }
+            })
+        });
+        g.bench_function("rdf_document_chunk", |b| {
+            b.iter(|| {
+                for x in &extractions {
+                    black_box(dipkg::export::rdf::document_chunk(x));
+                }
+            })
+        });
+        g.bench_function("graph_builder", |b| {
+            b.iter(|| {
+                let mut builder = dipkg::graph::GraphBuilder::default();
+                for x in &extractions {
+                    builder.add(x);
+                }
+                black_box(builder.finish())
             })
         });
         g.finish();

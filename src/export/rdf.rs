@@ -252,8 +252,9 @@ fn trig_block(graph: &GraphName, lines: &[String]) -> Vec<u8> {
 
 /// The leading `<iri>` of N-Triples text and the rest after its space.
 fn split_iri(text: &str) -> (&str, &str) {
-    match text.find("> ") {
-        Some(i) => (&text[..=i], &text[i + 2..]),
+    // An IRI holds no '>': the first one closes it.
+    match text.find('>') {
+        Some(i) => (&text[..=i], text.get(i + 2..).unwrap_or("")),
         None => (text, ""),
     }
 }
@@ -263,7 +264,13 @@ fn split_iri(text: &str) -> (&str, &str) {
 fn push_term(out: &mut String, term: &str) {
     if let Some(iri) = term.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
         push_abbreviated(out, iri);
-    } else if let (true, Some(i)) = (term.ends_with('>'), term.rfind("\"^^<")) {
+    } else if let Some(i) = term
+        .ends_with('>')
+        .then(|| term.rfind('"'))
+        .flatten()
+        .filter(|&i| term[i..].starts_with("\"^^<"))
+    {
+        // A datatype IRI holds no '"': the last one closes the value.
         out.push_str(&term[..=i]);
         out.push_str("^^");
         push_abbreviated(out, &term[i + 4..term.len() - 1]);
@@ -284,10 +291,10 @@ fn abbreviate(iri: &str) -> String {
 /// [`abbreviate`], appended to `out` (no allocation).
 fn push_abbreviated(out: &mut String, iri: &str) {
     let plain = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'#';
+    // No namespace of ours starts another: the first match is the only one.
     let best = vocab::PREFIXES
         .iter()
-        .filter(|(name, ns)| *name != "dc" && iri.starts_with(ns))
-        .max_by_key(|(_, ns)| ns.len());
+        .find(|(name, ns)| *name != "dc" && iri.starts_with(ns));
     if let Some((name, ns)) = best {
         let local = &iri.as_bytes()[ns.len()..];
         let first_ok = local
@@ -313,6 +320,36 @@ fn push_abbreviated(out: &mut String, iri: &str) {
     out.push('>');
 }
 
+/// A string literal in N-Triples form, escaped as oxigraph escapes it
+/// (runs of plain characters copied at once).
+fn push_quoted(out: &mut String, value: &str) {
+    use std::fmt::Write as _;
+    out.push('"');
+    let mut plain = 0;
+    for (i, c) in value.char_indices() {
+        let escape = match c {
+            '\u{8}' => "\\b",
+            '\t' => "\\t",
+            '\n' => "\\n",
+            '\u{C}' => "\\f",
+            '\r' => "\\r",
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\0'..='\u{1F}' | '\u{7F}' | '\u{FFFE}' | '\u{FFFF}' => "",
+            _ => continue,
+        };
+        out.push_str(&value[plain..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{:04X}", u32::from(c));
+        } else {
+            out.push_str(escape);
+        }
+        plain = i + c.len_utf8();
+    }
+    out.push_str(&value[plain..]);
+    out.push('"');
+}
+
 /// The triples of one graph, each as N-Triples text (`s p o`, without the
 /// final dot): built once, the text is the sort key and the body of both
 /// serialisations (N-Quads lines, TriG blocks), and parses back to quads
@@ -335,9 +372,14 @@ impl Sink {
     }
 
     fn add(&mut self, s: &str, p: &str, o: Literal) {
-        use std::fmt::Write as _;
         let mut line = Sink::start(s, p);
-        let _ = write!(line, "{o}");
+        push_quoted(&mut line, o.value());
+        let datatype = o.datatype().as_str();
+        if datatype != xsd::string {
+            line.push_str("^^<");
+            line.push_str(datatype);
+            line.push('>');
+        }
         self.lines.push(line);
     }
 
@@ -350,13 +392,8 @@ impl Sink {
     }
 
     fn text(&mut self, s: &str, p: &str, o: &str) {
-        use std::fmt::Write as _;
         let mut line = Sink::start(s, p);
-        let _ = write!(
-            line,
-            "{}",
-            oxigraph::model::LiteralRef::new_simple_literal(o)
-        );
+        push_quoted(&mut line, o);
         self.lines.push(line);
     }
 

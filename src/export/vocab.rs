@@ -85,6 +85,13 @@ pub const PREFIXES: [(&str, &str); 15] = [
 /// Percent-encode what may not stand in an IRI path segment (ids are slugs
 /// and stay as they are; file stems may hold spaces or '#').
 pub fn segment(s: &str) -> String {
+    // Ids are slugs: nearly always nothing to encode.
+    if s
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+    {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if c.is_ascii_alphanumeric()

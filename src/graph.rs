@@ -749,11 +749,14 @@ impl GraphBuilder {
                 None => self.nodes.entry(e.id.clone()).or_default(),
             };
             *n.types.entry(e.entity_type).or_default() += 1;
-            *n.labels.entry(e.label.clone()).or_default() += 1;
-            n.names.insert(e.label.clone());
-            n.names.extend(e.aliases.iter().cloned());
+            count(&mut n.labels, &e.label);
+            for name in std::iter::once(&e.label).chain(&e.aliases) {
+                if !n.names.contains(name) {
+                    n.names.insert(name.clone());
+                }
+            }
             if let Some(c) = &e.country {
-                *n.countries.entry(c.clone()).or_default() += 1;
+                count(&mut n.countries, c);
             }
             n.documents.insert(doc);
             n.mentions += e.mentions.len();
@@ -861,6 +864,17 @@ impl NodeAcc {
             mentions: self.mentions,
             known: self.known,
             merges,
+        }
+    }
+}
+
+/// Count one more `key` (copied only the first time it is seen: the
+/// entities of every document repeat the same few names).
+fn count(counts: &mut BTreeMap<String, usize>, key: &str) {
+    match counts.get_mut(key) {
+        Some(c) => *c += 1,
+        None => {
+            counts.insert(key.to_string(), 1);
         }
     }
 }

@@ -895,7 +895,7 @@ impl Meeting {
             mode(self.evidence.iter().filter_map(|e| e.place.clone())).map(|s| s.to_string());
         self.format = mode(self.evidence.iter().filter_map(|e| e.format));
         self.occasion =
-            mode(self.evidence.iter().filter_map(|e| e.occasion.clone())).map(|s| s.to_string());
+            mode(self.evidence.iter().filter_map(|e| e.occasion)).map(|s| s.to_string());
     }
 }
 

@@ -1070,7 +1070,7 @@ fn long_titles(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
             let (a1, b1, _) = toks[k - 2];
             let (a2, b2, closes) = toks[k - 1];
             let before_and = toks.get(k).is_some_and(|&(a, b, _)| &s[a..b] == "and");
-            let ends = closes || before_and || k == toks.len() && closes;
+            let ends = closes || before_and;
             let prev_ok = k < 3
                 || !matches!(
                     &s[toks[k - 3].0..toks[k - 3].1],

@@ -86,8 +86,7 @@ pub const PREFIXES: [(&str, &str); 15] = [
 /// and stay as they are; file stems may hold spaces or '#').
 pub fn segment(s: &str) -> String {
     // Ids are slugs: nearly always nothing to encode.
-    if s
-        .bytes()
+    if s.bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
     {
         return s.to_string();

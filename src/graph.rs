@@ -891,8 +891,7 @@ fn most_counted<T: Ord + Clone>(counts: &BTreeMap<T, usize>) -> Option<T> {
 impl Meeting {
     /// Place, format and occasion: the most frequent in the evidence.
     fn describe(&mut self) {
-        self.place =
-            mode(self.evidence.iter().filter_map(|e| e.place.clone())).map(|s| s.to_string());
+        self.place = mode(self.evidence.iter().filter_map(|e| e.place)).map(|s| s.to_string());
         self.format = mode(self.evidence.iter().filter_map(|e| e.format));
         self.occasion =
             mode(self.evidence.iter().filter_map(|e| e.occasion)).map(|s| s.to_string());

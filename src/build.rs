@@ -209,7 +209,7 @@ fn extract_all(
         let shared: &Cache = cache;
         let results: Vec<(Result<(Extraction, String)>, bool)> = batch
             .par_iter()
-            .map(|p| extract_one(pipeline, shared, p))
+            .map(|p| pipeline.extract_cached(shared, p))
             .collect();
         for (r, hit) in results {
             match r {
@@ -222,30 +222,6 @@ fn extract_all(
         }
     }
     people
-}
-
-/// One document: its extraction and cache entry line, and whether the
-/// cache had it.
-fn extract_one(
-    pipeline: &Pipeline,
-    cache: &Cache,
-    p: &Path,
-) -> (Result<(Extraction, String)>, bool) {
-    let bytes = match std::fs::read(p) {
-        Ok(b) => b,
-        Err(e) => return (Err(Error::io(p, e)), false),
-    };
-    let key = p.to_string_lossy();
-    if cache.has(&key) {
-        if let Some(hit) = cache.lookup(&key, &bytes) {
-            return (Ok(hit), true);
-        }
-    }
-    let x = pipeline.extract_bytes(p, &bytes).map(|x| {
-        let line = Cache::entry_line(&x);
-        (x, line)
-    });
-    (x, false)
 }
 
 /// Pass 2: how the spool's lines become outputs.

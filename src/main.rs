@@ -369,12 +369,7 @@ impl Loaded {
 /// (a large build's `extract.jsonl` is never held whole).
 fn load_graph(inputs: &Inputs) -> Result<(KnowledgeGraph, ExitCode)> {
     if let Some(path) = &inputs.from_jsonl {
-        let file = if path.is_dir() {
-            path.join("extract.jsonl")
-        } else {
-            path.clone()
-        };
-        let g = export::jsonl::read_graph(&file, inputs.min_confidence)?;
+        let g = export::jsonl::read_graph(&jsonl_file(path), inputs.min_confidence)?;
         return Ok((g, ExitCode::SUCCESS));
     }
     let loaded = load(inputs)?;
@@ -384,46 +379,40 @@ fn load_graph(inputs: &Inputs) -> Result<(KnowledgeGraph, ExitCode)> {
     ))
 }
 
-fn load(inputs: &Inputs) -> Result<Loaded> {
-    load_cached(inputs, None).map(|(loaded, _)| loaded)
+/// The JSON Lines file of `--from-jsonl` (a build directory means its
+/// `extract.jsonl`).
+fn jsonl_file(path: &std::path::Path) -> PathBuf {
+    if path.is_dir() {
+        path.join("extract.jsonl")
+    } else {
+        path.to_path_buf()
+    }
 }
 
-/// [`load`], reusing and refreshing an extraction cache when given one
-/// (`build` without `--from-jsonl`). The cache is created from the ontology
-/// directory's fingerprint by the closure, only when the pipeline runs.
-fn load_cached(
-    inputs: &Inputs,
-    cache: Option<&mut dyn FnMut(&std::path::Path) -> Result<Cache>>,
-) -> Result<(Loaded, Option<Cache>)> {
-    let mut used = None;
+/// The pipeline of `--ontology` (or the default), its directory, and the
+/// input paths (default `seeds/`).
+fn pipeline_and_paths(inputs: &Inputs) -> Result<(Pipeline, PathBuf, Vec<PathBuf>)> {
+    let dir = inputs.ontology.clone().unwrap_or_else(default_ontology_dir);
+    let pipeline = Pipeline::from_ontology_dir(&dir)?;
+    let paths = if inputs.inputs.is_empty() {
+        vec![PathBuf::from("seeds")]
+    } else {
+        inputs.inputs.clone()
+    };
+    Ok((pipeline, dir, paths))
+}
+
+/// Every extraction of the inputs in memory (the commands that need them
+/// all; `build` and `extract --format json` stream instead).
+fn load(inputs: &Inputs) -> Result<Loaded> {
     let mut extractions = if let Some(path) = &inputs.from_jsonl {
-        let file = if path.is_dir() {
-            path.join("extract.jsonl")
-        } else {
-            path.clone()
-        };
-        let xs = export::jsonl::read_jsonl(&file)?;
         Loaded {
-            extractions: xs,
+            extractions: export::jsonl::read_jsonl(&jsonl_file(path))?,
             failed: 0,
         }
     } else {
-        let dir = inputs.ontology.clone().unwrap_or_else(default_ontology_dir);
-        let pipeline = Pipeline::from_ontology_dir(&dir)?;
-        let paths = if inputs.inputs.is_empty() {
-            vec![PathBuf::from("seeds")]
-        } else {
-            inputs.inputs.clone()
-        };
-        let run = match cache {
-            Some(make) => {
-                let mut c = make(&dir)?;
-                let run = pipeline.run_cached(&paths, &mut c);
-                used = Some(c);
-                run
-            }
-            None => pipeline.run(&paths),
-        };
+        let (pipeline, _, paths) = pipeline_and_paths(inputs)?;
+        let run = pipeline.run(&paths);
         for e in &run.errors {
             eprintln!("dipkg: error: {}", one_line(&e.to_string()));
         }
@@ -438,7 +427,7 @@ fn load_cached(
                 .retain(|r| r.confidence >= inputs.min_confidence);
         }
     }
-    Ok((extractions, used))
+    Ok(extractions)
 }
 
 fn build(a: BuildArgs) -> Result<ExitCode> {
@@ -447,11 +436,7 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
     let written_to = || format!("cannot write the output directory {}", a.output.display());
     let mut cache = None;
     let report = if let Some(path) = &inputs.from_jsonl {
-        let file = if path.is_dir() {
-            path.join("extract.jsonl")
-        } else {
-            path.clone()
-        };
+        let file = jsonl_file(path);
         if !file.is_file() {
             return Err(dipkg::Error::NotFound { path: file }.into());
         }
@@ -461,13 +446,7 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
             inputs.min_confidence,
         )
     } else {
-        let dir = inputs.ontology.clone().unwrap_or_else(default_ontology_dir);
-        let pipeline = Pipeline::from_ontology_dir(&dir)?;
-        let paths = if inputs.inputs.is_empty() {
-            vec![PathBuf::from("seeds")]
-        } else {
-            inputs.inputs.clone()
-        };
+        let (pipeline, dir, paths) = pipeline_and_paths(inputs)?;
         if !a.no_cache {
             let fp = dipkg::incremental::fingerprint(&dir)?;
             cache = Some(Cache::open(&Cache::file_in(&a.output), &fp));

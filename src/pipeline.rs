@@ -372,6 +372,32 @@ impl Pipeline {
         }
     }
 
+    /// One file, taken from `cache` when it holds this path with these
+    /// bytes, else extracted: the extraction, its cache entry line, and
+    /// whether it came from the cache.
+    pub fn extract_cached(
+        &self,
+        cache: &crate::incremental::Cache,
+        p: &Path,
+    ) -> (Result<(Extraction, String)>, bool) {
+        use crate::incremental::Cache;
+        let bytes = match std::fs::read(p) {
+            Ok(b) => b,
+            Err(e) => return (Err(Error::io(p, e)), false),
+        };
+        let key = p.to_string_lossy();
+        if cache.has(&key) {
+            if let Some(hit) = cache.lookup(&key, &bytes) {
+                return (Ok(hit), true);
+            }
+        }
+        let x = self.extract_bytes(p, &bytes).map(|x| {
+            let line = Cache::entry_line(&x);
+            (x, line)
+        });
+        (x, false)
+    }
+
     /// [`Pipeline::run`] with an extraction cache (incremental builds): a
     /// document whose path and bytes the cache knows is taken from it, the
     /// others are extracted; then resolution across documents runs on the
@@ -390,23 +416,7 @@ impl Pipeline {
             let shared: &Cache = cache;
             let results: Vec<(Result<(Extraction, String)>, bool)> = batch
                 .par_iter()
-                .map(|p| {
-                    let bytes = match std::fs::read(p) {
-                        Ok(b) => b,
-                        Err(e) => return (Err(Error::io(p, e)), false),
-                    };
-                    let key = p.to_string_lossy();
-                    if shared.has(&key) {
-                        if let Some(hit) = shared.lookup(&key, &bytes) {
-                            return (Ok(hit), true);
-                        }
-                    }
-                    let x = self.extract_bytes(p, &bytes).map(|x| {
-                        let line = Cache::entry_line(&x);
-                        (x, line)
-                    });
-                    (x, false)
-                })
+                .map(|p| self.extract_cached(shared, p))
                 .collect();
             for (r, hit) in results {
                 match r {

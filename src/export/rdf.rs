@@ -124,34 +124,31 @@ fn entities_keyed(
     measures: Option<&Measures>,
     mut f: impl FnMut(Keyed) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut nodes: Vec<(String, &crate::graph::Node)> =
-        graph.nodes().map(|n| (vocab::entity(&n.id), n)).collect();
-    nodes.sort_by(|a, b| a.0.cmp(&b.0));
-    for batch in nodes.chunks(512) {
-        let parts: Vec<Keyed> = batch
-            .par_iter()
-            .map(|(s, n)| {
-                let mut out = Sink::default();
-                out.graph = Some(iri(vocab::ENTITIES_GRAPH));
-                node_quads(&mut out, s, n, measures);
-                out.sorted()
-            })
-            .collect();
-        f(parts.concat())?;
-    }
-    let mut meetings: Vec<(String, &Meeting)> = graph
+    let nodes = graph.nodes().map(|n| (vocab::entity(&n.id), n)).collect();
+    in_subject_chunks(nodes, |out, s, n| node_quads(out, s, n, measures), &mut f)?;
+    let meetings = graph
         .meetings()
         .iter()
         .map(|m| (vocab::meeting(&m.id), m))
         .collect();
-    meetings.sort_by(|a, b| a.0.cmp(&b.0));
-    for batch in meetings.chunks(512) {
+    in_subject_chunks(meetings, merged_meeting_quads, &mut f)
+}
+
+/// Describe subjects of the entities graph in IRI order, in sorted chunks
+/// of 512 subjects described in parallel.
+fn in_subject_chunks<T: Sync>(
+    mut subjects: Vec<(String, &T)>,
+    describe: impl Fn(&mut Sink, &str, &T) + Sync,
+    f: &mut impl FnMut(Keyed) -> io::Result<()>,
+) -> io::Result<()> {
+    subjects.sort_by(|a, b| a.0.cmp(&b.0));
+    for batch in subjects.chunks(512) {
         let parts: Vec<Keyed> = batch
             .par_iter()
-            .map(|(s, m)| {
+            .map(|(s, item)| {
                 let mut out = Sink::default();
                 out.graph = Some(iri(vocab::ENTITIES_GRAPH));
-                merged_meeting_quads(&mut out, s, m);
+                describe(&mut out, s, item);
                 out.sorted()
             })
             .collect();

@@ -146,8 +146,10 @@ fn in_subject_chunks<T: Sync>(
         let parts: Vec<Keyed> = batch
             .par_iter()
             .map(|(s, item)| {
-                let mut out = Sink::default();
-                out.graph = Some(iri(vocab::ENTITIES_GRAPH));
+                let mut out = Sink {
+                    graph: Some(iri(vocab::ENTITIES_GRAPH)),
+                    lines: Vec::new(),
+                };
                 describe(&mut out, s, item);
                 out.sorted()
             })

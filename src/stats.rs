@@ -493,8 +493,13 @@ pub struct TimelineRow {
 /// participants or documents report it; protests and agreements count once
 /// per statement (document and sentence).
 pub fn timeline(g: &KnowledgeGraph) -> Vec<TimelineRow> {
+    country_timeline(&g.country_projection())
+}
+
+/// [`timeline`] of a graph already rolled up to countries
+/// ([`KnowledgeGraph::country_projection`]).
+pub fn country_timeline(countries: &KnowledgeGraph) -> Vec<TimelineRow> {
     use std::collections::BTreeSet;
-    let countries = g.country_projection();
     type Key = (String, String, String);
     let mut meetings: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
     let mut protests: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();

@@ -127,29 +127,33 @@ pub fn write_build_from(
 /// (DOT, CSV, GraphML, with measures), the country and ministry roll-ups
 /// (built, written and dropped one after the other) and the timeline.
 pub fn write_graph_files(dir: &Path, g: &KnowledgeGraph, m: &Measures) -> Result<Vec<PathBuf>> {
-    let (main, timeline) = rayon::join(
-        || write_network(dir, "", g, Some(m)),
-        || {
-            let rows = stats::timeline(g);
-            write_file(&dir.join("timeline.csv"), |w| {
-                csv::write_timeline(w, &rows).map(drop)
-            })
-        },
-    );
-    let mut written = main?;
-    // One roll-up at a time: each is a copy of the graph's evidence.
-    for (prefix, rolled) in [
-        (
+    let mut written = write_network(dir, "", g, Some(m))?;
+    // One roll-up at a time (each is a copy of the graph's evidence); the
+    // timeline is read off the country roll-up.
+    let timeline = {
+        let countries = g.country_projection();
+        let measures = stats::compute(&countries);
+        written.extend(write_network(
+            dir,
             "countries-",
-            KnowledgeGraph::country_projection as fn(&KnowledgeGraph) -> KnowledgeGraph,
-        ),
-        ("ministries-", KnowledgeGraph::organization_projection),
-    ] {
-        let r = rolled(g);
-        let measures = stats::compute(&r);
-        written.extend(write_network(dir, prefix, &r, Some(&measures))?);
+            &countries,
+            Some(&measures),
+        )?);
+        stats::country_timeline(&countries)
+    };
+    {
+        let ministries = g.organization_projection();
+        let measures = stats::compute(&ministries);
+        written.extend(write_network(
+            dir,
+            "ministries-",
+            &ministries,
+            Some(&measures),
+        )?);
     }
-    written.push(timeline?);
+    written.push(write_file(&dir.join("timeline.csv"), |w| {
+        csv::write_timeline(w, &timeline).map(drop)
+    })?);
     Ok(written)
 }
 

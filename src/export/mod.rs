@@ -130,27 +130,15 @@ pub fn write_graph_files(dir: &Path, g: &KnowledgeGraph, m: &Measures) -> Result
     let mut written = write_network(dir, "", g, Some(m))?;
     // One roll-up at a time (each is a copy of the graph's evidence); the
     // timeline is read off the country roll-up.
-    let timeline = {
-        let countries = g.country_projection();
-        let measures = stats::compute(&countries);
-        written.extend(write_network(
-            dir,
-            "countries-",
-            &countries,
-            Some(&measures),
-        )?);
-        stats::country_timeline(&countries)
+    let roll_up = |prefix: &str, r: &KnowledgeGraph| {
+        let measures = stats::compute(r);
+        write_network(dir, prefix, r, Some(&measures))
     };
-    {
-        let ministries = g.organization_projection();
-        let measures = stats::compute(&ministries);
-        written.extend(write_network(
-            dir,
-            "ministries-",
-            &ministries,
-            Some(&measures),
-        )?);
-    }
+    let countries = g.country_projection();
+    written.extend(roll_up("countries-", &countries)?);
+    let timeline = stats::country_timeline(&countries);
+    drop(countries);
+    written.extend(roll_up("ministries-", &g.organization_projection())?);
     written.push(write_file(&dir.join("timeline.csv"), |w| {
         csv::write_timeline(w, &timeline).map(drop)
     })?);

@@ -2073,6 +2073,23 @@ fn civil_from_days(z: i64) -> (i32, u32, u32) {
 mod tests {
     use super::*;
 
+    #[test]
+    fn event_keywords_cover_every_event_head() {
+        // `events` runs its regex only when a `Kw::EventHead` word occurs:
+        // every head the regex knows must be in that list, or the
+        // prefilter silently drops events.
+        let list = KEYWORD_LISTS[Kw::EventHead as usize];
+        for head in EVENT_HEADS.split('|') {
+            // "Summit(?: Meeting)?" -> "Summit"; "Talks?" -> "Talk".
+            let head = head.split('(').next().unwrap();
+            let stem = match head.strip_suffix('?') {
+                Some(h) => &h[..h.len() - 1],
+                None => head,
+            };
+            assert!(list.contains(&stem), "{stem} missing from Kw::EventHead");
+        }
+    }
+
     fn date(s: &str, doc: &str) -> Option<String> {
         dates(s).first().and_then(|d| resolve_date(d, Some(doc)))
     }

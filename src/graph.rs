@@ -608,7 +608,10 @@ impl KnowledgeGraph {
             let node = self.node(src).expect("mapped node");
             entry.documents.extend(node.documents.iter().cloned());
         }
-        let mut edges: BTreeMap<(String, Predicate, String), Edge> = BTreeMap::new();
+        // Group the edges first and copy each group's evidence into a
+        // vector of its exact size: growing the vectors edge by edge left
+        // up to half of a roll-up's evidence memory unused.
+        let mut groups: BTreeMap<(Sym, Predicate, Sym), Vec<&Edge>> = BTreeMap::new();
         for e in self.edges() {
             let (Some(s), Some(t)) = (
                 mapping.get(e.source.as_str()),
@@ -620,21 +623,27 @@ impl KnowledgeGraph {
                 continue;
             }
             let (s, t) = ordered(e.predicate, s, t);
-            let merged = edges
-                .entry((s.clone(), e.predicate, t.clone()))
-                .or_insert_with(|| Edge {
-                    source: Sym::new(s),
-                    predicate: e.predicate,
-                    target: Sym::new(t),
-                    evidence: Vec::new(),
-                });
-            merged.evidence.extend(e.evidence.iter().cloned());
+            groups
+                .entry((Sym::new(s), e.predicate, Sym::new(t)))
+                .or_default()
+                .push(e);
         }
-        let edges = edges
-            .into_values()
-            .map(|mut e| {
-                sort_evidence(&mut e.evidence);
-                e
+        let edges = groups
+            .into_iter()
+            .map(|((source, predicate, target), parts)| {
+                let mut evidence =
+                    Vec::with_capacity(parts.iter().map(|e| e.evidence.len()).sum());
+                for e in parts {
+                    evidence.extend(e.evidence.iter().cloned());
+                }
+                sort_evidence(&mut evidence);
+                evidence.shrink_to_fit();
+                Edge {
+                    source,
+                    predicate,
+                    target,
+                    evidence,
+                }
             })
             .collect();
         KnowledgeGraph::from_parts(

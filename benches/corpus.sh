@@ -20,8 +20,14 @@
 # alone 26 times): 300k documents need about 50 GB free. Set KEEP=0 to
 # delete each size's output once measured.
 #
+# With STORE=1 the example queries are also timed on the last (largest) size's
+# graph through the persistent RocksDB store (`benches/store-queries.sh`:
+# builds dipkg with `--features rocksdb`, bulk-loads graph.nq, runs each
+# query); the store takes about 0.9 times graph.nq on disk.
+#
 # Environment: SEED (default 1), QUERY_TIMEOUT (seconds per query, default
-# 600), QUERY_MAX_MB (default 2500), KEEP (default 1), BENCH_DIR (default
+# 600), QUERY_MAX_MB (default 2500), KEEP (default 1), STORE (default 0),
+# BENCH_DIR (default
 # target/bench-corpus; the
 # corpora stay there for the next run: delete it to regenerate),
 # CARGO_TARGET_DIR (as cargo). Results are also written to
@@ -34,6 +40,7 @@ SEED=${SEED:-1}
 QUERY_TIMEOUT=${QUERY_TIMEOUT:-600}
 QUERY_MAX_MB=${QUERY_MAX_MB:-2500}
 KEEP=${KEEP:-1}
+STORE=${STORE:-0}
 BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench-corpus}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(10000 100000 300000); fi
@@ -68,6 +75,7 @@ field() { grep -F "$1" "$2" | head -1 | sed 's/.*: //'; }
 
 ROWS=()
 LARGEST=""
+LAST=${SIZES[${#SIZES[@]}-1]}
 for n in "${SIZES[@]}"; do
     corpus=$BENCH_DIR/corpus-$n-seed$SEED
     out=$BENCH_DIR/out-$n
@@ -116,7 +124,7 @@ for n in "${SIZES[@]}"; do
     nq_mb=$(du -m "$out/graph.nq" | cut -f1)
     if [ "$nq_mb" -le "$QUERY_MAX_MB" ]; then
         LARGEST=$out
-    elif [ "$KEEP" = 0 ]; then
+    elif [ "$KEEP" = 0 ] && ! { [ "$STORE" = 1 ] && [ "$n" = "$LAST" ]; }; then
         rm -rf "$out"
     fi
     echo
@@ -157,6 +165,17 @@ if [ -f "$graph" ] && compgen -G "examples/queries/*.rq" >/dev/null; then
     printf "%-32s %8.2f %8.0f\n" "(load only: ASK)" \
         "$(to_seconds "$(field 'Elapsed (wall clock)' "$BENCH_DIR/time-load.txt")")" \
         "$(awk -v r="$(field 'Maximum resident set size' "$BENCH_DIR/time-load.txt")" 'BEGIN { print r / 1024 }')" | tee -a "$RESULTS"
+fi
+
+# ------------------------------------------------- queries on the store
+if [ "$STORE" = 1 ]; then
+    last_out=$BENCH_DIR/out-$LAST
+    echo
+    echo "== example queries on the $LAST-document graph through the RocksDB store"
+    RESULTS=$BENCH_DIR/store-results.txt QUERY_TIMEOUT=$QUERY_TIMEOUT KEEP_STORE=$KEEP \
+        benches/store-queries.sh "$last_out/graph.nq" "$BENCH_DIR/store-$LAST"
+    cat "$BENCH_DIR/store-results.txt" >>"$RESULTS"
+    [ "$KEEP" = 0 ] && [ "$last_out" != "$LARGEST" ] && rm -rf "$last_out"
 fi
 echo
 echo "results: $RESULTS"

@@ -1241,6 +1241,30 @@ fn build_on_seeds_is_deterministic() {
     }
 }
 
+/// Regression: a RocksDB error (here a store path that is a regular file)
+/// crashed with a segfault while mimalloc was the global allocator, since
+/// oxigraph frees RocksDB's C-allocated error message through the Rust
+/// allocator. It must be a one-line error naming the path.
+#[cfg(feature = "rocksdb")]
+#[test]
+fn store_error_is_a_message_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-directory");
+    std::fs::write(&file, "x").unwrap();
+    let out = dipkg()
+        .args(["query", "ASK { ?s ?p ?o }", "--store"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c != 0),
+        "expected an error exit, got {:?}",
+        out.status
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not-a-directory"), "{err}");
+}
+
 /// `--store DIR` (cargo feature `rocksdb`): `build` fills a persistent
 /// store with the bulk loader, `query --store DIR` answers from it without
 /// loading any file, and a second build replaces its content.

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Query benchmark on a persistent store: the example queries of
+# `examples/queries/*.rq` timed on a graph too large for the in-memory
+# store (issue 6 asks for them on the 300,000-document graph).
+#
+#   benches/store-queries.sh OUT/graph.nq            # store in OUT/store
+#   benches/store-queries.sh OUT/graph.nq STORE_DIR
+#
+# Builds dipkg with `--features rocksdb` (in $ROCKSDB_TARGET_DIR, default
+# ~/.cache/dipkg/target-rocksdb, the directory `.ci/run` also uses: about
+# 15 minutes the first time, needs libclang-dev), loads the graph into a
+# fresh RocksDB store with oxigraph's bulk loader (`dipkg query --store DIR
+# --data FILE`), then runs each example query on the store in a fresh
+# process and prints wall time, peak RSS and the number of result rows.
+#
+# The store takes about 0.9 times the N-Quads file on disk (a
+# 26 GB graph.nq of 300k documents: about 23 GB); the load refuses to
+# start when the disk has less free space than the file.
+#
+# Environment: QUERY_TIMEOUT (seconds per query, default 1800), KEEP_STORE
+# (default 1; 0 deletes the store at the end), RESULTS (default
+# STORE_DIR/../store-results.txt). Needs GNU time (`apt-get install time`).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+    echo "usage: benches/store-queries.sh GRAPH.nq [STORE_DIR]" >&2
+    exit 2
+fi
+GRAPH=$(realpath "$1")
+[ -f "$GRAPH" ] || { echo "store-queries.sh: no such file: $1" >&2; exit 2; }
+STORE=${2:-$(dirname "$GRAPH")/store}
+QUERY_TIMEOUT=${QUERY_TIMEOUT:-1800}
+KEEP_STORE=${KEEP_STORE:-1}
+TARGET=${ROCKSDB_TARGET_DIR:-$HOME/.cache/dipkg/target-rocksdb}
+RESULTS=${RESULTS:-$(dirname "$STORE")/store-results.txt}
+GNU_TIME=/usr/bin/time
+"$GNU_TIME" -v true >/dev/null 2>&1 || { echo "store-queries.sh: needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 2; }
+
+to_seconds() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s }' <<<"$1"; }
+field() { grep -F "$1" "$2" | head -1 | sed 's/.*: //'; }
+mb() { awk -v r="$1" 'BEGIN { printf "%.0f", r / 1024 }'; }
+
+echo "== building dipkg with the rocksdb feature (target $TARGET)"
+CARGO_TARGET_DIR=$TARGET cargo build --release --features rocksdb --bin dipkg
+BIN=$TARGET/release/dipkg
+
+graph_mb=$(du -m "$GRAPH" | cut -f1)
+free_mb=$(df -Pm "$(dirname "$STORE")" | awk 'NR == 2 { print $4 }')
+if [ "$free_mb" -lt "$graph_mb" ]; then
+    echo "store-queries.sh: $free_mb MB free next to $STORE, the store needs about $graph_mb MB" >&2
+    exit 1
+fi
+
+rm -rf "$STORE"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+{
+    echo "dipkg store queries, $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+    echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+    echo "graph:   $GRAPH ($graph_mb MB, $(wc -l <"$GRAPH") quads)"
+} | tee "$RESULTS"
+
+echo "== loading into $STORE"
+"$GNU_TIME" -v -o "$tmp/load.txt" "$BIN" query 'ASK { ?s ?p ?o }' --store "$STORE" --data "$GRAPH" >/dev/null
+printf "%-32s %8s %8s %14s\n" query wall_s RSS_MB rows | tee -a "$RESULTS"
+printf "%-32s %8.2f %8s %14s\n" "(bulk load into the store)" \
+    "$(to_seconds "$(field 'Elapsed (wall clock)' "$tmp/load.txt")")" \
+    "$(mb "$(field 'Maximum resident set size' "$tmp/load.txt")")" "$(du -sm "$STORE" | cut -f1) MB" | tee -a "$RESULTS"
+
+for q in examples/queries/*.rq; do
+    res=$tmp/$(basename "$q" .rq).csv
+    qs=0
+    "$GNU_TIME" -v -o "$tmp/q.txt" timeout "$QUERY_TIMEOUT" "$BIN" query --file "$q" --store "$STORE" --format csv \
+        >"$res" 2>"$res.err" || qs=$?
+    rows=$(($(wc -l <"$res") > 0 ? $(wc -l <"$res") - 1 : 0))
+    if [ "$qs" -eq 124 ]; then rows="timeout(${QUERY_TIMEOUT}s)"; elif [ "$qs" -ne 0 ]; then rows="failed($qs)"; fi
+    printf "%-32s %8.2f %8s %14s\n" "$(basename "$q")" \
+        "$(to_seconds "$(field 'Elapsed (wall clock)' "$tmp/q.txt")")" \
+        "$(mb "$(field 'Maximum resident set size' "$tmp/q.txt")")" "$rows" | tee -a "$RESULTS"
+done
+[ "$KEEP_STORE" = 0 ] && rm -rf "$STORE"
+echo "results: $RESULTS"

@@ -631,8 +631,7 @@ impl KnowledgeGraph {
         let edges = groups
             .into_iter()
             .map(|((source, predicate, target), parts)| {
-                let mut evidence =
-                    Vec::with_capacity(parts.iter().map(|e| e.evidence.len()).sum());
+                let mut evidence = Vec::with_capacity(parts.iter().map(|e| e.evidence.len()).sum());
                 for e in parts {
                     evidence.extend(e.evidence.iter().cloned());
                 }

@@ -228,15 +228,16 @@ pub fn ingest(path: &Path, bytes: &[u8], lexicon: &Lexicon) -> Result<Document> 
     let char_of_byte = if original.is_ascii() {
         None
     } else {
-        let mut v = vec![0u32; original.len() + 1];
-        let mut c = 0u32;
-        for (i, ch) in original.char_indices() {
-            for k in 0..ch.len_utf8() {
-                v[i + k] = c;
-            }
-            c += 1;
+        // Each byte gets the number of the character it is part of: the
+        // count of characters started so far (a byte that is no UTF-8
+        // continuation byte starts one), less one.
+        let mut v = Vec::with_capacity(original.len() + 1);
+        let mut started = 0u32;
+        for &b in original.as_bytes() {
+            started += u32::from(b & 0xC0 != 0x80);
+            v.push(started - 1);
         }
-        v[original.len()] = c;
+        v.push(started);
         Some(v)
     };
     let mut diagnostics = Vec::new();
@@ -279,8 +280,9 @@ fn hex(bytes: &[u8]) -> String {
 fn line_ranges(s: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, c) in s.char_indices() {
-        if c == '\n' {
+    // A newline byte is always the character '\n' in UTF-8.
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b == b'\n' {
             out.push((start, s[start..i].trim_end_matches('\r')));
             start = i + 1;
         }

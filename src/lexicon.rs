@@ -106,6 +106,9 @@ pub struct Lexicon {
     /// Posts that name one organization whoever holds them ("Secretary of
     /// State" → the State Department), lower-cased, from the memberships.
     pub role_orgs: Vec<(String, String)>,
+    /// The posts of `role_orgs`, in its order, as one matcher: a title is
+    /// read once, not once per post.
+    pub role_matcher: Option<AhoCorasick>,
     /// Publishers' names (four letters or more): (matcher, entry index per pattern).
     pub publishers: Option<(AhoCorasick, Vec<usize>)>,
     /// Name keys of the known persons, computed once by `resolve` on first use.
@@ -186,10 +189,18 @@ impl Lexicon {
     /// say so unambiguously ("Assistant Secretary of State for …").
     pub fn organization_of_title(&self, title: &str) -> Option<&str> {
         let t = title.to_lowercase();
-        self.role_orgs
-            .iter()
-            .find(|(r, _)| t.contains(r.as_str()))
-            .map(|(_, o)| o.as_str())
+        let first = match &self.role_matcher {
+            // The first post of the list that the title contains.
+            Some(ac) => ac
+                .find_overlapping_iter(&t)
+                .map(|m| m.pattern().as_usize())
+                .min(),
+            None => self
+                .role_orgs
+                .iter()
+                .position(|(r, _)| t.contains(r.as_str())),
+        };
+        first.map(|i| self.role_orgs[i].1.as_str())
     }
 
     pub fn cue(&self, kind: &str) -> &[String] {
@@ -230,6 +241,7 @@ impl Lexicon {
             .collect();
         self.role_orgs
             .sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
+        self.role_matcher = AhoCorasick::new(self.role_orgs.iter().map(|(r, _)| r)).ok();
         let mut pub_pats: Vec<&str> = Vec::new();
         let mut pub_idx: Vec<usize> = Vec::new();
         for (i, e) in self

@@ -1092,6 +1092,22 @@ fn ends_with_passive_auxiliary(before: &str) -> bool {
 /// Is the act of this trigger stated as done? Not when it is infinitival
 /// ("to visit"), passive without agent, hedged ("will consider") or negated
 /// ("did not discuss") within its clause.
+/// Where the clause that ends at byte `a` starts: right after the last
+/// ";", " and ", ", but ", ": " or ", while " that ends by `a` (0 without
+/// one). One backward scan that stops at the first connector, rather than
+/// a search of the whole text before `a` for each connector.
+fn clause_start(s: &str, a: usize) -> usize {
+    const CONNECTORS: [&str; 5] = [";", " and ", ", but ", ": ", ", while "];
+    let b = &s.as_bytes()[..a];
+    (1..=a)
+        .rev()
+        .find(|&e| {
+            matches!(b[e - 1], b';' | b' ')
+                && CONNECTORS.iter().any(|c| b[..e].ends_with(c.as_bytes()))
+        })
+        .unwrap_or(0)
+}
+
 fn acted(s: &str, a: usize, b: usize, p: Predicate, trig: &Triggers, ms: &[Resolved]) -> bool {
     let before = s[..a].trim_end();
     let last = before.rsplit(' ').next().unwrap_or("").to_lowercase();
@@ -1136,12 +1152,7 @@ fn acted(s: &str, a: usize, b: usize, p: Predicate, trig: &Triggers, ms: &[Resol
         return false;
     }
     // The clause before the trigger: from the last coordinator or trigger.
-    let clause_start = [";", " and ", ", but ", ": ", ", while "]
-        .iter()
-        .filter_map(|c| s[..a].rfind(c).map(|i| i + c.len()))
-        .max()
-        .unwrap_or(0);
-    let window = &s[clause_start.min(a)..a];
+    let window = &s[clause_start(s, a)..a];
     if p != Predicate::AgreedOn && (trig.hedge.is_match(window)) {
         return false;
     }
@@ -1805,4 +1816,21 @@ fn occasion(s: &str, ms: &[Resolved]) -> Option<String> {
         .filter(|m| m.start >= i && m.entity_type == Some(EntityType::Event))
         .min_by_key(|m| m.start)
         .and_then(|m| m.ids.first().cloned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clause_starts_after_the_last_connector() {
+        let s = "Kim said so; Japan and Korea agreed, but Lee, while there, protested";
+        let at = |w: &str| s.find(w).unwrap();
+        assert_eq!(clause_start(s, at("Japan")), at("; Japan") + 1);
+        assert_eq!(clause_start(s, at("Korea")), at("Korea"));
+        assert_eq!(clause_start(s, at("Lee")), at("Lee"));
+        assert_eq!(clause_start(s, at("protested")), at("there"));
+        assert_eq!(clause_start(s, at("said")), 0);
+        assert_eq!(clause_start("a; b", 1), 0);
+    }
 }

@@ -58,10 +58,18 @@ pub fn fold_token(t: &str) -> String {
     s.split('-')
         .filter(|x| !x.is_empty())
         .map(|syl| {
-            syl.replace("eo", "u")
-                .replace("oo", "u")
-                .replace("ee", "i")
-                .replace("eui", "ui")
+            let mut syl = syl.to_string();
+            for (from, to) in [("eo", "u"), ("oo", "u"), ("ee", "i"), ("eui", "ui")] {
+                // Most syllables have none of these: no search set up, no copy.
+                if syl
+                    .as_bytes()
+                    .windows(from.len())
+                    .any(|w| w == from.as_bytes())
+                {
+                    syl = syl.replace(from, to);
+                }
+            }
+            syl
         })
         .collect::<Vec<_>>()
         .join("-")

@@ -46,48 +46,86 @@ pub fn normalize_str(s: &str) -> String {
 }
 
 /// Normalise `s` (which starts at byte `base` of the cleaned text).
+///
+/// Runs of ASCII bytes that stay as they are (most of any text) are copied
+/// whole; the other characters go through [`normalize_char`] one by one.
 pub fn normalize(s: &str, base: usize) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(s.len());
     let mut map = Vec::with_capacity(s.len() + 1);
     let mut pending_space: Option<usize> = None;
-    let mut chars = s.char_indices().peekable();
+    let bytes = s.as_bytes();
+    // The character of the input before the current one (kept or not).
     let mut last: Option<char> = None;
-    while let Some((i, c)) = chars.next() {
-        // The characters of the input on either side (kept or not).
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| !is_plain_ascii(b))
+            .unwrap_or(bytes.len() - i);
+        if run > 0 {
+            if let Some(sp) = pending_space.take() {
+                map.push(sp);
+                out.push(' ');
+            }
+            out.push_str(&s[i..i + run]);
+            map.extend(base + i..base + i + run);
+            last = Some(bytes[i + run - 1] as char);
+            i += run;
+            continue;
+        }
+        let c = s[i..].chars().next().expect("i is a character boundary");
         let prev = last.replace(c);
-        let next = chars.peek().map(|&(_, c)| c);
-        let rep: Option<char> = match c {
-            '“' | '”' | '"' | '«' | '»' | '„' | '″' => None,
-            '‘' | '’' | '\'' | '`' | '´' | 'ʼ' => {
-                if prev.is_some_and(|p| p.is_alphanumeric())
-                    && next.is_some_and(|n| n.is_alphabetic())
-                {
-                    Some('\'')
-                } else {
-                    None
-                }
+        let next = s[i + c.len_utf8()..].chars().next();
+        let at = i;
+        i += c.len_utf8();
+        if c.is_whitespace() || c == '\u{a0}' {
+            if !out.is_empty() && pending_space.is_none() {
+                pending_space = Some(base + at);
             }
-            '\u{2010}' | '\u{2011}' => Some('-'),
-            c if c.is_whitespace() || c == '\u{a0}' => {
-                if !out.is_empty() && pending_space.is_none() {
-                    pending_space = Some(base + i);
-                }
-                continue;
-            }
-            c => Some(c),
+            continue;
+        }
+        let Some(r) = normalize_char(c, prev, next) else {
+            continue;
         };
-        let Some(r) = rep else { continue };
         if let Some(sp) = pending_space.take() {
             map.push(sp);
             out.push(' ');
         }
         for _ in 0..r.len_utf8() {
-            map.push(base + i);
+            map.push(base + at);
         }
         out.push(r);
     }
     map.push(base + s.len());
     (out, map)
+}
+
+/// An ASCII byte that normalisation keeps unchanged: not a quotation mark,
+/// apostrophe or white space.
+fn is_plain_ascii(b: u8) -> bool {
+    b.is_ascii()
+        && !matches!(
+            b,
+            b'"' | b'\'' | b'`' | b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'
+        )
+}
+
+/// What a character other than white space becomes in the normalised view
+/// (`None`: dropped), given the characters on either side of it.
+fn normalize_char(c: char, prev: Option<char>, next: Option<char>) -> Option<char> {
+    match c {
+        '“' | '”' | '"' | '«' | '»' | '„' | '″' => None,
+        '‘' | '’' | '\'' | '`' | '´' | 'ʼ' => {
+            if prev.is_some_and(|p| p.is_alphanumeric()) && next.is_some_and(|n| n.is_alphabetic())
+            {
+                Some('\'')
+            } else {
+                None
+            }
+        }
+        '\u{2010}' | '\u{2011}' => Some('-'),
+        c => Some(c),
+    }
 }
 
 /// Abbreviations that do not end a sentence.
@@ -112,8 +150,9 @@ pub fn segment(text: &str) -> Vec<Sentence> {
     let lines: Vec<(usize, &str)> = {
         let mut v = Vec::new();
         let mut start = 0;
-        for (i, c) in text.char_indices() {
-            if c == '\n' {
+        // A newline byte is always the character '\n' in UTF-8.
+        for (i, &c) in text.as_bytes().iter().enumerate() {
+            if c == b'\n' {
                 v.push((start, &text[start..i]));
                 start = i + 1;
             }

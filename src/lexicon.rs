@@ -54,12 +54,6 @@ pub struct LexEntry {
     pub is_publisher: bool,
 }
 
-impl Default for EntityType {
-    fn default() -> Self {
-        EntityType::Issue
-    }
-}
-
 /// What a label of the matcher stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LabelTarget {

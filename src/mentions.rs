@@ -1540,7 +1540,7 @@ fn events(s: &str, kw: Keywords, lex: &Lexicon, out: &mut Vec<Mention>) {
     for (a, b, text) in found {
         // Countries and places inside the name: kept when a preposition
         // introduces them, dropped when they are the name's modifiers.
-        out.retain(|o| !(o.overlaps(a, b) && !prep_before(s, o.start)));
+        out.retain(|o| !o.overlaps(a, b) || prep_before(s, o.start));
         for o in out.iter_mut().filter(|o| o.overlaps(a, b)) {
             o.nested = true;
         }

@@ -9,11 +9,16 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The closed set of entity types (ANNOTATION.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// The default (`Issue`) is only a placeholder for gazetteer entries being
+/// built, before their type is read.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub enum EntityType {
     Person,
     Organization,
     Country,
+    #[default]
     Issue,
     Event,
     Place,

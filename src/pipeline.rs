@@ -189,13 +189,10 @@ impl Pipeline {
                 .filter(|m| m.entity_type == Some(EntityType::Person))
             {
                 let Some(t) = p.title_start else { continue };
-                let before = rs
-                    .iter()
-                    .filter(|c| {
-                        c.entity_type == Some(EntityType::Country)
-                            && (c.end + 1 == t || (c.start >= t && c.end <= p.start))
-                    })
-                    .next_back();
+                let before = rs.iter().rfind(|c| {
+                    c.entity_type == Some(EntityType::Country)
+                        && (c.end + 1 == t || (c.start >= t && c.end <= p.start))
+                });
                 if let Some(c) = before.and_then(|c| c.ids.first()) {
                     for pid in &p.ids {
                         ctx.countries

@@ -1049,8 +1049,7 @@ pub fn sentence_relations(
     if hits.is_empty() {
         if let Some(p) = ms
             .iter()
-            .filter(|m| m.entity_type == Some(EntityType::Person) && !m.in_apposition)
-            .last()
+            .rfind(|m| m.entity_type == Some(EntityType::Person) && !m.in_apposition)
         {
             ctx.last_person = p.ids.first().cloned();
         }

@@ -495,9 +495,7 @@ impl<'a> Resolver<'a> {
                         s,
                         m.title.as_deref(),
                         None,
-                        &format!("{} {}", m.title.as_deref().unwrap_or(""), s)
-                            .trim()
-                            .to_string(),
+                        format!("{} {}", m.title.as_deref().unwrap_or(""), s).trim(),
                     )
                 })
                 .collect(),

@@ -1088,9 +1088,6 @@ fn ends_with_passive_auxiliary(before: &str) -> bool {
         })
 }
 
-/// Is the act of this trigger stated as done? Not when it is infinitival
-/// ("to visit"), passive without agent, hedged ("will consider") or negated
-/// ("did not discuss") within its clause.
 /// Where the clause that ends at byte `a` starts: right after the last
 /// ";", " and ", ", but ", ": " or ", while " that ends by `a` (0 without
 /// one). One backward scan that stops at the first connector, rather than
@@ -1107,6 +1104,9 @@ fn clause_start(s: &str, a: usize) -> usize {
         .unwrap_or(0)
 }
 
+/// Is the act of this trigger stated as done? Not when it is infinitival
+/// ("to visit"), passive without agent, hedged ("will consider") or negated
+/// ("did not discuss") within its clause.
 fn acted(s: &str, a: usize, b: usize, p: Predicate, trig: &Triggers, ms: &[Resolved]) -> bool {
     let before = s[..a].trim_end();
     let last = before.rsplit(' ').next().unwrap_or("").to_lowercase();

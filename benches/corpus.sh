@@ -23,7 +23,7 @@
 # With STORE=1 the example queries are also timed on the last (largest) size's
 # graph through the persistent RocksDB store (`benches/store-queries.sh`:
 # builds dipkg with `--features rocksdb`, bulk-loads graph.nq, runs each
-# query); the store takes about 0.9 times graph.nq on disk.
+# query); the store takes 0.8 to 1.4 times graph.nq on disk.
 #
 # Environment: SEED (default 1), QUERY_TIMEOUT (seconds per query, default
 # 600), QUERY_MAX_MB (default 2500), KEEP (default 1), STORE (default 0),

@@ -14,8 +14,9 @@
 # --data FILE`), then runs each example query on the store in a fresh
 # process and prints wall time, peak RSS and the number of result rows.
 #
-# The store takes about 0.9 times the N-Quads file on disk (a
-# 26 GB graph.nq of 300k documents: about 23 GB, and more while loading);
+# The store takes about 0.8 times the N-Quads file on disk once loaded (a
+# 26 GB graph.nq of 300k documents: 20 GB), and grew to 36 GB while the
+# queries ran (RocksDB compacting);
 # the load refuses to start when the disk has less free space than the
 # file. Where the graph and the store do not both fit, compress the graph
 # first (`zstd -1 -T0 graph.nq`: 26 GB became 1.3 GB in a minute) and pass

@@ -1692,12 +1692,14 @@ fn places(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
 }
 
 fn markers(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
+    let words = MarkerWords::of(s);
     static COLLECTIVE: OnceLock<Regex> = OnceLock::new();
+    // Case folded in ASCII only, as `MarkerWords` tests it.
     let collective = re(
         &COLLECTIVE,
-        r"(?i)\b(?:(?:the two|the three|the four|all three|both(?: the)?|the) (?:foreign |top |vice |vice-|deputy |chief |senior |nuclear |chief nuclear )?(?:ministers|leaders|sides|directors-general|directors general|directors|diplomats|negotiators|envoys|delegations|heads|secretaries|representatives|parties|presidents|prime ministers|counterparts|officials|men|women|vice-ministers|vice ministers)|they|both)\b",
+        r"(?i-u)\b(?:(?:the two|the three|the four|all three|both(?: the)?|the) (?:foreign |top |vice |vice-|deputy |chief |senior |nuclear |chief nuclear )?(?:ministers|leaders|sides|directors-general|directors general|directors|diplomats|negotiators|envoys|delegations|heads|secretaries|representatives|parties|presidents|prime ministers|counterparts|officials|men|women|vice-ministers|vice ministers)|they|both)\b",
     );
-    if kw.has(Kw::Plural) {
+    if kw.has(Kw::Plural) && words.collective {
         for m in collective.find_iter(s) {
             if !covered(out, m.start(), m.end()) {
                 // "both" before a noun other than those above is a determiner ("both countries").
@@ -1744,12 +1746,8 @@ fn markers(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
             }
         }
     }
-    for (a, b) in ascii_words(s) {
-        if matches!(
-            &s[a..b],
-            "he" | "He" | "she" | "She" | "his" | "His" | "her" | "Her"
-        ) && !covered(out, a, b)
-        {
+    for &(a, b) in &words.pronouns {
+        if !covered(out, a, b) {
             out.push(Mention::new(a, b, Ref::Pronoun));
         }
     }
@@ -1773,7 +1771,12 @@ fn markers(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
         &ANA,
         r"\b(?:on|about|regarding|over|to|of) (?P<a>this|that|it|these issues|the issue|the matter|the problem|the question|the dispute)\b(?: (?:issue|matter))?|\b(?P<b>[Tt]he (?:issue|matter|problem|dispute))\b(?: (?:was|is|has|had|will))|\b(?P<c>(?:that|this|these|those|the same|such) concerns?)\b",
     );
-    for c in ana.captures_iter(s) {
+    for c in words
+        .anaphor
+        .then(|| ana.captures_iter(s))
+        .into_iter()
+        .flatten()
+    {
         let g = c.name("a").or(c.name("b")).or(c.name("c")).unwrap();
         let after = &s[g.end()..];
         if after.starts_with(" of") {
@@ -1828,6 +1831,84 @@ fn markers(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
         }
     }
 }
+
+/// What one pass over a sentence's words tells [`markers`]: where its
+/// pronouns are, and whether the collective and anaphor patterns can match
+/// at all. Each pattern needs one of its words as a whole ASCII word (the
+/// nouns of the collective pattern end a match before `\b`; "this", "the
+/// issue", "such concerns" stand between word boundaries), so a sentence
+/// without one is not searched: most sentences have "of" or "the", which
+/// the patterns' first words would make the regex engine try everywhere.
+struct MarkerWords {
+    pronouns: Vec<(usize, usize)>,
+    collective: bool,
+    anaphor: bool,
+}
+
+impl MarkerWords {
+    fn of(s: &str) -> MarkerWords {
+        let b = s.as_bytes();
+        let mut found = MarkerWords {
+            pronouns: Vec::new(),
+            collective: false,
+            anaphor: false,
+        };
+        for (a, e) in ascii_words(s) {
+            let w = &b[a..e];
+            if matches!(w[0], b'h' | b'H' | b's' | b'S')
+                && matches!(
+                    w,
+                    b"he" | b"He" | b"she" | b"She" | b"his" | b"His" | b"her" | b"Her"
+                )
+            {
+                found.pronouns.push((a, e));
+            }
+            found.anaphor = found.anaphor
+                || matches!(
+                    w,
+                    b"this"
+                        | b"that"
+                        | b"it"
+                        | b"these"
+                        | b"those"
+                        | b"same"
+                        | b"such"
+                        | b"issue"
+                        | b"matter"
+                        | b"problem"
+                        | b"question"
+                        | b"dispute"
+                );
+            found.collective = found.collective
+                || (w.len() >= 3 && COLLECTIVE_WORDS.iter().any(|c| w.eq_ignore_ascii_case(c)));
+        }
+        found
+    }
+}
+
+/// The last word of every alternative of the collective pattern.
+const COLLECTIVE_WORDS: [&[u8]; 20] = [
+    b"they",
+    b"both",
+    b"ministers",
+    b"leaders",
+    b"sides",
+    b"general",
+    b"directors",
+    b"diplomats",
+    b"negotiators",
+    b"envoys",
+    b"delegations",
+    b"heads",
+    b"secretaries",
+    b"representatives",
+    b"parties",
+    b"presidents",
+    b"counterparts",
+    b"officials",
+    b"men",
+    b"women",
+];
 
 /// The maximal runs of ASCII word bytes (`[0-9A-Za-z_]`) in `s`, as byte
 /// ranges: a word list between ASCII word boundaries, such as

@@ -596,6 +596,11 @@ fn bare_surnames(s: &str, ms: &[Mention], surnames: &BTreeSet<String>) -> Vec<Me
         b = a + word.len();
         let word = word.strip_suffix("'s").unwrap_or(word);
         let b2 = a + word.len();
+        // The set holds capitalised words of three letters or more: most
+        // tokens are not looked up.
+        if word.len() < 3 || !word.starts_with(|c: char| c.is_uppercase()) {
+            continue;
+        }
         if surnames.contains(word) && !ms.iter().any(|m| m.overlaps(a, b)) {
             let mut m = Mention {
                 start: a,

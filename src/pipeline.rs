@@ -132,10 +132,25 @@ impl Pipeline {
                 }
             }
         }
-        // Relations, sentence by sentence.
+        // Relations, sentence by sentence. Only the names of matters are
+        // looked up (an anaphor's head noun, "the agreement", in the
+        // issues and events named before it).
+        let matters: BTreeSet<&String> = found
+            .iter()
+            .zip(&ids)
+            .flat_map(|(ms, is)| ms.iter().zip(is))
+            .filter(|(m, _)| {
+                matches!(
+                    m.entity_type(lex),
+                    Some(EntityType::Issue) | Some(EntityType::Event)
+                )
+            })
+            .flat_map(|(_, i)| i.iter().flatten())
+            .collect();
         let names = res
             .entities
             .values()
+            .filter(|e| matters.contains(&e.id))
             .map(|e| {
                 (
                     e.id.clone(),
@@ -281,11 +296,11 @@ impl Pipeline {
         // A party does not raise, protest or urge its own country (or its own
         // government): "Japan's position" in a Japanese minister's protest is
         // the ground, not the target.
-        let country_of = |id: &str| -> Option<String> {
+        let country_of = |id: &str| -> Option<&str> {
             ctx.countries
                 .get(id)
-                .cloned()
-                .or_else(|| res.entities.get(id).and_then(|e| e.country.clone()))
+                .map(String::as_str)
+                .or_else(|| res.entities.get(id).and_then(|e| e.country.as_deref()))
         };
         rels.retain(|r| {
             if matches!(
@@ -301,21 +316,16 @@ impl Pipeline {
                 .entities
                 .get(&r.object)
                 .is_some_and(|e| e.entity_type == EntityType::Country)
-                || lex.government_of(&oc) == Some(r.object.as_str());
+                || lex.government_of(oc) == Some(r.object.as_str());
             !(object_is_state && sc == oc)
         });
         // Keep only relations between entities the document has; dedupe.
-        let known: BTreeSet<String> = res.entities.keys().cloned().collect();
+        let type_of = |id: &str| res.entities.get(id).map(|e| e.entity_type);
         rels.retain(|r| {
-            known.contains(&r.subject) && known.contains(&r.object) && r.subject != r.object
-        });
-        let types: std::collections::BTreeMap<String, EntityType> = res
-            .entities
-            .values()
-            .map(|e| (e.id.clone(), e.entity_type))
-            .collect();
-        rels.retain(|r| {
-            r.predicate.admits_object(types[&r.object]) && types[&r.subject].is_party()
+            let (Some(s), Some(o)) = (type_of(&r.subject), type_of(&r.object)) else {
+                return false;
+            };
+            r.subject != r.object && r.predicate.admits_object(o) && s.is_party()
         });
         rels.sort_by(|a, b| {
             (a.evidence.start, &a.subject, a.predicate, &a.object).cmp(&(

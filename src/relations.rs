@@ -48,15 +48,18 @@ pub struct Found {
 /// anchored regex per phrase to tell which predicate it was.
 pub struct Triggers {
     any: Regex,
-    /// The first words of the gapped phrases (ASCII case folded), when every
-    /// one starts with an ASCII word: an ASCII sentence without any of them
-    /// cannot match `any`, whose case folding stays within ASCII there.
-    gap_starts: Option<aho_corasick::AhoCorasick>,
+    /// Every gapped phrase starts with an ASCII word, and `literal_ac` has
+    /// those words after the literal phrases: an ASCII sentence without any
+    /// of them cannot match `any`, whose case folding stays within ASCII
+    /// there. (One search finds the literal phrases and answers this.)
+    gap_starts: bool,
     /// One anchored pattern per phrase (longest first), to tell which
     /// phrase a gapped match is: a set, searched once, rather than each
     /// pattern in turn; the first pattern that matches wins.
     each: regex::RegexSet,
     each_preds: Vec<Predicate>,
+    /// The literal phrases (pattern `i` is `literal_preds[i]`), then the
+    /// first words of the gapped phrases when `gap_starts`.
     literal_ac: Option<aho_corasick::AhoCorasick>,
     literal_preds: Vec<Predicate>,
     /// Phrases without a gap, by their lower-case text: no regex needed.
@@ -113,14 +116,26 @@ impl Triggers {
             .filter(|(p, _)| !p.contains('*'))
             .copied()
             .collect();
+        let gapped: Vec<&(&str, Predicate)> =
+            phrases.iter().filter(|(p, _)| p.contains('*')).collect();
+        let firsts: Vec<&str> = gapped
+            .iter()
+            .filter_map(|(p, _)| p.split_whitespace().next())
+            .collect();
+        let gap_starts = !gapped.is_empty()
+            && firsts.len() == gapped.len()
+            && firsts.iter().all(|w| *w != "*" && w.is_ascii());
         // A DFA: the overlapping search runs on every sentence.
         let literal_ac = aho_corasick::AhoCorasickBuilder::new()
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
-            .build(literals.iter().map(|(p, _)| *p))
+            .build(
+                literals
+                    .iter()
+                    .map(|(p, _)| *p)
+                    .chain(firsts.iter().copied().filter(|_| gap_starts)),
+            )
             .ok();
-        let gapped: Vec<&(&str, Predicate)> =
-            phrases.iter().filter(|(p, _)| p.contains('*')).collect();
         let alt = gapped
             .iter()
             .map(|(p, _)| phrase_regex(p))
@@ -137,19 +152,6 @@ impl Triggers {
                     Regex::new("$^").unwrap()
                 })
         };
-        let firsts: Vec<&str> = gapped
-            .iter()
-            .filter_map(|(p, _)| p.split_whitespace().next())
-            .collect();
-        let gap_starts =
-            if firsts.len() == gapped.len() && firsts.iter().all(|w| *w != "*" && w.is_ascii()) {
-                aho_corasick::AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .build(&firsts)
-                    .ok()
-            } else {
-                None
-            };
         let literal_preds: Vec<Predicate> = literals.iter().map(|(_, p)| *p).collect();
         // The patterns that compile, in order.
         let (each_pats, each_preds): (Vec<String>, Vec<Predicate>) = phrases
@@ -182,14 +184,6 @@ impl Triggers {
         }
     }
 
-    /// Cheap test before the gapped phrases' regex (see `gap_starts`).
-    fn may_have_gapped(&self, s: &str) -> bool {
-        match &self.gap_starts {
-            Some(ac) => !s.is_ascii() || ac.is_match(s),
-            None => true,
-        }
-    }
-
     fn find(&self, s: &str) -> Vec<(usize, usize, Predicate)> {
         let bytes = s.as_bytes();
         let boundary = |a: usize, b: usize| {
@@ -197,18 +191,20 @@ impl Triggers {
                 && (b == bytes.len() || !bytes[b].is_ascii_alphanumeric())
         };
         let mut cands: Vec<(usize, usize, Option<Predicate>)> = Vec::new();
+        // The cheap test before the gapped phrases' regex (see `gap_starts`).
+        let mut gap_start = !self.gap_starts || !s.is_ascii() || self.literal_ac.is_none();
         if let Some(ac) = &self.literal_ac {
             for m in ac.find_overlapping_iter(s) {
-                if boundary(m.start(), m.end()) {
-                    cands.push((
-                        m.start(),
-                        m.end(),
-                        Some(self.literal_preds[m.pattern().as_usize()]),
-                    ));
+                match self.literal_preds.get(m.pattern().as_usize()) {
+                    Some(&p) if boundary(m.start(), m.end()) => {
+                        cands.push((m.start(), m.end(), Some(p)))
+                    }
+                    Some(_) => {}
+                    None => gap_start = true,
                 }
             }
         }
-        if self.may_have_gapped(s) {
+        if gap_start {
             for m in self.any.find_iter(s) {
                 cands.push((m.start(), m.end(), None));
             }

@@ -1693,12 +1693,7 @@ fn places(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
 
 fn markers(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
     let words = MarkerWords::of(s);
-    static COLLECTIVE: OnceLock<Regex> = OnceLock::new();
-    // Case folded in ASCII only, as `MarkerWords` tests it.
-    let collective = re(
-        &COLLECTIVE,
-        r"(?i-u)\b(?:(?:the two|the three|the four|all three|both(?: the)?|the) (?:foreign |top |vice |vice-|deputy |chief |senior |nuclear |chief nuclear )?(?:ministers|leaders|sides|directors-general|directors general|directors|diplomats|negotiators|envoys|delegations|heads|secretaries|representatives|parties|presidents|prime ministers|counterparts|officials|men|women|vice-ministers|vice ministers)|they|both)\b",
-    );
+    let collective = collective_pattern();
     if kw.has(Kw::Plural) && words.collective {
         for m in collective.find_iter(s) {
             if !covered(out, m.start(), m.end()) {
@@ -1766,11 +1761,7 @@ fn markers(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
             }
         }
     }
-    static ANA: OnceLock<Regex> = OnceLock::new();
-    let ana = re(
-        &ANA,
-        r"\b(?:on|about|regarding|over|to|of) (?P<a>this|that|it|these issues|the issue|the matter|the problem|the question|the dispute)\b(?: (?:issue|matter))?|\b(?P<b>[Tt]he (?:issue|matter|problem|dispute))\b(?: (?:was|is|has|had|will))|\b(?P<c>(?:that|this|these|those|the same|such) concerns?)\b",
-    );
+    let ana = anaphor_pattern();
     for c in words
         .anaphor
         .then(|| ana.captures_iter(s))
@@ -1830,6 +1821,25 @@ fn markers(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
             }
         }
     }
+}
+
+/// "the two Ministers", "both sides", "they": the parties of the meeting.
+/// Case folded in ASCII only, as [`MarkerWords`] tests it.
+fn collective_pattern() -> &'static Regex {
+    static COLLECTIVE: OnceLock<Regex> = OnceLock::new();
+    re(
+        &COLLECTIVE,
+        r"(?i-u)\b(?:(?:the two|the three|the four|all three|both(?: the)?|the) (?:foreign |top |vice |vice-|deputy |chief |senior |nuclear |chief nuclear )?(?:ministers|leaders|sides|directors-general|directors general|directors|diplomats|negotiators|envoys|delegations|heads|secretaries|representatives|parties|presidents|prime ministers|counterparts|officials|men|women|vice-ministers|vice ministers)|they|both)\b",
+    )
+}
+
+/// "on this", "the issue was", "such concerns": the matter just named.
+fn anaphor_pattern() -> &'static Regex {
+    static ANA: OnceLock<Regex> = OnceLock::new();
+    re(
+        &ANA,
+        r"\b(?:on|about|regarding|over|to|of) (?P<a>this|that|it|these issues|the issue|the matter|the problem|the question|the dispute)\b(?: (?:issue|matter))?|\b(?P<b>[Tt]he (?:issue|matter|problem|dispute))\b(?: (?:was|is|has|had|will))|\b(?P<c>(?:that|this|these|those|the same|such) concerns?)\b",
+    )
 }
 
 /// What one pass over a sentence's words tells [`markers`]: where its
@@ -2169,6 +2179,45 @@ mod tests {
             };
             assert!(list.contains(&stem), "{stem} missing from Kw::EventHead");
         }
+    }
+
+    /// Sentences for the word tests of [`MarkerWords`]: each pattern must
+    /// only match where its words are (else the test would drop mentions).
+    const MARKER_SENTENCES: &[&str] = &[
+        "THE TWO MINISTERS agreed to meet again.",
+        "The Directors-General exchanged views; the directors general agreed.",
+        "Both sides welcomed it, and they raised concerns about this.",
+        "Japan voiced such concerns, and Korea shared the same concern.",
+        "He said that the matter was closed; she spoke of it.",
+        "The vice-ministers and the chief nuclear envoys met the two men.",
+        "All three leaders spoke on the question of the dispute.",
+        "The issue has long divided them; regarding these issues, both agreed.",
+        "Nothing here: the Minister met the Ambassador in Tokyo.",
+        "The representatives of both countries, the two women, and the heads left.",
+        "Kim (\u{e9}) said it; the Counterparts of both Parties met.",
+        "Ministerial sidestepping, theyre, bothered: no whole words.",
+    ];
+
+    #[test]
+    fn marker_words_are_there_wherever_the_patterns_match() {
+        let pronoun = compile(r"\b(?:he|He|she|She|his|His|her|Her)\b");
+        for s in MARKER_SENTENCES {
+            let words = MarkerWords::of(s);
+            if collective_pattern().is_match(s) {
+                assert!(words.collective, "collective words missed in {s:?}");
+            }
+            if anaphor_pattern().is_match(s) {
+                assert!(words.anaphor, "anaphor words missed in {s:?}");
+            }
+            let expected: Vec<(usize, usize)> =
+                pronoun.find_iter(s).map(|m| (m.start(), m.end())).collect();
+            assert_eq!(words.pronouns, expected, "pronouns of {s:?}");
+        }
+        // The test sentences do exercise both outcomes.
+        let of = |i: usize| MarkerWords::of(MARKER_SENTENCES[i]);
+        assert!(of(0).collective && of(2).anaphor && of(4).anaphor);
+        assert!(!of(8).collective && !of(8).anaphor);
+        assert!(!of(11).collective && !of(11).anaphor);
     }
 
     fn date(s: &str, doc: &str) -> Option<String> {

@@ -47,8 +47,9 @@ pub fn normalize_str(s: &str) -> String {
 
 /// Normalise `s` (which starts at byte `base` of the cleaned text).
 ///
-/// Runs of ASCII bytes that stay as they are (most of any text) are copied
-/// whole; the other characters go through [`normalize_char`] one by one.
+/// Runs of ASCII bytes that stay as they are (most of any text, see
+/// [`plain_run`]) are copied whole; the other characters go through
+/// [`normalize_char`] one by one.
 pub fn normalize(s: &str, base: usize) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(s.len());
     let mut map = Vec::with_capacity(s.len() + 1);
@@ -58,24 +59,20 @@ pub fn normalize(s: &str, base: usize) -> (String, Vec<usize>) {
     let mut last: Option<char> = None;
     let mut i = 0;
     while i < bytes.len() {
-        let run = bytes[i..]
-            .iter()
-            .position(|&b| !is_plain_ascii(b))
-            .unwrap_or(bytes.len() - i);
+        let run = plain_run(&bytes[i..]);
         if run > 0 {
             if let Some(sp) = pending_space.take() {
                 map.push(sp);
                 out.push(' ');
             }
             out.push_str(&s[i..i + run]);
-            map.extend(base + i..base + i + run);
+            push_offsets(&mut map, base + i, run);
             last = Some(bytes[i + run - 1] as char);
             i += run;
             continue;
         }
         let c = s[i..].chars().next().expect("i is a character boundary");
         let prev = last.replace(c);
-        let next = s[i + c.len_utf8()..].chars().next();
         let at = i;
         i += c.len_utf8();
         if c.is_whitespace() || c == '\u{a0}' {
@@ -84,6 +81,7 @@ pub fn normalize(s: &str, base: usize) -> (String, Vec<usize>) {
             }
             continue;
         }
+        let next = s[i..].chars().next();
         let Some(r) = normalize_char(c, prev, next) else {
             continue;
         };
@@ -100,15 +98,54 @@ pub fn normalize(s: &str, base: usize) -> (String, Vec<usize>) {
     (out, map)
 }
 
+/// The length of the run at the start of `b` that normalisation copies as
+/// it is: plain ASCII bytes ([`is_plain_ascii`]), and single spaces between
+/// two of them. Such a space is what the space rule of [`normalize`] would
+/// write anyway: one space, at its own offset, since the byte before it
+/// was kept and the byte after it is kept.
+fn plain_run(b: &[u8]) -> usize {
+    let mut n = 0;
+    loop {
+        while n < b.len() && is_plain_ascii(b[n]) {
+            n += 1;
+        }
+        if n > 0 && b.get(n) == Some(&b' ') && b.get(n + 1).is_some_and(|&c| is_plain_ascii(c)) {
+            n += 2;
+        } else {
+            return n;
+        }
+    }
+}
+
+/// Append `start..start + n` to `map`, in a loop that compiles to vector
+/// stores (extending from a range goes element by element).
+fn push_offsets(map: &mut Vec<usize>, start: usize, n: usize) {
+    let old = map.len();
+    map.resize(old + n, 0);
+    for (k, slot) in map[old..].iter_mut().enumerate() {
+        *slot = start + k;
+    }
+}
+
 /// An ASCII byte that normalisation keeps unchanged: not a quotation mark,
 /// apostrophe or white space.
 fn is_plain_ascii(b: u8) -> bool {
-    b.is_ascii()
-        && !matches!(
-            b,
-            b'"' | b'\'' | b'`' | b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'
-        )
+    PLAIN_ASCII[usize::from(b)]
 }
+
+/// [`is_plain_ascii`] of every byte, looked up rather than compared.
+static PLAIN_ASCII: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = !matches!(
+            b as u8,
+            b'"' | b'\'' | b'`' | b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'
+        );
+        b += 1;
+    }
+    t
+};
 
 /// What a character other than white space becomes in the normalised view
 /// (`None`: dropped), given the characters on either side of it.
@@ -316,6 +353,68 @@ mod tests {
         assert_eq!(s[3].norm, "The issue was raised.");
         assert_eq!(s[4].norm, "Minister Kim left.");
         assert_eq!(&text[s[4].start..s[4].end], "Minister Kim left.");
+    }
+
+    /// [`normalize`] by its definition: one character at a time.
+    fn normalize_by_char(s: &str, base: usize) -> (String, Vec<usize>) {
+        let (mut out, mut map) = (String::new(), Vec::new());
+        let (mut pending_space, mut last) = (None, None);
+        for (at, c) in s.char_indices() {
+            let prev = last.replace(c);
+            if c.is_whitespace() || c == '\u{a0}' {
+                if !out.is_empty() && pending_space.is_none() {
+                    pending_space = Some(base + at);
+                }
+                continue;
+            }
+            let next = s[at + c.len_utf8()..].chars().next();
+            let Some(r) = normalize_char(c, prev, next) else {
+                continue;
+            };
+            if let Some(sp) = pending_space.take() {
+                map.push(sp);
+                out.push(' ');
+            }
+            map.extend(std::iter::repeat_n(base + at, r.len_utf8()));
+            out.push(r);
+        }
+        map.push(base + s.len());
+        (out, map)
+    }
+
+    /// Lines of the repository's documents, and crafted text with every
+    /// kind of space, quote and apostrophe around plain words.
+    fn sample_texts() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = Vec::new();
+        for dir in ["seeds", "tests/corpus/docs"] {
+            for f in std::fs::read_dir(root.join(dir)).expect("test documents") {
+                let text = std::fs::read_to_string(f.expect("entry").path()).expect("UTF-8");
+                texts.extend(text.lines().map(str::to_string));
+                texts.push(text);
+            }
+        }
+        let pieces = [
+            " ", "  ", "\t", "\n", "\u{a0}", "\u{3000}", "\"", "'", "`", "’", "“", "”", "‘",
+            "\u{2010}", "a", "Kim", "7", ".", "é", "한", "-",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    texts.push(format!("{a}{b}{c}"));
+                    texts.push(format!("x{a}y{b}z{c}w"));
+                    texts.push(format!("{a}Japan{b}s {c} word"));
+                }
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn normalize_copies_runs_as_the_characters_would_come_out() {
+        for (k, t) in sample_texts().iter().enumerate() {
+            assert_eq!(normalize(t, k), normalize_by_char(t, k), "{t:?}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::lexicon::Lexicon;
 use crate::model::{DocumentInfo, EntityType, Span};
 use regex::Regex;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -175,10 +176,11 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String> {
             path: path.to_path_buf(),
         });
     }
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    // `contains` is a memchr; the offset is looked for only when needed.
+    if bytes.contains(&0) {
         return Err(Error::Binary {
             path: path.to_path_buf(),
-            offset,
+            offset: bytes.iter().position(|&b| b == 0).unwrap_or_default(),
         });
     }
     match std::str::from_utf8(bytes) {
@@ -199,11 +201,12 @@ pub fn ingest(path: &Path, bytes: &[u8], lexicon: &Lexicon) -> Result<Document> 
         // Offsets count from the first character after the BOM, like the text.
         original = original.trim_start_matches('\u{feff}').to_string();
     }
+    // Plain text is its own markup-free text: borrowed, not copied.
     let (plain, html_map) = if is_html(path, &original) {
         let (t, m) = strip_html(&original);
-        (t, Some(m))
+        (Cow::Owned(t), Some(m))
     } else {
-        (original.clone(), None)
+        (Cow::Borrowed(original.as_str()), None)
     };
     let raw_lines: Vec<(usize, &str)> = line_ranges(&plain);
     let mut text = String::with_capacity(plain.len());
@@ -231,13 +234,13 @@ pub fn ingest(path: &Path, bytes: &[u8], lexicon: &Lexicon) -> Result<Document> 
         // Each byte gets the number of the character it is part of: the
         // count of characters started so far (a byte that is no UTF-8
         // continuation byte starts one), less one.
-        let mut v = Vec::with_capacity(original.len() + 1);
+        let mut v = vec![0u32; original.len() + 1];
         let mut started = 0u32;
-        for &b in original.as_bytes() {
+        for (slot, &b) in v.iter_mut().zip(original.as_bytes()) {
             started += u32::from(b & 0xC0 != 0x80);
-            v.push(started - 1);
+            *slot = started - 1;
         }
-        v.push(started);
+        v[original.len()] = started;
         Some(v)
     };
     let mut diagnostics = Vec::new();
@@ -274,23 +277,31 @@ pub fn ingest(path: &Path, bytes: &[u8], lexicon: &Lexicon) -> Result<Document> 
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(2 * bytes.len());
+    for &b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0xF)]));
+    }
+    s
 }
 
+/// The lines of `s` and their byte offsets: without their "\n" or "\r\n"
+/// (a last line without "\n" is kept whole, if it is not empty). The
+/// search for '\n' is a `memchr`, not a test of every byte.
 fn line_ranges(s: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
     let mut start = 0;
-    // A newline byte is always the character '\n' in UTF-8.
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        if b == b'\n' {
-            out.push((start, s[start..i].trim_end_matches('\r')));
-            start = i + 1;
-        }
-    }
-    if start < s.len() {
-        out.push((start, &s[start..]));
-    }
-    out
+    s.split_inclusive('\n')
+        .map(|l| {
+            let at = start;
+            start += l.len();
+            let line = match l.strip_suffix('\n') {
+                Some(l) => l.trim_end_matches('\r'),
+                None => l,
+            };
+            (at, line)
+        })
+        .collect()
 }
 
 // ------------------------------------------------------------------ HTML
@@ -633,7 +644,7 @@ fn furniture_regex() -> &'static Regex {
 /// words only "s" has a non-ASCII form ("ſ", which lower-casing keeps), so
 /// "ſ" is read as "s".
 fn may_be_furniture_phrase(t: &str, lower: &str) -> bool {
-    let folded: std::borrow::Cow<str> = if lower.contains('ſ') {
+    let folded: Cow<str> = if lower.contains('ſ') {
         lower.replace('ſ', "s").into()
     } else {
         lower.into()
@@ -802,18 +813,15 @@ pub fn parse_full_date(s: &str) -> Option<String> {
 /// near the top; else a dateline or "Published" field anywhere.
 fn find_date(raw: &[&str], kept: &[&str]) -> Option<String> {
     for (i, l) in raw.iter().enumerate().take(60) {
-        let low = l.to_lowercase();
-        if low.starts_with("date")
-            || low.starts_with("published")
-            || low.starts_with("posted")
-            || low.starts_with("updated")
-            || low.starts_with("released")
+        if ["date", "published", "posted", "updated", "released"]
+            .iter()
+            .any(|w| lower_starts_with(l, w))
         {
             if let Some(d) = parse_full_date(l) {
                 return Some(d);
             }
             // "Date" alone, the value on the next line.
-            if low.trim_end_matches([':', ' ']) == "date" {
+            if lower_eq(l.trim_end_matches([':', ' ']), "date") {
                 if let Some(d) = raw.get(i + 1).and_then(|n| parse_full_date(n)) {
                     return Some(d);
                 }
@@ -844,6 +852,25 @@ fn find_date(raw: &[&str], kept: &[&str]) -> Option<String> {
     None
 }
 
+/// Does `s` in lower case start with `word` (ASCII)? Lower-cases only as
+/// much of `s` as it compares.
+fn lower_starts_with(s: &str, word: &str) -> bool {
+    let mut low = lowered(s);
+    word.chars().all(|w| low.next() == Some(w))
+}
+
+/// Is `s` in lower case `word` (ASCII)?
+fn lower_eq(s: &str, word: &str) -> bool {
+    let mut low = lowered(s);
+    word.chars().all(|w| low.next() == Some(w)) && low.next().is_none()
+}
+
+/// The characters of `s.to_lowercase()`, but for a word-final 'Σ', which
+/// is 'σ' here and 'ς' there: either is the same to an ASCII comparison.
+fn lowered(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().flat_map(char::to_lowercase)
+}
+
 /// The first kept line that reads like a headline: several words, not a
 /// date, not a category that the page repeats in a "Back to ..." link.
 fn find_title(kept: &[&str]) -> Option<String> {
@@ -865,7 +892,7 @@ fn find_title(kept: &[&str]) -> Option<String> {
                 && parse_full_date(l).is_none_or(|_| words > 8)
                 && !back.iter().any(|b| b == *l)
                 && !l.starts_with("Back to ")
-                && !l.to_lowercase().starts_with("date")
+                && !lower_starts_with(l, "date")
         })
         .map(|l| l.to_string())
 }
@@ -1188,6 +1215,62 @@ mod tests {
             found += usize::from(says);
         }
         assert!(found > 30, "{found} lines with the phrase");
+    }
+
+    #[test]
+    fn date_fields_are_read_as_the_lower_cased_lines_would_be() {
+        let mut lines = sample_lines();
+        for l in [
+            "Date",
+            "DATE :",
+            "dAtE:  :",
+            "Daté",
+            "Date\u{212A}",
+            "\u{212A}ate",
+            "İ",
+            "ΣΑΣ date",
+            "PUBLİSHED",
+            "Posted by",
+            "Updated: 2020-01-02",
+            "released",
+            "relea",
+            "",
+        ] {
+            lines.push(l.to_string());
+        }
+        for l in &lines {
+            let low = l.to_lowercase();
+            for w in ["date", "published", "posted", "updated", "released"] {
+                assert_eq!(lower_starts_with(l, w), low.starts_with(w), "{l:?} {w}");
+            }
+            let alone = low.trim_end_matches([':', ' ']) == "date";
+            assert_eq!(
+                lower_eq(l.trim_end_matches([':', ' ']), "date"),
+                alone,
+                "{l:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn lines_and_hashes_as_the_plain_loops_give_them() {
+        for t in ["", "\n", "a", "a\r\n\r\nb\r", "a\nb\n", "\r\r\nx\n\ny"] {
+            let mut by_byte = Vec::new();
+            let mut start = 0;
+            for (i, b) in t.bytes().enumerate() {
+                if b == b'\n' {
+                    by_byte.push((start, t[start..i].trim_end_matches('\r')));
+                    start = i + 1;
+                }
+            }
+            if start < t.len() {
+                by_byte.push((start, &t[start..]));
+            }
+            assert_eq!(line_ranges(t), by_byte, "{t:?}");
+        }
+        let bytes: Vec<u8> = (0..=255).collect();
+        let formatted: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex(&bytes), formatted);
     }
 
     #[test]

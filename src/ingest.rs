@@ -11,6 +11,7 @@ use crate::lexicon::Lexicon;
 use crate::model::{DocumentInfo, EntityType, Span};
 use regex::Regex;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -175,10 +176,11 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String> {
             path: path.to_path_buf(),
         });
     }
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    // `contains` is a memchr; the offset is looked for only when needed.
+    if bytes.contains(&0) {
         return Err(Error::Binary {
             path: path.to_path_buf(),
-            offset,
+            offset: bytes.iter().position(|&b| b == 0).unwrap_or_default(),
         });
     }
     match std::str::from_utf8(bytes) {
@@ -199,11 +201,12 @@ pub fn ingest(path: &Path, bytes: &[u8], lexicon: &Lexicon) -> Result<Document> 
         // Offsets count from the first character after the BOM, like the text.
         original = original.trim_start_matches('\u{feff}').to_string();
     }
+    // Plain text is its own markup-free text: borrowed, not copied.
     let (plain, html_map) = if is_html(path, &original) {
         let (t, m) = strip_html(&original);
-        (t, Some(m))
+        (Cow::Owned(t), Some(m))
     } else {
-        (original.clone(), None)
+        (Cow::Borrowed(original.as_str()), None)
     };
     let raw_lines: Vec<(usize, &str)> = line_ranges(&plain);
     let mut text = String::with_capacity(plain.len());
@@ -231,13 +234,13 @@ pub fn ingest(path: &Path, bytes: &[u8], lexicon: &Lexicon) -> Result<Document> 
         // Each byte gets the number of the character it is part of: the
         // count of characters started so far (a byte that is no UTF-8
         // continuation byte starts one), less one.
-        let mut v = Vec::with_capacity(original.len() + 1);
+        let mut v = vec![0u32; original.len() + 1];
         let mut started = 0u32;
-        for &b in original.as_bytes() {
+        for (slot, &b) in v.iter_mut().zip(original.as_bytes()) {
             started += u32::from(b & 0xC0 != 0x80);
-            v.push(started - 1);
+            *slot = started - 1;
         }
-        v.push(started);
+        v[original.len()] = started;
         Some(v)
     };
     let mut diagnostics = Vec::new();
@@ -274,23 +277,31 @@ pub fn ingest(path: &Path, bytes: &[u8], lexicon: &Lexicon) -> Result<Document> 
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(2 * bytes.len());
+    for &b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0xF)]));
+    }
+    s
 }
 
+/// The lines of `s` and their byte offsets: without their "\n" or "\r\n"
+/// (a last line without "\n" is kept whole, if it is not empty). The
+/// search for '\n' is a `memchr`, not a test of every byte.
 fn line_ranges(s: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
     let mut start = 0;
-    // A newline byte is always the character '\n' in UTF-8.
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        if b == b'\n' {
-            out.push((start, s[start..i].trim_end_matches('\r')));
-            start = i + 1;
-        }
-    }
-    if start < s.len() {
-        out.push((start, &s[start..]));
-    }
-    out
+    s.split_inclusive('\n')
+        .map(|l| {
+            let at = start;
+            start += l.len();
+            let line = match l.strip_suffix('\n') {
+                Some(l) => l.trim_end_matches('\r'),
+                None => l,
+            };
+            (at, line)
+        })
+        .collect()
 }
 
 // ------------------------------------------------------------------ HTML
@@ -439,112 +450,50 @@ pub fn is_boilerplate(line: &str) -> bool {
     if t.is_empty() {
         return true;
     }
-    let (letters, latin) = t.chars().fold((0, 0), |(n, l), c| {
-        (
-            n + usize::from(c.is_alphabetic()),
-            l + usize::from(c.is_ascii_alphabetic()),
-        )
-    });
-    if letters > 0 && latin * 2 < letters {
+    // Most lines are ASCII: they take byte-wise shortcuts to the same answer.
+    is_boilerplate_trimmed(t, t.is_ascii())
+}
+
+/// [`is_boilerplate`] of a trimmed, non-empty line. With `ascii` (which the
+/// caller sets only for ASCII lines) letters are counted by bytes and case
+/// is folded in place instead of in a lower-cased copy; without it, every
+/// step reads characters, which is right for any line.
+fn is_boilerplate_trimmed(t: &str, ascii: bool) -> bool {
+    // Every letter of an ASCII line is Latin, and only whether it has one
+    // matters then.
+    let (has_letters, mostly_not_latin) = if ascii {
+        (t.bytes().any(|b| b.is_ascii_alphabetic()), false)
+    } else {
+        let (letters, latin) = t.chars().fold((0, 0), |(n, l), c| {
+            (
+                n + usize::from(c.is_alphabetic()),
+                l + usize::from(c.is_ascii_alphabetic()),
+            )
+        });
+        (letters > 0, letters > 0 && latin * 2 < letters)
+    };
+    if mostly_not_latin {
         return true; // mostly Hangul / Kana / CJK: interface strings of the site
     }
-    if letters == 0 && t.chars().count() < 12 && !t.contains('-') {
+    let chars = if ascii { t.len() } else { t.chars().count() };
+    if !has_letters && chars < 12 && !t.contains('-') {
         return true; // lone numbers and punctuation (hit counters, separators)
     }
-    let lower = t.to_lowercase();
-    let l = lower.trim_end_matches([':', '.', '!']).trim();
-    const NAV: &[&str] = &[
-        "skip navigation",
-        "skip to main content",
-        "skip to content",
-        "go to content",
-        "text size",
-        "close",
-        "top",
-        "go to top",
-        "back to top",
-        "print",
-        "share",
-        "menu",
-        "search",
-        "home",
-        "kor",
-        "eng",
-        "list",
-        "prev",
-        "next",
-        "previous",
-        "facebook",
-        "twitter",
-        "x",
-        "kakaotalk",
-        "email",
-        "e-mail",
-        "join us on social",
-        "special coverage",
-        "related articles",
-        "related article",
-        "subscribe",
-        "bar_progress",
-        "font size",
-        "zoom in",
-        "zoom out",
-        "hit",
-        "countries information",
-        "press releases",
-        "press release",
-        "press",
-        "news",
-        "briefings",
-        "spokesperson's briefings",
-        "latest news",
-        "most viewed",
-        "recommended",
-        "more",
-        "login",
-        "sign in",
-        "sitemap",
-        "site map",
-        "contact us",
-        "language",
-        "english",
-        "korean",
-        "japanese",
-        "advertisement",
-        "ad",
-        "photo",
-        "video",
-        "copy link",
-        "url copied",
-        "unofficial translation",
-        "* unofficial translation",
-        "back",
-        "view",
-        "download",
-    ];
-    if NAV.contains(&l) {
+    // Lower-casing maps ':', '.', '!' and white space to themselves, so an
+    // ASCII line can be trimmed first and compared without a copy.
+    let lower = if ascii { None } else { Some(t.to_lowercase()) };
+    let is_nav = match &lower {
+        Some(lower) => NAV.contains(&lower.trim_end_matches([':', '.', '!']).trim()),
+        None => {
+            let l = t.trim_end_matches([':', '.', '!']).trim();
+            l.len() <= NAV_MAX_LEN && NAV.iter().any(|n| l.eq_ignore_ascii_case(n))
+        }
+    };
+    if is_nav {
         return true;
     }
     // A language menu ("ENGLISH  FRENCH  SPANISH") or a breadcrumb
     // ("HOME > Press > Press Releases").
-    const LANGUAGES: &[&str] = &[
-        "english",
-        "korean",
-        "japanese",
-        "chinese",
-        "french",
-        "spanish",
-        "arabic",
-        "russian",
-        "german",
-        "portuguese",
-        "vietnamese",
-        "indonesian",
-        "thai",
-        "한국어",
-        "日本語",
-        "中文",
-    ];
     let is_language = |w: &str| {
         if w.is_ascii() {
             LANGUAGES.iter().any(|l| w.eq_ignore_ascii_case(l))
@@ -567,8 +516,113 @@ pub fn is_boilerplate(line: &str) -> bool {
     if t.contains('>') && t.matches(" > ").count() >= 2 && t.split_whitespace().count() <= 12 {
         return true;
     }
+    let may_be_furniture = match &lower {
+        Some(lower) => may_be_furniture_phrase(t, lower),
+        None => may_be_furniture_phrase_ascii(t),
+    };
+    may_be_furniture && furniture_regex().is_match(t)
+}
+
+/// Navigation and interface strings that make a whole line furniture (in
+/// lower case, without final ':', '.' or '!').
+const NAV: &[&str] = &[
+    "skip navigation",
+    "skip to main content",
+    "skip to content",
+    "go to content",
+    "text size",
+    "close",
+    "top",
+    "go to top",
+    "back to top",
+    "print",
+    "share",
+    "menu",
+    "search",
+    "home",
+    "kor",
+    "eng",
+    "list",
+    "prev",
+    "next",
+    "previous",
+    "facebook",
+    "twitter",
+    "x",
+    "kakaotalk",
+    "email",
+    "e-mail",
+    "join us on social",
+    "special coverage",
+    "related articles",
+    "related article",
+    "subscribe",
+    "bar_progress",
+    "font size",
+    "zoom in",
+    "zoom out",
+    "hit",
+    "countries information",
+    "press releases",
+    "press release",
+    "press",
+    "news",
+    "briefings",
+    "spokesperson's briefings",
+    "latest news",
+    "most viewed",
+    "recommended",
+    "more",
+    "login",
+    "sign in",
+    "sitemap",
+    "site map",
+    "contact us",
+    "language",
+    "english",
+    "korean",
+    "japanese",
+    "advertisement",
+    "ad",
+    "photo",
+    "video",
+    "copy link",
+    "url copied",
+    "unofficial translation",
+    "* unofficial translation",
+    "back",
+    "view",
+    "download",
+];
+
+/// The length of the longest [`NAV`] string: a longer line is none of them.
+const NAV_MAX_LEN: usize = 24;
+
+/// Names of languages, as a language menu lists them.
+const LANGUAGES: &[&str] = &[
+    "english",
+    "korean",
+    "japanese",
+    "chinese",
+    "french",
+    "spanish",
+    "arabic",
+    "russian",
+    "german",
+    "portuguese",
+    "vietnamese",
+    "indonesian",
+    "thai",
+    "한국어",
+    "日本語",
+    "中文",
+];
+
+/// The furniture lines of [`is_boilerplate`] that a pattern describes: hit
+/// counters, copyright footers, numbered menus, share buttons.
+fn furniture_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
+    RE.get_or_init(|| {
         Regex::new(
             r"(?ix)^(?:
                 hit\s*:?\s*\d+
@@ -580,27 +634,88 @@ pub fn is_boilerplate(line: &str) -> bool {
             )$",
         )
         .unwrap()
-    });
-    may_be_furniture_phrase(t, &lower) && re.is_match(t)
+    })
 }
 
 /// Cheap test before the furniture regex of [`is_boilerplate`]: a line it
-/// matches starts with a digit, "©" or one of its words, or says "all
-/// rights reserved" (`lower` is the line in lower case). The regex folds
-/// case the Unicode way: of the letters of these words only "s" has a
-/// non-ASCII form ("ſ", which lower-casing keeps), so "ſ" is read as "s".
+/// matches can be a numbered menu item, starts with "©" or one of its
+/// words, or says "all rights reserved" (`lower` is the line in lower
+/// case). The regex folds case the Unicode way: of the letters of these
+/// words only "s" has a non-ASCII form ("ſ", which lower-casing keeps), so
+/// "ſ" is read as "s".
 fn may_be_furniture_phrase(t: &str, lower: &str) -> bool {
-    let folded: std::borrow::Cow<str> = if lower.contains('ſ') {
+    let folded: Cow<str> = if lower.contains('ſ') {
         lower.replace('ſ', "s").into()
     } else {
         lower.into()
     };
-    t.starts_with(|c: char| c.is_numeric() || c == '©')
-        || ["hit", "view", "(c)", "copyright", "share", "print", "tweet"]
-            .iter()
-            .any(|w| folded.starts_with(w))
-        || folded.contains("all rights reserved")
+    t.starts_with('©')
+        || may_be_numbered_menu_item(t)
+        || FURNITURE_WORDS.iter().any(|w| folded.starts_with(w))
+        || folded.contains(ALL_RIGHTS_RESERVED)
 }
+
+/// [`may_be_furniture_phrase`] of an ASCII line, whose lower case is its
+/// ASCII lower case: compared in place, without a lower-cased copy.
+fn may_be_furniture_phrase_ascii(t: &str) -> bool {
+    let b = t.as_bytes();
+    may_be_numbered_menu_item(t)
+        || FURNITURE_WORDS.iter().any(|w| {
+            b.get(..w.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(w.as_bytes()))
+        })
+        || says_all_rights_reserved(b)
+}
+
+/// Can a line be a numbered menu item of the furniture regex,
+/// `\d{1,2}[.)]\s*` and a menu word? Its number is one or two numeric
+/// characters, and what follows the number's white space has no more
+/// characters than the longest word. Most numbered paragraphs are not:
+/// they skip the regex, which would read them to the end.
+fn may_be_numbered_menu_item(t: &str) -> bool {
+    let rest = t.trim_start_matches(char::is_numeric);
+    let digits = t[..t.len() - rest.len()].chars().count();
+    (1..=2).contains(&digits)
+        && rest.strip_prefix(['.', ')']).is_some_and(|word| {
+            let longest = "countries information".len();
+            word.trim_start().chars().nth(longest).is_none()
+        })
+}
+
+/// Does `hay` contain "all rights reserved" in any ASCII case? Nearly no
+/// line does, so the search skips eight bytes at a time to the phrase's
+/// rarest letter, 'v' (the only bytes that OR 0x20 turns into 'v' are 'v'
+/// and 'V'), and compares the phrase only around it.
+fn says_all_rights_reserved(hay: &[u8]) -> bool {
+    const PHRASE: &[u8] = ALL_RIGHTS_RESERVED.as_bytes();
+    const V_AT: usize = 16;
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    let phrase_with_v_at = |k: usize| {
+        k >= V_AT
+            && hay
+                .get(k - V_AT..k - V_AT + PHRASE.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(PHRASE))
+    };
+    let mut at = 0;
+    for chunk in hay.chunks_exact(8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // Zero in the lanes that hold 'v' or 'V'; a lane that is not zero may
+        // look zero next to one that is, which the comparison sorts out.
+        let x = (w | (LANES * 0x20)) ^ (LANES * u64::from(b'v'));
+        let may_have_v = (x.wrapping_sub(LANES) & !x & (LANES * 0x80)) != 0;
+        if may_have_v && (at..at + 8).any(phrase_with_v_at) {
+            return true;
+        }
+        at += 8;
+    }
+    (at..hay.len()).any(phrase_with_v_at)
+}
+
+/// The words a line of the furniture regex can start with (in lower case).
+const FURNITURE_WORDS: [&str; 7] = ["hit", "view", "(c)", "copyright", "share", "print", "tweet"];
+
+/// The phrase of a copyright footer, anywhere in its line (in lower case).
+const ALL_RIGHTS_RESERVED: &str = "all rights reserved";
 
 // ------------------------------------------------------------------ metadata
 
@@ -698,18 +813,15 @@ pub fn parse_full_date(s: &str) -> Option<String> {
 /// near the top; else a dateline or "Published" field anywhere.
 fn find_date(raw: &[&str], kept: &[&str]) -> Option<String> {
     for (i, l) in raw.iter().enumerate().take(60) {
-        let low = l.to_lowercase();
-        if low.starts_with("date")
-            || low.starts_with("published")
-            || low.starts_with("posted")
-            || low.starts_with("updated")
-            || low.starts_with("released")
+        if ["date", "published", "posted", "updated", "released"]
+            .iter()
+            .any(|w| lower_starts_with(l, w))
         {
             if let Some(d) = parse_full_date(l) {
                 return Some(d);
             }
             // "Date" alone, the value on the next line.
-            if low.trim_end_matches([':', ' ']) == "date" {
+            if lower_eq(l.trim_end_matches([':', ' ']), "date") {
                 if let Some(d) = raw.get(i + 1).and_then(|n| parse_full_date(n)) {
                     return Some(d);
                 }
@@ -740,6 +852,25 @@ fn find_date(raw: &[&str], kept: &[&str]) -> Option<String> {
     None
 }
 
+/// Does `s` in lower case start with `word` (ASCII)? Lower-cases only as
+/// much of `s` as it compares.
+fn lower_starts_with(s: &str, word: &str) -> bool {
+    let mut low = lowered(s);
+    word.chars().all(|w| low.next() == Some(w))
+}
+
+/// Is `s` in lower case `word` (ASCII)?
+fn lower_eq(s: &str, word: &str) -> bool {
+    let mut low = lowered(s);
+    word.chars().all(|w| low.next() == Some(w)) && low.next().is_none()
+}
+
+/// The characters of `s.to_lowercase()`, but for a word-final 'Σ', which
+/// is 'σ' here and 'ς' there: either is the same to an ASCII comparison.
+fn lowered(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().flat_map(char::to_lowercase)
+}
+
 /// The first kept line that reads like a headline: several words, not a
 /// date, not a category that the page repeats in a "Back to ..." link.
 fn find_title(kept: &[&str]) -> Option<String> {
@@ -761,7 +892,7 @@ fn find_title(kept: &[&str]) -> Option<String> {
                 && parse_full_date(l).is_none_or(|_| words > 8)
                 && !back.iter().any(|b| b == *l)
                 && !l.starts_with("Back to ")
-                && !l.to_lowercase().starts_with("date")
+                && !lower_starts_with(l, "date")
         })
         .map(|l| l.to_string())
 }
@@ -954,6 +1085,192 @@ mod tests {
         }
         assert!(is_boilerplate("ſhare on Facebook"));
         assert!(is_boilerplate("Copyright ⓒ Yonhap"));
+    }
+
+    /// Lines of the repository's documents and crafted furniture, in the
+    /// cases and with the punctuation that the rules look at.
+    fn sample_lines() -> Vec<String> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut lines: Vec<String> = Vec::new();
+        for dir in ["seeds", "tests/corpus/docs"] {
+            let mut files = Vec::new();
+            walk(&root.join(dir), &mut files).expect("test documents");
+            for f in files {
+                let text = std::fs::read_to_string(f).expect("UTF-8 test document");
+                lines.extend(text.lines().map(str::to_string));
+            }
+        }
+        let words = NAV.iter().chain(LANGUAGES).chain(&FURNITURE_WORDS).chain(&[
+            ALL_RIGHTS_RESERVED,
+            "countries information",
+            "about us",
+            "Events",
+        ]);
+        for w in words {
+            let upper = w.to_uppercase();
+            for v in [
+                w.to_string(),
+                upper.clone(),
+                format!("{w}:"),
+                format!("{upper} !."),
+            ] {
+                lines.push(v.clone());
+                lines.push(format!("{v} 2021"));
+                lines.push(format!("{v} this page"));
+                lines.push(format!("Text: {v}. More text."));
+                lines.push(format!("{v} | English / French"));
+                for number in ["1.", "12)", "7.\u{b}\t ", "123.", "1 ", "01)"] {
+                    lines.push(format!("{number}{v}"));
+                    lines.push(format!("{number} {v}"));
+                    lines.push(format!("{number}       {v}s"));
+                }
+            }
+        }
+        lines.extend(
+            [
+                "Hit : 18254",
+                "VIEWS 12",
+                "(C) 2021 Yonhap. ALL RIGHTS reserved",
+                "Copyright",
+                "copyrights of others",
+                "HOME > Press > Press Releases",
+                "a > b > c > d e f g h i j k l m",
+                "-- 12 --",
+                "12345678901",
+                "123456789012",
+                "Share on Facebook",
+                "Tweet via the app",
+                "x",
+                "X.",
+                "   ",
+            ]
+            .map(str::to_string),
+        );
+        lines
+    }
+
+    #[test]
+    fn ascii_shortcuts_of_boilerplate_agree_with_the_general_rules() {
+        assert_eq!(NAV.iter().map(|n| n.len()).max(), Some(NAV_MAX_LEN));
+        assert!(NAV.iter().all(|n| n.is_ascii() && *n == n.to_lowercase()));
+        let mut ascii = 0;
+        for l in sample_lines() {
+            let t = l.trim();
+            if t.is_empty() || !t.is_ascii() {
+                continue;
+            }
+            ascii += 1;
+            assert_eq!(
+                is_boilerplate_trimmed(t, true),
+                is_boilerplate_trimmed(t, false),
+                "{t:?}"
+            );
+        }
+        assert!(ascii > 1000, "{ascii} ASCII lines");
+    }
+
+    #[test]
+    fn furniture_lines_pass_the_tests_before_the_regex() {
+        let mut lines = sample_lines();
+        for v in [
+            "١. home",
+            "1.\u{3000}home",
+            "12)  preſs releaſes",
+            "ſhare thiſ",
+            "1 Home",
+        ] {
+            lines.push(v.to_string());
+        }
+        let mut matched = 0;
+        for l in &lines {
+            let t = l.trim();
+            if !furniture_regex().is_match(t) {
+                continue;
+            }
+            matched += 1;
+            assert!(may_be_furniture_phrase(t, &t.to_lowercase()), "{t:?}");
+            if t.is_ascii() {
+                assert!(may_be_furniture_phrase_ascii(t), "{t:?}");
+            }
+        }
+        assert!(matched > 100, "{matched} furniture lines");
+    }
+
+    #[test]
+    fn all_rights_reserved_is_found_in_any_case_anywhere() {
+        assert_eq!(ALL_RIGHTS_RESERVED.find('v'), Some(16));
+        let mut found = 0;
+        let mut lines = sample_lines();
+        for pad in 0..10 {
+            let x = "x".repeat(pad);
+            lines.push(format!("{x}All Rights ReserVed{x}"));
+            lines.push(format!("{x}all rights reserved"));
+            lines.push(format!("{x}all rights reserve"));
+            lines.push(format!("{x}ll rights reserved{x}"));
+            lines.push(format!("{x}vvvvvvvvvvvvvvvvvvvvvvvvv{x}VVVVVVVVV"));
+        }
+        for l in &lines {
+            let says = l.to_ascii_lowercase().contains(ALL_RIGHTS_RESERVED);
+            assert_eq!(says_all_rights_reserved(l.as_bytes()), says, "{l:?}");
+            found += usize::from(says);
+        }
+        assert!(found > 30, "{found} lines with the phrase");
+    }
+
+    #[test]
+    fn date_fields_are_read_as_the_lower_cased_lines_would_be() {
+        let mut lines = sample_lines();
+        for l in [
+            "Date",
+            "DATE :",
+            "dAtE:  :",
+            "Daté",
+            "Date\u{212A}",
+            "\u{212A}ate",
+            "İ",
+            "ΣΑΣ date",
+            "PUBLİSHED",
+            "Posted by",
+            "Updated: 2020-01-02",
+            "released",
+            "relea",
+            "",
+        ] {
+            lines.push(l.to_string());
+        }
+        for l in &lines {
+            let low = l.to_lowercase();
+            for w in ["date", "published", "posted", "updated", "released"] {
+                assert_eq!(lower_starts_with(l, w), low.starts_with(w), "{l:?} {w}");
+            }
+            let alone = low.trim_end_matches([':', ' ']) == "date";
+            assert_eq!(
+                lower_eq(l.trim_end_matches([':', ' ']), "date"),
+                alone,
+                "{l:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn lines_and_hashes_as_the_plain_loops_give_them() {
+        for t in ["", "\n", "a", "a\r\n\r\nb\r", "a\nb\n", "\r\r\nx\n\ny"] {
+            let mut by_byte = Vec::new();
+            let mut start = 0;
+            for (i, b) in t.bytes().enumerate() {
+                if b == b'\n' {
+                    by_byte.push((start, t[start..i].trim_end_matches('\r')));
+                    start = i + 1;
+                }
+            }
+            if start < t.len() {
+                by_byte.push((start, &t[start..]));
+            }
+            assert_eq!(line_ranges(t), by_byte, "{t:?}");
+        }
+        let bytes: Vec<u8> = (0..=255).collect();
+        let formatted: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex(&bytes), formatted);
     }
 
     #[test]

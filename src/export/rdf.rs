@@ -302,6 +302,10 @@ fn push_abbreviated(out: &mut String, iri: &str) {
         if first_ok && local.iter().all(|&b| plain(b)) {
             out.push_str(name);
             out.push(':');
+            if !local.contains(&b'#') {
+                out.push_str(&iri[ns.len()..]);
+                return;
+            }
             for part in iri[ns.len()..].split_inclusive('#') {
                 match part.strip_suffix('#') {
                     Some(p) => {
@@ -324,30 +328,60 @@ fn push_abbreviated(out: &mut String, iri: &str) {
 fn push_quoted(out: &mut String, value: &str) {
     use std::fmt::Write as _;
     out.push('"');
+    let bytes = value.as_bytes();
     let mut plain = 0;
-    for (i, c) in value.char_indices() {
-        let escape = match c {
-            '\u{8}' => "\\b",
-            '\t' => "\\t",
-            '\n' => "\\n",
-            '\u{C}' => "\\f",
-            '\r' => "\\r",
-            '"' => "\\\"",
-            '\\' => "\\\\",
-            '\0'..='\u{1F}' | '\u{7F}' | '\u{FFFE}' | '\u{FFFF}' => "",
-            _ => continue,
+    let mut i = 0;
+    // Bytes are read one table load at a time; only the characters oxigraph
+    // escapes stop the run: ASCII controls, '"', '\\', DEL, and U+FFFE /
+    // U+FFFF (whose UTF-8 starts with 0xEF).
+    while i < bytes.len() {
+        if !QUOTE_STOP[usize::from(bytes[i])] {
+            i += 1;
+            continue;
+        }
+        let (escape, width) = match bytes[i] {
+            0x08 => ("\\b", 1),
+            b'\t' => ("\\t", 1),
+            b'\n' => ("\\n", 1),
+            0x0C => ("\\f", 1),
+            b'\r' => ("\\r", 1),
+            b'"' => ("\\\"", 1),
+            b'\\' => ("\\\\", 1),
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => ("", 3),
+            0xEF => {
+                i += 1;
+                continue;
+            }
+            _ => ("", 1),
         };
         out.push_str(&value[plain..i]);
         if escape.is_empty() {
+            let c = value[i..].chars().next().expect("a character starts here");
             let _ = write!(out, "\\u{:04X}", u32::from(c));
         } else {
             out.push_str(escape);
         }
-        plain = i + c.len_utf8();
+        i += width;
+        plain = i;
     }
     out.push_str(&value[plain..]);
     out.push('"');
 }
+
+/// The bytes that may start a character [`push_quoted`] escapes.
+const QUOTE_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[0x7F] = true;
+    t[0xEF] = true;
+    t
+};
 
 /// The triples of one graph, each as N-Triples text (`s p o`, without the
 /// final dot): built once, the text is the sort key and the body of both
@@ -399,7 +433,7 @@ impl Sink {
     /// The graph's triples, sorted, without repeats.
     fn sorted(self) -> Keyed {
         let mut lines = self.lines;
-        lines.sort_unstable();
+        lines.sort();
         lines.dedup();
         lines
     }
@@ -829,5 +863,29 @@ mod tests {
             date_literal("December 2017").datatype().as_str(),
             "http://www.w3.org/2001/XMLSchema#string"
         );
+    }
+
+    #[test]
+    fn literals_are_escaped_as_oxigraph_escapes_them() {
+        let cases = [
+            "",
+            "plain text",
+            "He said \"no\" \\ twice",
+            "tab\there\nnew line\r\u{8}\u{c}",
+            "\u{0}\u{1}\u{1f}\u{7f} controls",
+            "non-ASCII: 강경화 河野太郎 — “quoted” ½ \u{feff}",
+            "\u{fffe}\u{ffff}\u{fffd}\u{efbf}\u{f000}",
+            "end\u{ffff}",
+            "emoji 🎌 and \u{10ffff}",
+        ];
+        for case in cases {
+            let mut ours = String::new();
+            push_quoted(&mut ours, case);
+            assert_eq!(
+                ours,
+                Literal::new_simple_literal(case).to_string(),
+                "{case:?}"
+            );
+        }
     }
 }

@@ -8,6 +8,7 @@
 //! costs 1/X seconds per MB of corpus.
 //!
 //! Groups: `synth` (the generator itself), `ingest`, `segment`, `mentions`,
+//! `resolve` (within the document), `relations`,
 //! `after_ingest` (segment + mentions + resolve + relations),
 //! `extract` (`Pipeline::extract_bytes`: everything for one document),
 //! `output` (what `dipkg build` does next with an extraction: JSON out and
@@ -126,16 +127,55 @@ fn stages(c: &mut Criterion) {
         g.finish();
     }
 
+    // ---------------------------------------------------------- resolve
+    // Within-document resolution alone: from each document's sentences and
+    // mentions (`Pipeline::mentions`) to its entities (`Pipeline::resolve`).
+    let mentioned: Vec<dipkg::pipeline::Mentioned> = ingested
+        .iter()
+        .map(|d| corpus.pipeline.mentions(d.clone()))
+        .collect();
+    {
+        let mut g = c.benchmark_group("resolve");
+        g.throughput(Throughput::Bytes(corpus.bytes));
+        g.sample_size(10).measurement_time(Duration::from_secs(5));
+        g.bench_function("resolve", |b| {
+            b.iter_batched(
+                || mentioned.clone(),
+                |docs| {
+                    for m in docs {
+                        black_box(corpus.pipeline.resolve(m));
+                    }
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        g.finish();
+    }
+
     // ---------------------------------------------------------- relations
-    // TODO(lead): a group for the relation stage alone. It needs the
-    // resolved mentions of each sentence (`relations::Resolved`) and the
-    // compiled `relations::Triggers`, which only `Pipeline::extract_document`
-    // builds today; once the pipeline exposes them (e.g. a
-    // `Pipeline::prepare(&Document) -> Vec<(Sentence, Vec<Resolved>)>` and
-    // `Pipeline::triggers()`), time `relations::sentence_relations` over the
-    // prepared sentences here, with `Throughput::Bytes(corpus.bytes)`.
-    // Meanwhile `after_ingest` below times segment + mentions + resolve +
-    // relations together, and `after_ingest - segment - mentions` bounds them.
+    // The relation stage alone (`Pipeline::relate`): triggers, subjects and
+    // objects sentence by sentence, then the document's filters.
+    let prepared: Vec<dipkg::pipeline::Prepared> = mentioned
+        .iter()
+        .map(|m| corpus.pipeline.resolve(m.clone()))
+        .collect();
+    {
+        let mut g = c.benchmark_group("relations");
+        g.throughput(Throughput::Bytes(corpus.bytes));
+        g.sample_size(10).measurement_time(Duration::from_secs(5));
+        g.bench_function("relate", |b| {
+            b.iter_batched(
+                || prepared.clone(),
+                |docs| {
+                    for p in docs {
+                        black_box(corpus.pipeline.relate(p));
+                    }
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        g.finish();
+    }
 
     // ---------------------------------------------------------- after ingest
     {

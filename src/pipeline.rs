@@ -34,6 +34,26 @@ impl Run {
     }
 }
 
+/// A document after segmentation and mentions ([`Pipeline::mentions`]).
+#[derive(Debug, Clone)]
+pub struct Mentioned {
+    doc: Document,
+    sentences: Vec<Sentence>,
+    found: Vec<Vec<Mention>>,
+}
+
+/// A document after resolution within it ([`Pipeline::resolve`]): what the
+/// relation stage reads.
+#[derive(Clone)]
+pub struct Prepared<'a> {
+    doc: Document,
+    sentences: Vec<Sentence>,
+    found: Vec<Vec<Mention>>,
+    /// The ids of each mention, parallel to `found`.
+    ids: Vec<Vec<Option<Vec<String>>>>,
+    res: Resolver<'a>,
+}
+
 #[derive(Clone)]
 pub struct Pipeline {
     pub lexicon: Arc<Lexicon>,
@@ -68,10 +88,30 @@ impl Pipeline {
 
     /// Run the stages after ingest.
     pub fn extract_document(&self, doc: Document) -> Extraction {
+        self.relate(self.resolve(self.mentions(doc)))
+    }
+
+    /// Segment and mentions: the first stages after ingest.
+    pub fn mentions(&self, doc: Document) -> Mentioned {
         let lex = &*self.lexicon;
         let sentences = segment::segment(&doc.text);
-        let mut found: Vec<Vec<Mention>> =
-            sentences.iter().map(|s| mentions::find(s, lex)).collect();
+        let found: Vec<Vec<Mention>> = sentences.iter().map(|s| mentions::find(s, lex)).collect();
+        Mentioned {
+            doc,
+            sentences,
+            found,
+        }
+    }
+
+    /// Mentions to the document's entities: full names and lexicon entries
+    /// first, then the bare surnames of the persons named, then the rest.
+    pub fn resolve(&self, m: Mentioned) -> Prepared<'_> {
+        let lex = &*self.lexicon;
+        let Mentioned {
+            doc,
+            sentences,
+            mut found,
+        } = m;
         let home = doc
             .info
             .country
@@ -132,6 +172,27 @@ impl Pipeline {
                 }
             }
         }
+        Prepared {
+            doc,
+            sentences,
+            found,
+            ids,
+            res,
+        }
+    }
+
+    /// The relation stage, sentence by sentence, and the document's
+    /// extraction: its relations (filtered, sorted, deduplicated) and the
+    /// entities they need.
+    pub fn relate(&self, p: Prepared<'_>) -> Extraction {
+        let lex = &*self.lexicon;
+        let Prepared {
+            doc,
+            sentences,
+            found,
+            ids,
+            mut res,
+        } = p;
         // Relations, sentence by sentence. Only the names of matters are
         // looked up (an anaphor's head noun, "the agreement", in the
         // issues and events named before it).
@@ -643,4 +704,34 @@ pub fn default_ontology_dir() -> PathBuf {
         return local;
     }
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/ontology"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stages the benchmarks time one by one can be stopped and resumed
+    /// from a copy: a cloned `Mentioned` or `Prepared` gives the extraction
+    /// of the whole pipeline.
+    #[test]
+    fn stages_resume_from_copies() {
+        let p = Pipeline::from_ontology_dir(&default_ontology_dir()).expect("ontology");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
+            .expect("seeds")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        for f in files {
+            let bytes = std::fs::read(&f).expect("seed");
+            let whole = p.extract_bytes(&f, &bytes).expect("extracts");
+            let doc = ingest::ingest(&f, &bytes, &p.lexicon).expect("ingests");
+            let mentioned = p.mentions(doc);
+            let prepared = p.resolve(mentioned.clone());
+            let again = p.relate(p.resolve(mentioned));
+            assert_eq!(p.relate(prepared.clone()), whole, "{}", f.display());
+            assert_eq!(p.relate(prepared), again);
+            assert!(!whole.relations.is_empty());
+        }
+    }
 }

@@ -284,6 +284,7 @@ fn membership_fits(lex: &Lexicon, i: usize, title: Option<&str>, date: Option<&s
 }
 
 /// Builds the entities of one document.
+#[derive(Clone)]
 pub struct Resolver<'a> {
     pub lex: &'a Lexicon,
     pub doc_date: Option<String>,

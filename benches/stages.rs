@@ -22,6 +22,11 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// The allocator of the `dipkg` binary, so that each stage is timed as
+/// users run it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Corpus {
     pipeline: Pipeline,
     docs: Vec<(PathBuf, Vec<u8>)>,

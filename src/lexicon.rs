@@ -52,6 +52,17 @@ pub struct LexEntry {
     pub memberships: Vec<Membership>,
     pub framings: Vec<Framing>,
     pub is_publisher: bool,
+    /// `alt_labels` as a set, built on first use: every document that names
+    /// the entity starts its aliases from a copy of it.
+    pub alias_set: std::sync::OnceLock<std::collections::BTreeSet<String>>,
+}
+
+impl LexEntry {
+    /// The alternative labels, sorted and without repeats.
+    pub fn alias_set(&self) -> &std::collections::BTreeSet<String> {
+        self.alias_set
+            .get_or_init(|| self.alt_labels.iter().cloned().collect())
+    }
 }
 
 /// What a label of the matcher stands for.
@@ -586,6 +597,7 @@ impl Graph {
                 memberships,
                 framings,
                 is_publisher,
+                alias_set: Default::default(),
             };
             if let Some(&i) = lex.by_id.get(&entry.id) {
                 merge_entry(&mut lex.entries[i], entry);
@@ -605,6 +617,7 @@ fn merge_entry(into: &mut LexEntry, other: LexEntry) {
             into.alt_labels.push(l);
         }
     }
+    into.alias_set = Default::default();
     into.country = into.country.take().or(other.country);
     into.demonyms.extend(other.demonyms);
     into.government = into.government.take().or(other.government);

@@ -402,9 +402,9 @@ impl Pipeline {
                 && a.object == b.object
                 && a.evidence == b.evidence
         });
-        let referenced: BTreeSet<String> = rels
+        let referenced: BTreeSet<&str> = rels
             .iter()
-            .flat_map(|r| [r.subject.clone(), r.object.clone()])
+            .flat_map(|r| [r.subject.as_str(), r.object.as_str()])
             .collect();
         let mut info = doc.info.clone();
         if info.country.is_none() {

@@ -323,7 +323,7 @@ impl<'a> Resolver<'a> {
                 id: e.id.clone(),
                 entity_type: e.entity_type,
                 label: e.label.clone(),
-                aliases: e.alt_labels.iter().cloned().collect(),
+                aliases: e.alias_set().clone(),
                 mentions: Vec::new(),
                 country: e
                     .country
@@ -546,10 +546,10 @@ impl<'a> Resolver<'a> {
 
     /// The entities, as the extraction reports them.
     /// Entities with a mention, and those a relation refers to.
-    pub fn into_entities_keeping(self, referenced: &BTreeSet<String>) -> Vec<Entity> {
+    pub fn into_entities_keeping(self, referenced: &BTreeSet<&str>) -> Vec<Entity> {
         self.entities
             .into_values()
-            .filter(|e| !e.mentions.is_empty() || referenced.contains(&e.id))
+            .filter(|e| !e.mentions.is_empty() || referenced.contains(e.id.as_str()))
             .map(|mut e| {
                 e.mentions.sort();
                 e.mentions.dedup();

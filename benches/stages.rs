@@ -139,23 +139,9 @@ fn stages(c: &mut Criterion) {
         .iter()
         .map(|d| corpus.pipeline.mentions(d.clone()))
         .collect();
-    {
-        let mut g = c.benchmark_group("resolve");
-        g.throughput(Throughput::Bytes(corpus.bytes));
-        g.sample_size(10).measurement_time(Duration::from_secs(5));
-        g.bench_function("resolve", |b| {
-            b.iter_batched(
-                || mentioned.clone(),
-                |docs| {
-                    for m in docs {
-                        black_box(corpus.pipeline.resolve(m));
-                    }
-                },
-                BatchSize::PerIteration,
-            )
-        });
-        g.finish();
-    }
+    by_value(c, &corpus, ("resolve", "resolve", 5), &mentioned, |m| {
+        black_box(corpus.pipeline.resolve(m));
+    });
 
     // ---------------------------------------------------------- relations
     // The relation stage alone (`Pipeline::relate`): triggers, subjects and
@@ -164,42 +150,15 @@ fn stages(c: &mut Criterion) {
         .iter()
         .map(|m| corpus.pipeline.resolve(m.clone()))
         .collect();
-    {
-        let mut g = c.benchmark_group("relations");
-        g.throughput(Throughput::Bytes(corpus.bytes));
-        g.sample_size(10).measurement_time(Duration::from_secs(5));
-        g.bench_function("relate", |b| {
-            b.iter_batched(
-                || prepared.clone(),
-                |docs| {
-                    for p in docs {
-                        black_box(corpus.pipeline.relate(p));
-                    }
-                },
-                BatchSize::PerIteration,
-            )
-        });
-        g.finish();
-    }
+    by_value(c, &corpus, ("relations", "relate", 5), &prepared, |p| {
+        black_box(corpus.pipeline.relate(p));
+    });
 
     // ---------------------------------------------------------- after ingest
-    {
-        let mut g = c.benchmark_group("after_ingest");
-        g.throughput(Throughput::Bytes(corpus.bytes));
-        g.sample_size(10).measurement_time(Duration::from_secs(8));
-        g.bench_function("extract_document", |b| {
-            b.iter_batched(
-                || ingested.clone(),
-                |docs| {
-                    for d in docs {
-                        black_box(corpus.pipeline.extract_document(d));
-                    }
-                },
-                BatchSize::PerIteration,
-            )
-        });
-        g.finish();
-    }
+    let after_ingest = ("after_ingest", "extract_document", 8);
+    by_value(c, &corpus, after_ingest, &ingested, |d| {
+        black_box(corpus.pipeline.extract_document(d));
+    });
 
     // ---------------------------------------------------------- whole document
     {
@@ -298,6 +257,30 @@ fn stages(c: &mut Criterion) {
             g.finish();
         }
     }
+}
+
+/// A group timing `stage` over every document's input, which the stage
+/// consumes: each iteration gets a fresh copy (not timed). The triple is
+/// (group, function, seconds of measurement).
+fn by_value<T: Clone>(
+    c: &mut Criterion,
+    corpus: &Corpus,
+    (group, function, seconds): (&str, &str, u64),
+    inputs: &[T],
+    mut stage: impl FnMut(T),
+) {
+    let mut g = c.benchmark_group(group);
+    g.throughput(Throughput::Bytes(corpus.bytes));
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(seconds));
+    g.bench_function(function, |b| {
+        b.iter_batched(
+            || inputs.to_vec(),
+            |docs| docs.into_iter().for_each(&mut stage),
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
 }
 
 criterion_group!(benches, stages);

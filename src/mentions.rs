@@ -2156,14 +2156,52 @@ impl MarkerWords {
                         | b"question"
                         | b"dispute"
                 );
-            found.collective = found.collective
-                || (w.len() >= 3 && COLLECTIVE_WORDS.iter().any(|c| w.eq_ignore_ascii_case(c)));
+            found.collective = found.collective || is_collective_word(w);
         }
         found
     }
 }
 
-/// The last word of every alternative of the collective pattern.
+/// Is `w` one of [`COLLECTIVE_WORDS`], in any ASCII case? Folded into a
+/// stack buffer and matched by length and bytes: most sentence words are
+/// tested, and a comparison with each of the twenty words cost more.
+fn is_collective_word(w: &[u8]) -> bool {
+    const LONGEST: usize = 15; // "representatives"
+    if w.len() < 3 || w.len() > LONGEST {
+        return false;
+    }
+    let mut buf = [0u8; LONGEST];
+    let lower = &mut buf[..w.len()];
+    lower.copy_from_slice(w);
+    lower.make_ascii_lowercase();
+    matches!(
+        &*lower,
+        b"they"
+            | b"both"
+            | b"ministers"
+            | b"leaders"
+            | b"sides"
+            | b"general"
+            | b"directors"
+            | b"diplomats"
+            | b"negotiators"
+            | b"envoys"
+            | b"delegations"
+            | b"heads"
+            | b"secretaries"
+            | b"representatives"
+            | b"parties"
+            | b"presidents"
+            | b"counterparts"
+            | b"officials"
+            | b"men"
+            | b"women"
+    )
+}
+
+/// The last word of every alternative of the collective pattern, as a
+/// list for the test of [`is_collective_word`].
+#[cfg(test)]
 const COLLECTIVE_WORDS: [&[u8]; 20] = [
     b"they",
     b"both",
@@ -2497,6 +2535,34 @@ mod tests {
         assert!(of(0).collective && of(2).anaphor && of(4).anaphor);
         assert!(!of(8).collective && !of(8).anaphor);
         assert!(!of(11).collective && !of(11).anaphor);
+    }
+
+    #[test]
+    fn collective_words_are_recognised_in_any_ascii_case() {
+        let listed = |w: &[u8]| COLLECTIVE_WORDS.iter().any(|c| w.eq_ignore_ascii_case(c));
+        let mut words: Vec<Vec<u8>> = Vec::new();
+        for c in COLLECTIVE_WORDS {
+            words.push(c.to_vec());
+            words.push(c.to_ascii_uppercase());
+            let mut title = c.to_vec();
+            title[0] = title[0].to_ascii_uppercase();
+            words.push(title);
+            words.push(c[..c.len() - 1].to_vec());
+            words.push([c, &b"s"[..]].concat());
+        }
+        for s in MARKER_SENTENCES {
+            words.extend(ascii_words(s).map(|(a, b)| s.as_bytes()[a..b].to_vec()));
+        }
+        words.extend([&b"me"[..], b"MEN", b"representativess", b""].map(|w| w.to_vec()));
+        for w in &words {
+            assert_eq!(
+                is_collective_word(w),
+                listed(w),
+                "{:?}",
+                String::from_utf8_lossy(w)
+            );
+        }
+        assert!(words.iter().filter(|w| listed(w)).count() >= 60);
     }
 
     /// The regex that [`TitledPerson`] writes out by hand.

@@ -5,7 +5,8 @@
 //!   path order, and writes each extraction (before cross-document
 //!   resolution) as one line of the extraction cache, which is also the
 //!   build's spool. Of each document it keeps only what cross-document
-//!   resolution needs ([`CorpusPeople`]).
+//!   resolution needs ([`CorpusPeople`]). A thread of its own does that for
+//!   one batch while the next is extracted.
 //! - **Pass 2** reads the spool back a batch at a time, renames the persons
 //!   that merge across documents, and serialises each document's JSON line,
 //!   N-Quads and TriG graph in parallel; they are written in order while the
@@ -194,6 +195,10 @@ pub fn extract_jsonl(
 /// Pass 1: extract (or reuse) every document, a batch at a time in path
 /// order, writing each entry to the cache as it comes. Returns what
 /// cross-document resolution needs; unreadable inputs go to `errors`.
+///
+/// A thread of its own writes each batch's entries and takes in its
+/// people while the rayon pool extracts the next batch: done in between,
+/// that serial work would leave a core idle.
 fn extract_all(
     pipeline: &Pipeline,
     inputs: &[PathBuf],
@@ -204,24 +209,40 @@ fn extract_all(
     errors.extend(missing);
     files.sort_by_cached_key(|p| p.to_string_lossy().into_owned());
     cache.begin();
-    let mut people = CorpusPeople::default();
-    for batch in files.chunks(BATCH) {
-        let shared: &Cache = cache;
-        let results: Vec<(Result<(Extraction, String)>, bool)> = batch
-            .par_iter()
-            .map(|p| pipeline.extract_cached(shared, p))
-            .collect();
-        for (r, hit) in results {
-            match r {
-                Ok((x, line)) => {
-                    people.add(&x);
-                    cache.push(&line, hit);
+    let (index, mut writer) = cache.split();
+    type Batch = Vec<(Result<(Extraction, String)>, bool)>;
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<Batch>(1);
+        let sink = scope.spawn(move || {
+            let mut people = CorpusPeople::default();
+            let mut failed = Vec::new();
+            for batch in rx {
+                for (r, hit) in batch {
+                    match r {
+                        Ok((x, line)) => {
+                            people.add(&x);
+                            writer.push(&line, hit);
+                        }
+                        Err(e) => failed.push(e),
+                    }
                 }
-                Err(e) => errors.push(e),
+            }
+            (people, failed)
+        });
+        for batch in files.chunks(BATCH) {
+            let results: Batch = batch
+                .par_iter()
+                .map(|p| pipeline.extract_cached(index, p))
+                .collect();
+            if tx.send(results).is_err() {
+                break; // the writer panicked: `join` below says so
             }
         }
-    }
-    people
+        drop(tx);
+        let (people, failed) = sink.join().expect("the cache writer does not panic");
+        errors.extend(failed);
+        people
+    })
 }
 
 /// Pass 2: how the spool's lines become outputs.

@@ -70,12 +70,16 @@ struct Entry {
 /// The entries of a run are written as they come to `{file}.tmp`, which
 /// [`Cache::commit`] renames over the old file, so memory does not grow
 /// with the cached extractions.
+///
+/// Its two halves can be borrowed apart ([`Cache::split`]): the [`Index`]
+/// of the old file, read by the threads that extract a batch, and the
+/// [`Writer`] of the new one, which takes the previous batch's entries at
+/// the same time.
 #[derive(Debug)]
 pub struct Cache {
     file: PathBuf,
     fingerprint: String,
-    old: Option<std::fs::File>,
-    entries: BTreeMap<String, Entry>,
+    index: Index,
     out: Option<BufWriter<std::fs::File>>,
     written: usize,
     failed: Option<std::io::Error>,
@@ -85,6 +89,23 @@ pub struct Cache {
     pub reused: usize,
     /// Documents of the last run extracted afresh.
     pub extracted: usize,
+}
+
+/// The old cache file's entries by path (where each is, not what it holds).
+#[derive(Debug, Default)]
+pub struct Index {
+    old: Option<std::fs::File>,
+    entries: BTreeMap<String, Entry>,
+}
+
+/// Where the entries of a run go: [`Cache::push`] while the [`Index`] is
+/// borrowed elsewhere.
+pub struct Writer<'a> {
+    out: &'a mut Option<BufWriter<std::fs::File>>,
+    written: &'a mut usize,
+    failed: &'a mut Option<std::io::Error>,
+    reused: &'a mut usize,
+    extracted: &'a mut usize,
 }
 
 /// The SHA-256 of some bytes, lower-case hex (as in `DocumentInfo::sha256`).
@@ -146,8 +167,7 @@ impl Cache {
         let mut cache = Cache {
             file: file.to_path_buf(),
             fingerprint: fingerprint.to_string(),
-            old: None,
-            entries: BTreeMap::new(),
+            index: Index::default(),
             out: None,
             written: 0,
             failed: None,
@@ -165,8 +185,10 @@ impl Cache {
         };
         match index_entries(BufReader::new(&f), fingerprint) {
             Ok(entries) => {
-                cache.entries = entries;
-                cache.old = Some(f);
+                cache.index = Index {
+                    old: Some(f),
+                    entries,
+                };
             }
             Err(why) => cache.invalidated = Some(why),
         }
@@ -175,13 +197,34 @@ impl Cache {
 
     /// Number of documents in the old file.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.index.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.index.entries.is_empty()
     }
 
+    /// The index of the old file, for lookups.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The index of the old file and the writer of the new one, borrowed
+    /// apart: a batch is looked up and extracted while the previous one is
+    /// written.
+    pub fn split(&mut self) -> (&Index, Writer<'_>) {
+        let writer = Writer {
+            out: &mut self.out,
+            written: &mut self.written,
+            failed: &mut self.failed,
+            reused: &mut self.reused,
+            extracted: &mut self.extracted,
+        };
+        (&self.index, writer)
+    }
+}
+
+impl Index {
     /// Does the old file hold some extraction of this path?
     pub fn has(&self, path: &str) -> bool {
         self.entries.contains_key(path)
@@ -205,7 +248,9 @@ impl Cache {
         read_exact_at(f, &mut buf, entry.offset).ok()?;
         String::from_utf8(buf).ok()
     }
+}
 
+impl Cache {
     /// The entry line of an extraction made now (before cross-document
     /// resolution).
     pub fn entry_line(x: &Extraction) -> String {
@@ -257,19 +302,7 @@ impl Cache {
 
     /// Add the entry of one document of this run.
     pub fn push(&mut self, line: &str, reused: bool) {
-        if reused {
-            self.reused += 1;
-        } else {
-            self.extracted += 1;
-        }
-        if let Some(w) = &mut self.out {
-            if let Err(e) = writeln!(w, "{line}") {
-                self.failed = Some(e);
-                self.out = None;
-            } else {
-                self.written += 1;
-            }
-        }
+        self.split().1.push(line, reused);
     }
 
     /// Replace the cache file with the entries of this run (an atomic
@@ -289,7 +322,7 @@ impl Cache {
         };
         w.flush().map_err(|e| io(&tmp, e))?;
         drop(w);
-        self.old = None;
+        self.index.old = None;
         std::fs::rename(&tmp, &self.file).map_err(|e| io(&self.file, e))
     }
 
@@ -297,6 +330,27 @@ impl Cache {
         let mut name = self.file.file_name().unwrap_or_default().to_os_string();
         name.push(".tmp");
         self.file.with_file_name(name)
+    }
+}
+
+impl Writer<'_> {
+    /// Add the entry of one document of this run (its line as
+    /// [`Cache::entry_line`] made it, or as the old file held it when
+    /// `reused`).
+    pub fn push(&mut self, line: &str, reused: bool) {
+        if reused {
+            *self.reused += 1;
+        } else {
+            *self.extracted += 1;
+        }
+        if let Some(w) = self.out {
+            if let Err(e) = writeln!(w, "{line}") {
+                *self.failed = Some(e);
+                *self.out = None;
+            } else {
+                *self.written += 1;
+            }
+        }
     }
 }
 

@@ -440,12 +440,12 @@ impl Pipeline {
         }
     }
 
-    /// One file, taken from `cache` when it holds this path with these
-    /// bytes, else extracted: the extraction, its cache entry line, and
-    /// whether it came from the cache.
+    /// One file, taken from the old cache file (its `cache` index) when
+    /// that holds this path with these bytes, else extracted: the
+    /// extraction, its cache entry line, and whether it came from the cache.
     pub fn extract_cached(
         &self,
-        cache: &crate::incremental::Cache,
+        cache: &crate::incremental::Index,
         p: &Path,
     ) -> (Result<(Extraction, String)>, bool) {
         use crate::incremental::Cache;
@@ -474,17 +474,16 @@ impl Pipeline {
     /// deleted since the last run leaves it); `Cache::commit` puts it in
     /// place. The cache counts how many were reused and re-extracted.
     pub fn run_cached(&self, inputs: &[PathBuf], cache: &mut crate::incremental::Cache) -> Run {
-        use crate::incremental::Cache;
         let (files, mut errors) = ingest::collect_inputs(inputs);
         cache.begin();
         let mut extractions = Vec::new();
         // A batch at a time, so that the entry lines written to the new
         // cache are never all held at once.
         for batch in files.chunks(256) {
-            let shared: &Cache = cache;
+            let index = cache.index();
             let results: Vec<(Result<(Extraction, String)>, bool)> = batch
                 .par_iter()
-                .map(|p| self.extract_cached(shared, p))
+                .map(|p| self.extract_cached(index, p))
                 .collect();
             for (r, hit) in results {
                 match r {

@@ -1095,6 +1095,189 @@ impl TitledPerson {
     }
 }
 
+impl TitledPerson {
+    /// The titles followed by "of" or "for" ([`long_titles`]): the pattern
+    ///
+    /// ```text
+    /// \b(?:TITLES)\s(?:of|for)\s
+    /// ```
+    ///
+    /// written out by hand, as (start, end) of its matches, leftmost-first
+    /// and not overlapping (a test holds it to the regex). The regex engine
+    /// took a few percent of extraction on it: nearly every sentence has
+    /// "of" and a title's first letter. At a position, the first title
+    /// (longest first) that is followed by the rest decides.
+    fn long_titles(&self, s: &str) -> Vec<(usize, usize)> {
+        let b = s.as_bytes();
+        let mut found = Vec::new();
+        let mut p = 0;
+        while p < b.len() {
+            let starts = b[p].is_ascii_uppercase() && (p == 0 || !is_ascii_word(b[p - 1]));
+            match starts.then(|| self.long_title_at(s, p)).flatten() {
+                Some(e) => {
+                    found.push((p, e));
+                    p = e;
+                }
+                None => p += 1,
+            }
+        }
+        found
+    }
+
+    /// The end of [`TitledPerson::long_titles`]' match at `p`, if any.
+    fn long_title_at(&self, s: &str, p: usize) -> Option<usize> {
+        self.by_first[usize::from(s.as_bytes()[p])]
+            .iter()
+            .filter(|t| s[p..].starts_with(**t))
+            .find_map(|t| {
+                let q = p + t.len();
+                let q = q + ws_at(s, q)?;
+                let r = ["of", "for"]
+                    .iter()
+                    .find(|w| s[q..].starts_with(**w))
+                    .map(|w| q + w.len())?;
+                Some(r + ws_at(s, r)?)
+            })
+    }
+}
+
+/// The parties as a number ([`markers`]): the pattern
+/// `\b(?:[Tt]he two|[Tt]he three|[Aa]ll three)\b` written out by hand, as
+/// (start, end) of its matches (a test holds it to the regex).
+fn two_or_three(s: &str) -> Vec<(usize, usize)> {
+    const PHRASES: [&str; 6] = [
+        "the two",
+        "The two",
+        "the three",
+        "The three",
+        "all three",
+        "All three",
+    ];
+    let b = s.as_bytes();
+    let mut found = Vec::new();
+    let mut p = 0;
+    while p < b.len() {
+        let starts =
+            matches!(b[p], b't' | b'T' | b'a' | b'A') && (p == 0 || !is_ascii_word(b[p - 1]));
+        let end = starts
+            .then(|| {
+                PHRASES
+                    .iter()
+                    .filter(|w| s[p..].starts_with(**w))
+                    .map(|w| p + w.len())
+                    .find(|&e| e == b.len() || !is_ascii_word(b[e]))
+            })
+            .flatten();
+        match end {
+            Some(e) => {
+                found.push((p, e));
+                p = e;
+            }
+            None => p += 1,
+        }
+    }
+    found
+}
+
+/// The words an anaphor's head can be ([`anaphor_heads`]).
+const ANAPHOR_HEADS: [&str; 28] = [
+    "summit",
+    "agreement",
+    "treaty",
+    "resolution",
+    "ruling",
+    "decision",
+    "drill",
+    "exhibition",
+    "statue",
+    "statues",
+    "discharge",
+    "release",
+    "measures",
+    "restrictions",
+    "plan",
+    "declaration",
+    "nomination",
+    "launch",
+    "launches",
+    "test",
+    "Expo",
+    "expo",
+    "Olympics",
+    "olympics",
+    "Games",
+    "games",
+    "Forum",
+    "forum",
+];
+
+/// "the agreement", "such a plan", "this year's summit": the pattern
+///
+/// ```text
+/// \b(?:[Tt]he|a|an|this|that|such an?)\s(?:[a-z-]+\s)?(?P<h>HEADS)\b
+/// ```
+///
+/// written out by hand, as (start, end) of its matches, leftmost-first and
+/// not overlapping (a test holds it to the regex); the regex engine spent
+/// over a microsecond a sentence on it. `[a-z-]+\s` can only match the
+/// whole run of `[a-z-]` (any shorter run is followed by another of those
+/// bytes, not white space), and a head followed by `\b` is a whole ASCII
+/// word, so no search is needed after the determiner: the word after it is
+/// the head, or the word after that one is.
+fn anaphor_heads(s: &str) -> Vec<(usize, usize)> {
+    let b = s.as_bytes();
+    let mut found = Vec::new();
+    let mut p = 0;
+    while p < b.len() {
+        let starts =
+            matches!(b[p], b't' | b'T' | b'a' | b's') && (p == 0 || !is_ascii_word(b[p - 1]));
+        match starts.then(|| anaphor_head_at(s, p)).flatten() {
+            Some(e) => {
+                found.push((p, e));
+                p = e;
+            }
+            None => p += 1,
+        }
+    }
+    found
+}
+
+/// The end of [`anaphor_heads`]' match at `p`, if any: the determiners in
+/// the pattern's order ("a" before "an", "such an" before "such a").
+fn anaphor_head_at(s: &str, p: usize) -> Option<usize> {
+    const DETERMINERS: [&str; 8] = ["the", "The", "a", "an", "this", "that", "such an", "such a"];
+    DETERMINERS
+        .iter()
+        .filter(|d| s[p..].starts_with(**d))
+        .find_map(|d| {
+            let x = p + d.len();
+            let x = x + ws_at(s, x)?;
+            let b = s.as_bytes();
+            // A word of `[a-z-]`, white space, the head ...
+            let mut y = x;
+            while y < b.len() && (b[y].is_ascii_lowercase() || b[y] == b'-') {
+                y += 1;
+            }
+            let with_word = (y > x)
+                .then(|| ws_at(s, y))
+                .flatten()
+                .and_then(|w| head_word_at(s, y + w));
+            // ... or the head alone.
+            with_word.or_else(|| head_word_at(s, x))
+        })
+}
+
+/// The end of the head word at `z` ([`ANAPHOR_HEADS`], then `\b`), if one
+/// is there.
+fn head_word_at(s: &str, z: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut e = z;
+    while e < b.len() && is_ascii_word(b[e]) {
+        e += 1;
+    }
+    ANAPHOR_HEADS.contains(&&s[z..e]).then_some(e)
+}
+
 /// `[0-9A-Za-z_]`: the word bytes of an ASCII `\b`.
 fn is_ascii_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
@@ -1366,12 +1549,8 @@ fn persons(s: &str, kw: Keywords, heading: bool, lex: &Lexicon, out: &mut Vec<Me
 /// Pacific Affairs Gregory Tillman": the last two capitalised words of the
 /// title's run, when the run ends there.
 fn long_titles(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
-    static LONG: OnceLock<Regex> = OnceLock::new();
-    let long = re_with(&LONG, || {
-        format!(r"\b(?:{t})\s(?:of|for)\s", t = titles_alt())
-    });
     let found: Vec<(usize, usize)> = if kw.has(Kw::OfFor) {
-        long.find_iter(s).map(|m| (m.start(), m.end())).collect()
+        TitledPerson::get().long_titles(s)
     } else {
         Vec::new()
     };
@@ -2057,11 +2236,9 @@ fn markers(s: &str, kw: Keywords, words: &MarkerWords, out: &mut Vec<Mention>) {
         }
     }
     // "The two also discussed …": a number standing for the parties.
-    static TWO: OnceLock<Regex> = OnceLock::new();
-    let two = re(&TWO, r"\b(?:[Tt]he two|[Tt]he three|[Aa]ll three)\b");
     if kw.has(Kw::TwoThree) {
-        for m in two.find_iter(s) {
-            let next = s[m.end()..].split_whitespace().next().unwrap_or("");
+        for (start, end) in two_or_three(s) {
+            let next = s[end..].split_whitespace().next().unwrap_or("");
             let verbish = next.ends_with("ed")
                 || matches!(
                     next,
@@ -2077,8 +2254,8 @@ fn markers(s: &str, kw: Keywords, words: &MarkerWords, out: &mut Vec<Mention>) {
                         | "met"
                         | "held"
                 );
-            if verbish && !covered(out, m.start(), m.end()) {
-                out.push(Mention::new(m.start(), m.end(), Ref::Collective));
+            if verbish && !covered(out, start, end) {
+                out.push(Mention::new(start, end, Ref::Collective));
             }
         }
     }
@@ -2133,32 +2310,25 @@ fn markers(s: &str, kw: Keywords, words: &MarkerWords, out: &mut Vec<Mention>) {
             out.push(Mention::new(g.start(), g.end(), Ref::Anaphor(None)));
         }
     }
-    static HEAD: OnceLock<Regex> = OnceLock::new();
-    let head = re(
-        &HEAD,
-        r"\b(?:[Tt]he|a|an|this|that|such an?)\s(?:[a-z-]+\s)?(?P<h>summit|agreement|treaty|resolution|ruling|decision|drill|exhibition|statues?|discharge|release|measures|restrictions|plan|declaration|nomination|launch|launches|test|[Ee]xpo|[Oo]lympics|[Gg]ames|[Ff]orum)\b",
-    );
     if kw.has(Kw::AnaphorHead) {
-        // Found without captures: the head `h` is what follows the match's
-        // last white space.
-        for g in head.find_iter(s) {
-            let after = &s[g.end()..];
+        // The head is what follows the match's last white space.
+        for (start, end) in anaphor_heads(s) {
+            let after = &s[end..];
             if [" of", " on", " between", " with", " to ", " that", " by"]
                 .iter()
                 .any(|w| after.starts_with(w))
             {
                 continue;
             }
-            if !covered(out, g.start(), g.end()) {
-                let h = g
-                    .as_str()
+            if !covered(out, start, end) {
+                let h = s[start..end]
                     .rsplit(char::is_whitespace)
                     .next()
                     .unwrap_or("")
                     .to_lowercase()
                     .trim_end_matches('s')
                     .to_string();
-                out.push(Mention::new(g.start(), g.end(), Ref::Anaphor(Some(h))));
+                out.push(Mention::new(start, end, Ref::Anaphor(Some(h))));
             }
         }
     }
@@ -2616,6 +2786,94 @@ mod tests {
             texts.extend(d.text.lines().map(str::to_string));
         }
         texts
+    }
+
+    /// The (start, end) of every match of `re` in `s`.
+    fn regex_spans(re: &Regex, s: &str) -> Vec<(usize, usize)> {
+        re.find_iter(s).map(|m| (m.start(), m.end())).collect()
+    }
+
+    /// Hold a matcher written out by hand to the regex it replaces, on
+    /// `crafted` lines and every line of [`corpus_lines`], as written and
+    /// normalised; returns the number of matches.
+    fn agrees_with_regex(
+        re: &Regex,
+        ours: impl Fn(&str) -> Vec<(usize, usize)>,
+        crafted: &[&str],
+    ) -> usize {
+        let mut texts: Vec<String> = crafted.iter().map(|s| s.to_string()).collect();
+        texts.extend(corpus_lines());
+        let mut matches = 0;
+        for t in &texts {
+            let norm = crate::segment::normalize_str(t);
+            for s in [t.as_str(), norm.as_str()] {
+                let expected = regex_spans(re, s);
+                assert_eq!(ours(s), expected, "in {s:?}");
+                matches += expected.len();
+            }
+        }
+        matches
+    }
+
+    #[test]
+    fn long_titles_are_found_as_the_regex_finds_them() {
+        assert!(titles_sorted()
+            .iter()
+            .all(|t| t.as_bytes()[0].is_ascii_uppercase()));
+        let re = compile(&format!(r"\b(?:{t})\s(?:of|for)\s", t = titles_alt()));
+        let n = agrees_with_regex(
+            &re,
+            |s| TitledPerson::get().long_titles(s),
+            &[
+                "Minister for Foreign Affairs of Japan; Minister of Foreign Affairs for Korea",
+                "Director-General for Asian Affairs, Deputy Director-General of the Bureau",
+                "Minister\u{a0}of\u{a0}State, Minister\tfor\tX, Minister  of X, Minister ofX",
+                "xMinister of X, _Minister for Y, 9Minister of Z, \u{e9}Minister of W, (Minister of V)",
+                "Secretary of State for Asia; Ambassador of; Ambassador for ",
+                "Minister of",
+                "",
+            ],
+        );
+        assert!(n > 500, "the texts exercise the pattern ({n} matches)");
+    }
+
+    #[test]
+    fn anaphor_heads_are_found_as_the_regex_finds_them() {
+        let re = compile(
+            r"\b(?:[Tt]he|a|an|this|that|such an?)\s(?:[a-z-]+\s)?(?P<h>summit|agreement|treaty|resolution|ruling|decision|drill|exhibition|statues?|discharge|release|measures|restrictions|plan|declaration|nomination|launch|launches|test|[Ee]xpo|[Oo]lympics|[Gg]ames|[Ff]orum)\b",
+        );
+        let n = agrees_with_regex(
+            &re,
+            anaphor_heads,
+            &[
+                "the summit agreement; an summit; a summit; an agreement; such an agreement; such a plan",
+                "the statue statues; the statues-x; the launches; the launch-es; the testing; the test_1",
+                "The Expo, the expo, the EXPO, the Olympics; this year's summit; that new-found plan",
+                "the  summit, the\u{a0}summit, the\tnew\u{2003}plan, the new  plan, the Games forum",
+                "xthe summit, _a plan, 9an agreement, \u{e9}the test, (the test), the-summit",
+                "the summit summit summit; the a summit; the the test; such an an plan; such a a test",
+                "the caf\u{e9} summit; the new summits; the release's; a plan.",
+                "the",
+                "",
+            ],
+        );
+        assert!(n > 200, "the texts exercise the pattern ({n} matches)");
+    }
+
+    #[test]
+    fn two_or_three_is_found_as_the_regex_finds_it() {
+        let re = compile(r"\b(?:[Tt]he two|[Tt]he three|[Aa]ll three)\b");
+        let n = agrees_with_regex(
+            &re,
+            two_or_three,
+            &[
+                "The two met; the three; All three; all three; THE TWO; the twofold; the two_",
+                "xthe two, _all three, 9The three, \u{e9}the two, (the two), the two-thirds",
+                "the  two, the\u{a0}two, the two\u{e9}, the three two three",
+                "",
+            ],
+        );
+        assert!(n > 100, "the texts exercise the pattern ({n} matches)");
     }
 
     /// The regex that [`TitledPerson`] writes out by hand.

@@ -1278,6 +1278,24 @@ fn head_word_at(s: &str, z: usize) -> Option<usize> {
     ANAPHOR_HEADS.contains(&&s[z..e]).then_some(e)
 }
 
+/// Can the Korean-name pattern of [`persons`] match in `s`? Both of its
+/// branches need a given name `[A-Z][a-z]+-[a-z]+`: a hyphen between two
+/// lower-case letters, after a capital and lower-case letters. Most
+/// sentences with a hyphen have none ("Director-General", "Japan-ROK",
+/// "follow-up"), and the test is cheaper than the regex's search.
+fn has_hyphenated_given_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    s.match_indices('-').any(|(i, _)| {
+        let after = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+        let lower = b[..i]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_lowercase())
+            .count();
+        after && lower > 0 && i > lower && b[i - lower - 1].is_ascii_uppercase()
+    })
+}
+
 /// `[0-9A-Za-z_]`: the word bytes of an ASCII `\b`.
 fn is_ascii_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
@@ -1498,7 +1516,7 @@ fn persons(s: &str, kw: Keywords, heading: bool, lex: &Lexicon, out: &mut Vec<Me
             r"\b(?:(?:{KOREAN_SURNAMES}) [A-Z][a-z]+-[a-z]+|[A-Z][a-z]+-[a-z]+ (?:{KOREAN_SURNAMES}))\b"
         )
     });
-    if s.contains('-') {
+    if has_hyphenated_given_name(s) {
         for m in korean.find_iter(s) {
             if !covered(out, m.start(), m.end()) && is_word_boundary(s, m.start(), m.end()) {
                 out.push(Mention::new(
@@ -2874,6 +2892,46 @@ mod tests {
             ],
         );
         assert!(n > 100, "the texts exercise the pattern ({n} matches)");
+    }
+
+    #[test]
+    fn korean_names_are_only_searched_where_a_given_name_can_be() {
+        let re = compile(&format!(
+            r"\b(?:(?:{KOREAN_SURNAMES}) [A-Z][a-z]+-[a-z]+|[A-Z][a-z]+-[a-z]+ (?:{KOREAN_SURNAMES}))\b"
+        ));
+        let given = compile(r"[A-Z][a-z]+-[a-z]");
+        let mut texts: Vec<String> = [
+            "Kim Jung-han met Kyung-wha Kang; Director-General Lee; Japan-ROK; follow-up",
+            "Jung-han, A-b, Ab-c, ab-c, Ab-, -c, Ab-C, \u{e9}b-c, Xab-cd",
+            "-",
+            "",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        texts.extend(corpus_lines());
+        let (mut searched, mut skipped) = (0, 0);
+        for t in &texts {
+            let norm = crate::segment::normalize_str(t);
+            for s in [t.as_str(), norm.as_str()] {
+                let guard = has_hyphenated_given_name(s);
+                // The guard is exactly "a given name's start is there" ...
+                assert_eq!(guard, given.is_match(s), "in {s:?}");
+                // ... which the pattern needs.
+                assert!(guard || !re.is_match(s), "in {s:?}");
+                if s.contains('-') {
+                    if guard {
+                        searched += 1;
+                    } else {
+                        skipped += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            searched > 100 && skipped > 100,
+            "{searched} searched, {skipped} skipped"
+        );
     }
 
     /// The regex that [`TitledPerson`] writes out by hand.

@@ -428,8 +428,8 @@ const NOT_NAME: &[&str] = &[
 
 pub const KOREAN_SURNAMES: &str = "Kim|Lee|Yi|Rhee|Park|Pak|Bak|Choi|Choe|Chung|Jung|Jeong|Kang|Cho|Jo|Yoon|Yun|Jang|Chang|Lim|Im|Han|Oh|Seo|Suh|Shin|Sin|Kwon|Hwang|Ahn|An|Song|Yoo|Yu|Ryu|Hong|Jeon|Chun|Ko|Go|Moon|Mun|Son|Yang|Bae|Baek|Paek|Heo|Huh|Nam|Noh|Roh|No|Ha|Kwak|Sung|Seong|Cha|Joo|Ju|Woo|Min|Ryoo|Na|Jin|Ji|Eom|Um|Won|Chae|Byun|Pyon|Bang|Gong|Hyun|Ham|Yeo|Ban|Ri|Rim|Ra|Do|Tak|Pyo|Maeng|Chu|Choo|Wi|Gil|Seok|Sohn|Kil";
 
-fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
-    cell.get_or_init(|| compile(pat))
+fn re(cell: &'static OnceLock<Pattern>, pat: &str) -> &'static Pattern {
+    cell.get_or_init(|| Pattern::new(pat))
 }
 
 /// Word boundaries are ASCII ones: they keep the regex engine on its fast
@@ -440,8 +440,64 @@ pub(crate) fn compile(pat: &str) -> Regex {
 }
 
 /// Like [`re`], for patterns assembled at run time: built once, on first use.
-fn re_with(cell: &'static OnceLock<Regex>, pat: impl FnOnce() -> String) -> &'static Regex {
-    cell.get_or_init(|| compile(&pat()))
+fn re_with(cell: &'static OnceLock<Pattern>, pat: impl FnOnce() -> String) -> &'static Pattern {
+    cell.get_or_init(|| Pattern::new(&pat()))
+}
+
+/// A pattern of the rules, compiled by [`compile`], and again with ASCII
+/// classes (`(?-u)`) when it has Unicode ones (`\w`, `\s`, `\d`): in ASCII
+/// text both find the same matches (the classes, and case folding, differ
+/// only outside ASCII), and the regex engine runs the ASCII one faster, its
+/// lazy DFA having far fewer states. Most sentences are ASCII.
+pub(crate) struct Pattern {
+    unicode: Regex,
+    ascii: Option<Regex>,
+}
+
+/// The patterns given an ASCII twin, for the test that holds the twins to
+/// the originals.
+#[cfg(test)]
+static TWINNED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+impl Pattern {
+    fn new(pat: &str) -> Pattern {
+        let unicode = compile(pat);
+        let classes = [r"\w", r"\s", r"\d", r"\W", r"\S", r"\D"];
+        let ascii = classes
+            .iter()
+            .any(|c| pat.contains(c))
+            .then(|| Regex::new(&format!("(?-u){}", unicode.as_str())).ok())
+            .flatten();
+        #[cfg(test)]
+        if ascii.is_some() {
+            TWINNED.lock().expect("not poisoned").push(pat.to_string());
+        }
+        Pattern { unicode, ascii }
+    }
+
+    /// The compiled pattern to search `h` with.
+    fn for_text(&self, h: &str) -> &Regex {
+        match &self.ascii {
+            Some(a) if h.is_ascii() => a,
+            _ => &self.unicode,
+        }
+    }
+
+    fn find_iter<'r, 'h>(&'r self, h: &'h str) -> regex::Matches<'r, 'h> {
+        self.for_text(h).find_iter(h)
+    }
+
+    fn captures_iter<'r, 'h>(&'r self, h: &'h str) -> regex::CaptureMatches<'r, 'h> {
+        self.for_text(h).captures_iter(h)
+    }
+
+    fn is_match(&self, h: &str) -> bool {
+        self.for_text(h).is_match(h)
+    }
+
+    fn captures<'h>(&self, h: &'h str) -> Option<regex::Captures<'h>> {
+        self.for_text(h).captures(h)
+    }
 }
 
 /// The titles, longest first: the order of the alternation of
@@ -1488,7 +1544,7 @@ fn persons(s: &str, kw: Keywords, heading: bool, lex: &Lexicon, out: &mut Vec<Me
         long_titles(s, kw, out);
     }
     // A speaker's label in a transcript: "Wang Jianhua: Despite …".
-    static SPEAKER: OnceLock<Regex> = OnceLock::new();
+    static SPEAKER: OnceLock<Pattern> = OnceLock::new();
     if s.contains(':') {
         let speaker = re_with(&SPEAKER, || {
             format!(r"^(?P<name>{n}(?:\s{n}){{1,2}}):\s", n = NAME_TOKEN)
@@ -1510,7 +1566,7 @@ fn persons(s: &str, kw: Keywords, heading: bool, lex: &Lexicon, out: &mut Vec<Me
     }
     // Korean names have a shape of their own: a surname and a hyphenated
     // given name, in either order ("Kim Jung-han", "Kyung-wha Kang").
-    static KOREAN: OnceLock<Regex> = OnceLock::new();
+    static KOREAN: OnceLock<Pattern> = OnceLock::new();
     let korean = re_with(&KOREAN, || {
         format!(
             r"\b(?:(?:{KOREAN_SURNAMES}) [A-Z][a-z]+-[a-z]+|[A-Z][a-z]+-[a-z]+ (?:{KOREAN_SURNAMES}))\b"
@@ -1529,7 +1585,7 @@ fn persons(s: &str, kw: Keywords, heading: bool, lex: &Lexicon, out: &mut Vec<Me
     }
     // A name before an apposition: "Takizaki Shigeki, Director of ...",
     // "Takizaki, who also serves as ...".
-    static APPOS: OnceLock<Regex> = OnceLock::new();
+    static APPOS: OnceLock<Pattern> = OnceLock::new();
     let appos = re_with(&APPOS, || {
         format!(
             r"(?P<name>{n}(?:\s{n}){{0,2}}),\s(?:the\s)?(?:(?i:{t})\b|who\b)",
@@ -1631,7 +1687,7 @@ fn long_titles(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
         }
     }
     // "his Japanese counterpart, Masaaki Ishikura,": the counterpart's name.
-    static COUNTERPART: OnceLock<Regex> = OnceLock::new();
+    static COUNTERPART: OnceLock<Pattern> = OnceLock::new();
     let cp = re_with(&COUNTERPART, || {
         format!(
             r"\bcounterparts?,?\s(?P<name>{n}\s{n}(?:\s{n})?)\b",
@@ -1687,7 +1743,7 @@ fn name_tokens_rev(s: &str, start: usize, end: usize, out: &[Mention]) -> Vec<(u
 
 fn organizations(s: &str, kw: Keywords, lex: &Lexicon, out: &mut Vec<Mention>) {
     // A bare foreign ministry: the document's own.
-    static BARE: OnceLock<Regex> = OnceLock::new();
+    static BARE: OnceLock<Pattern> = OnceLock::new();
     let bare = re(
         &BARE,
         r"\b(?:Ministry of Foreign Affairs|Foreign Ministry)\b|\bthe (?:foreign ministry|foreign affairs ministry)\b",
@@ -1699,7 +1755,7 @@ fn organizations(s: &str, kw: Keywords, lex: &Lexicon, out: &mut Vec<Mention>) {
             }
         }
     }
-    static GOV: OnceLock<Regex> = OnceLock::new();
+    static GOV: OnceLock<Pattern> = OnceLock::new();
     let gov = re(&GOV, r"\b[Tt]he [Gg]overnment\b");
     if s.contains("overnment") {
         for m in gov.find_iter(s) {
@@ -1713,7 +1769,7 @@ fn organizations(s: &str, kw: Keywords, lex: &Lexicon, out: &mut Vec<Mention>) {
             out.push(Mention::new(m.start(), m.end(), Ref::HomeGovernment));
         }
     }
-    static ORG: OnceLock<Regex> = OnceLock::new();
+    static ORG: OnceLock<Pattern> = OnceLock::new();
     let org = re(
         &ORG,
         r"\b(?:(?:Embassy|Consulate General|Consulate) of (?:the )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,3}(?: in (?:the )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2})?|Ministry of [A-Z][a-z]+(?:(?:,| and|, and) [A-Z][a-z]+){0,4}|(?:[A-Z][\w'-]*\s){1,3}(?:District |High |Supreme |Constitutional |Central |Family |Administrative )?Court|(?:[A-Z][\w'-]*\s){1,4}(?:Agency|Commission|Institute|Foundation|Corporation|Administration|Authority|Association|Party|Industries|Co\.|Ltd\.))",
@@ -1899,7 +1955,7 @@ fn issues(s: &str, kw: Keywords, lex: &Lexicon, out: &mut Vec<Mention>) {
 
 /// "the issue of X", "the X issue".
 fn issue_phrases(s: &str, out: &mut Vec<Mention>) {
-    static ISSUE_OF: OnceLock<Regex> = OnceLock::new();
+    static ISSUE_OF: OnceLock<Pattern> = OnceLock::new();
     let issue_of = re(
         &ISSUE_OF,
         r"\b(?:issue|question|problem|dispute)s? of (?:the )?(?P<x>[A-Za-z][\w'-]*(?: (?:[A-Za-z][\w'-]*)){0,5})",
@@ -1959,7 +2015,7 @@ fn issue_phrases(s: &str, out: &mut Vec<Mention>) {
             Ref::New(EntityType::Issue, text.to_string()),
         ));
     }
-    static THE_X_ISSUE: OnceLock<Regex> = OnceLock::new();
+    static THE_X_ISSUE: OnceLock<Pattern> = OnceLock::new();
     let x_issue = re(
         &THE_X_ISSUE,
         r"\bthe (?P<x>(?:[A-Za-z][\w'-]* ){1,3})(?:issue|question|problem|dispute)s?\b",
@@ -1999,7 +2055,7 @@ fn instruments(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
     if !kw.has(Kw::Instrument) {
         return;
     }
-    static INSTRUMENT: OnceLock<Regex> = OnceLock::new();
+    static INSTRUMENT: OnceLock<Pattern> = OnceLock::new();
     let instr = re(
         &INSTRUMENT,
         r"\b(?:[A-Z][\w'-]*\s)(?:(?:[A-Z][\w'-]*|of|on|for|and|the)\s){0,6}(?:Act|Law|Treaty|Agreement|Accord|Declaration|Convention|Resolution|Initiative|Pact|Protocol)\b(?:\s\d+)?",
@@ -2024,7 +2080,7 @@ fn events(s: &str, kw: Keywords, lex: &Lexicon, out: &mut Vec<Mention>) {
     if !kw.has(Kw::EventHead) {
         return;
     }
-    static EVENT: OnceLock<Regex> = OnceLock::new();
+    static EVENT: OnceLock<Pattern> = OnceLock::new();
     let event = re_with(&EVENT, || {
         format!(
             r"\b[A-Z0-9][\w.'-]*(?:\s(?:[A-Z0-9][\w.'-]*|of|and|for|the|on))*?\s(?:{EVENT_HEADS})\b(?:\son\s(?:the\s)?[A-Z][\w-]*(?:(?:\s(?:and|of|on|the))*\s[A-Z][\w-]*)*)?"
@@ -2127,7 +2183,7 @@ fn drop_places_in_unit_names(s: &str, kw: Keywords, lex: &Lexicon, out: &mut Vec
     if !kw.has(Kw::Unit) {
         return;
     }
-    static UNIT: OnceLock<Regex> = OnceLock::new();
+    static UNIT: OnceLock<Pattern> = OnceLock::new();
     let unit = re(
         &UNIT,
         r"\b(?:[A-Z][\w'-]*\s(?:and\s|&\s)?){1,6}(?:[Aa]ffairs|[Bb]ureau|[Dd]ivision|[Dd]epartment|Headquarters|Office|Desk)\b",
@@ -2214,7 +2270,7 @@ fn places(s: &str, kw: Keywords, out: &mut Vec<Mention>) {
     if !kw.has(Kw::PlaceSuffix) {
         return;
     }
-    static PLACE: OnceLock<Regex> = OnceLock::new();
+    static PLACE: OnceLock<Pattern> = OnceLock::new();
     let place = re(
         &PLACE,
         r"\b[A-Z][a-z]+-(?:gu|si|gun|dong|eup|myeon|ku|shi|machi)\b|\b[A-Z][a-z]+ Prefecture\b|\b[A-Z][a-z]+ Province\b",
@@ -2282,7 +2338,7 @@ fn markers(s: &str, kw: Keywords, words: &MarkerWords, out: &mut Vec<Mention>) {
             out.push(Mention::new(a, b, Ref::Pronoun));
         }
     }
-    static DEF: OnceLock<Regex> = OnceLock::new();
+    static DEF: OnceLock<Pattern> = OnceLock::new();
     let def = re(
         &DEF,
         r"\b[Tt]he (?:Foreign |Prime |Vice |Deputy )?(?:Minister|Secretary|Director-General|Director|President|Ambassador|Special Representative|Envoy|Spokesperson|Premier)\b(?: (?:of|for)\b)?",
@@ -2354,8 +2410,8 @@ fn markers(s: &str, kw: Keywords, words: &MarkerWords, out: &mut Vec<Mention>) {
 
 /// "the two Ministers", "both sides", "they": the parties of the meeting.
 /// Case folded in ASCII only, as [`MarkerWords`] tests it.
-fn collective_pattern() -> &'static Regex {
-    static COLLECTIVE: OnceLock<Regex> = OnceLock::new();
+fn collective_pattern() -> &'static Pattern {
+    static COLLECTIVE: OnceLock<Pattern> = OnceLock::new();
     re(
         &COLLECTIVE,
         r"(?i-u)\b(?:(?:the two|the three|the four|all three|both(?: the)?|the) (?:foreign |top |vice |vice-|deputy |chief |senior |nuclear |chief nuclear )?(?:ministers|leaders|sides|directors-general|directors general|directors|diplomats|negotiators|envoys|delegations|heads|secretaries|representatives|parties|presidents|prime ministers|counterparts|officials|men|women|vice-ministers|vice ministers)|they|both)\b",
@@ -2363,8 +2419,8 @@ fn collective_pattern() -> &'static Regex {
 }
 
 /// "on this", "the issue was", "such concerns": the matter just named.
-fn anaphor_pattern() -> &'static Regex {
-    static ANA: OnceLock<Regex> = OnceLock::new();
+fn anaphor_pattern() -> &'static Pattern {
+    static ANA: OnceLock<Pattern> = OnceLock::new();
     re(
         &ANA,
         r"\b(?:on|about|regarding|over|to|of) (?P<a>this|that|it|these issues|the issue|the matter|the problem|the question|the dispute)\b(?: (?:issue|matter))?|\b(?P<b>[Tt]he (?:issue|matter|problem|dispute))\b(?: (?:was|is|has|had|will))|\b(?P<c>(?:that|this|these|those|the same|such) concerns?)\b",
@@ -2425,7 +2481,7 @@ static ASCII_WORD: [bool; 256] = {
 /// Mark appositions after persons (", Director-General ... of the Ministry
 /// of Foreign Affairs,"): mentions inside are not subjects or objects.
 fn appositions(s: &str, lex: &Lexicon, out: &mut [Mention]) {
-    static START: OnceLock<Regex> = OnceLock::new();
+    static START: OnceLock<Pattern> = OnceLock::new();
     let start_re = re_with(&START, || {
         format!(
             r"^,?\s(?:the\s|a\s|who\s(?:is|was|also\sserves\sas)\s)?(?:(?i:{t})\b|(?:[A-Z][\w'-]*\s){{0,4}}(?:{t})\b|[A-Z][\w-]*\s(?:Foreign\s)?Minister\b)",
@@ -2489,7 +2545,7 @@ pub fn dates(s: &str) -> Vec<DateMention> {
     if !s.bytes().any(|b| b.is_ascii_digit()) && !s.contains("day") && !s.contains("Day") {
         return Vec::new();
     }
-    static DATE: OnceLock<Regex> = OnceLock::new();
+    static DATE: OnceLock<Pattern> = OnceLock::new();
     let re_date = re(
         &DATE,
         r"\b(?P<mon>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?)\s(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(?P<year>\d{4}))?|\b(?P<day2>\d{1,2})\s(?P<mon2>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*)\.?(?:,?\s(?P<year2>\d{4}))?\b|\b(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})\b|\b(?:[Oo]n|of) the (?P<nth>\d{1,2})(?:st|nd|rd|th)\b|\b(?:(?:on|last|this|next)\s)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b(?P<rel>[Yy]esterday|[Tt]oday)\b",
@@ -2931,6 +2987,58 @@ mod tests {
         assert!(
             searched > 100 && skipped > 100,
             "{searched} searched, {skipped} skipped"
+        );
+    }
+
+    #[test]
+    fn ascii_twins_find_what_their_patterns_find() {
+        // Extracting the test documents compiles the rules' patterns.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let pipeline =
+            crate::pipeline::Pipeline::from_ontology_dir(&crate::pipeline::default_ontology_dir())
+                .expect("pipeline");
+        let (files, _) =
+            crate::ingest::collect_inputs(&[root.join("seeds"), root.join("tests/corpus/docs")]);
+        for f in &files {
+            let bytes = std::fs::read(f).expect("test document");
+            pipeline.extract_bytes(f, &bytes).expect("extracts");
+        }
+        let mut twinned = TWINNED.lock().expect("not poisoned").clone();
+        twinned.sort();
+        twinned.dedup();
+        assert!(twinned.len() >= 10, "{} patterns twinned", twinned.len());
+        let mut texts: Vec<String> = [
+            "Mr. Kim\tmet\x0bMs. Lee\x0c\r\n in Seoul_2024; 1,000 people; 12 May 2024",
+            "the Act on the Protection of ... Agreement; Embassy of the Republic of Korea in Japan",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        texts.extend(corpus_lines());
+        let mut matches = 0;
+        for pat in &twinned {
+            let p = Pattern::new(pat);
+            let ascii = p.ascii.as_ref().expect("a twin");
+            for t in &texts {
+                let norm = crate::segment::normalize_str(t);
+                // Tabs where the text has spaces: `\s` in both twins.
+                let tabs = t.replace(' ', "\t");
+                let variants = [t.as_str(), norm.as_str(), tabs.as_str()];
+                for s in variants.into_iter().filter(|s| s.is_ascii()) {
+                    let groups = |re: &Regex| -> Vec<Vec<Option<(usize, usize)>>> {
+                        re.captures_iter(s)
+                            .map(|c| c.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect())
+                            .collect()
+                    };
+                    let expected = groups(&p.unicode);
+                    assert_eq!(groups(ascii), expected, "{pat} in {s:?}");
+                    matches += expected.len();
+                }
+            }
+        }
+        assert!(
+            matches > 1000,
+            "the texts exercise the patterns ({matches} matches)"
         );
     }
 

@@ -9,6 +9,7 @@
 use crate::error::{Error, Result};
 use crate::lexicon::Lexicon;
 use crate::model::{DocumentInfo, EntityType, Span};
+use crate::pattern::{Pattern, DEFAULT_SIZE_LIMIT};
 use regex::Regex;
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
@@ -758,15 +759,16 @@ fn iso(y: i32, m: u32, d: u32) -> Option<String> {
 
 /// A full date written in one of the forms documents use for their own date.
 pub fn parse_full_date(s: &str) -> Option<String> {
-    static RE: OnceLock<[Regex; 4]> = OnceLock::new();
+    static RE: OnceLock<[Pattern; 4]> = OnceLock::new();
     let [ymd, mdy, dmy, dotted] = RE.get_or_init(|| {
+        // Unicode word boundaries, as written (an ASCII twin for ASCII lines).
         [
-            Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b").unwrap(),
-            Regex::new(r"\b([A-Z][A-Za-z]{2,8}\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,\s*(\d{4})\b")
-                .unwrap(),
-            Regex::new(r"\b(\d{1,2})\s+([A-Z][A-Za-z]{2,8}\.?),?\s+(\d{4})\b").unwrap(),
-            Regex::new(r"\b(\d{4})[./](\d{1,2})[./](\d{1,2})\b").unwrap(),
+            r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b",
+            r"\b([A-Z][A-Za-z]{2,8}\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,\s*(\d{4})\b",
+            r"\b(\d{1,2})\s+([A-Z][A-Za-z]{2,8}\.?),?\s+(\d{4})\b",
+            r"\b(\d{4})[./](\d{1,2})[./](\d{1,2})\b",
         ]
+        .map(|p| Pattern::build(p, DEFAULT_SIZE_LIMIT).expect("date patterns compile"))
     });
     let mut best: Option<(usize, String)> = None;
     let mut consider = |pos: usize, d: Option<String>| {

@@ -16,6 +16,8 @@
 //! * [`mentions`]: lexicon matches plus patterns for unknown persons,
 //!   organizations, issues, events, places and dates.
 //! * [`relations`]: clause-level relations from trigger phrases.
+//! * [`pattern`]: the rules' regular expressions (ASCII word boundaries, an
+//!   ASCII twin of each for ASCII text).
 //! * [`resolve`]: mentions to entities within a document and across documents.
 //! * [`pipeline`]: runs the stages over files, in parallel, one bad file never
 //!   stopping the others.
@@ -37,6 +39,7 @@ pub mod incremental;
 pub mod ingest;
 pub mod lexicon;
 pub mod mentions;
+pub mod pattern;
 pub mod pipeline;
 pub mod relations;
 pub mod resolve;

@@ -9,9 +9,9 @@
 
 use crate::lexicon::{LabelTarget, Lexicon};
 use crate::model::EntityType;
+use crate::pattern::Pattern;
 use crate::segment::Sentence;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
-use regex::Regex;
 use std::sync::OnceLock;
 
 /// What a mention refers to, before resolution.
@@ -432,72 +432,9 @@ fn re(cell: &'static OnceLock<Pattern>, pat: &str) -> &'static Pattern {
     cell.get_or_init(|| Pattern::new(pat))
 }
 
-/// Word boundaries are ASCII ones: they keep the regex engine on its fast
-/// DFA paths, and the text is English.
-pub(crate) fn compile(pat: &str) -> Regex {
-    let pat = pat.replace(r"\b", r"(?-u:\b)");
-    Regex::new(&pat).unwrap_or_else(|e| panic!("bad pattern {pat}: {e}"))
-}
-
 /// Like [`re`], for patterns assembled at run time: built once, on first use.
 fn re_with(cell: &'static OnceLock<Pattern>, pat: impl FnOnce() -> String) -> &'static Pattern {
     cell.get_or_init(|| Pattern::new(&pat()))
-}
-
-/// A pattern of the rules, compiled by [`compile`], and again with ASCII
-/// classes (`(?-u)`) when it has Unicode ones (`\w`, `\s`, `\d`): in ASCII
-/// text both find the same matches (the classes, and case folding, differ
-/// only outside ASCII), and the regex engine runs the ASCII one faster, its
-/// lazy DFA having far fewer states. Most sentences are ASCII.
-pub(crate) struct Pattern {
-    unicode: Regex,
-    ascii: Option<Regex>,
-}
-
-/// The patterns given an ASCII twin, for the test that holds the twins to
-/// the originals.
-#[cfg(test)]
-static TWINNED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-
-impl Pattern {
-    fn new(pat: &str) -> Pattern {
-        let unicode = compile(pat);
-        let classes = [r"\w", r"\s", r"\d", r"\W", r"\S", r"\D"];
-        let ascii = classes
-            .iter()
-            .any(|c| pat.contains(c))
-            .then(|| Regex::new(&format!("(?-u){}", unicode.as_str())).ok())
-            .flatten();
-        #[cfg(test)]
-        if ascii.is_some() {
-            TWINNED.lock().expect("not poisoned").push(pat.to_string());
-        }
-        Pattern { unicode, ascii }
-    }
-
-    /// The compiled pattern to search `h` with.
-    fn for_text(&self, h: &str) -> &Regex {
-        match &self.ascii {
-            Some(a) if h.is_ascii() => a,
-            _ => &self.unicode,
-        }
-    }
-
-    fn find_iter<'r, 'h>(&'r self, h: &'h str) -> regex::Matches<'r, 'h> {
-        self.for_text(h).find_iter(h)
-    }
-
-    fn captures_iter<'r, 'h>(&'r self, h: &'h str) -> regex::CaptureMatches<'r, 'h> {
-        self.for_text(h).captures_iter(h)
-    }
-
-    fn is_match(&self, h: &str) -> bool {
-        self.for_text(h).is_match(h)
-    }
-
-    fn captures<'h>(&self, h: &'h str) -> Option<regex::Captures<'h>> {
-        self.for_text(h).captures(h)
-    }
 }
 
 /// The titles, longest first: the order of the alternation of
@@ -2697,6 +2634,8 @@ fn civil_from_days(z: i64) -> (i32, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pattern::compile;
+    use regex::Regex;
 
     #[test]
     fn event_keywords_cover_every_event_head() {
@@ -3003,10 +2942,13 @@ mod tests {
             let bytes = std::fs::read(f).expect("test document");
             pipeline.extract_bytes(f, &bytes).expect("extracts");
         }
-        let mut twinned = TWINNED.lock().expect("not poisoned").clone();
+        let mut twinned = crate::pattern::twinned();
         twinned.sort();
         twinned.dedup();
-        assert!(twinned.len() >= 10, "{} patterns twinned", twinned.len());
+        // The rules' patterns, the trigger phrases' and the dates' of ingest.
+        assert!(twinned.len() >= 20, "{} patterns twinned", twinned.len());
+        assert!(twinned.iter().any(|p| p.starts_with("(?i)(?-u:\\b)")));
+        assert!(twinned.iter().any(|p| p.contains(r"(\d{4})[./]")));
         let mut texts: Vec<String> = [
             "Mr. Kim\tmet\x0bMs. Lee\x0c\r\n in Seoul_2024; 1,000 people; 12 May 2024",
             "the Act on the Protection of ... Agreement; Embassy of the Republic of Korea in Japan",
@@ -3017,8 +2959,9 @@ mod tests {
         texts.extend(corpus_lines());
         let mut matches = 0;
         for pat in &twinned {
-            let p = Pattern::new(pat);
-            let ascii = p.ascii.as_ref().expect("a twin");
+            let p = Pattern::build(pat, 64 << 20).expect("compiles again");
+            let (unicode, ascii) = p.twins();
+            let ascii = ascii.expect("a twin");
             for t in &texts {
                 let norm = crate::segment::normalize_str(t);
                 // Tabs where the text has spaces: `\s` in both twins.
@@ -3030,7 +2973,7 @@ mod tests {
                             .map(|c| c.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect())
                             .collect()
                     };
-                    let expected = groups(&p.unicode);
+                    let expected = groups(unicode);
                     assert_eq!(groups(ascii), expected, "{pat} in {s:?}");
                     matches += expected.len();
                 }

@@ -12,7 +12,7 @@
 use crate::lexicon::Lexicon;
 use crate::mentions::{resolve_date, DateMention, Ref};
 use crate::model::{EntityType, MeetingFormat, Predicate};
-use regex::Regex;
+use crate::pattern::Pattern;
 use std::collections::BTreeSet;
 
 /// A mention after resolution, as the relation stage reads it.
@@ -47,7 +47,7 @@ pub struct Found {
 /// The trigger phrases compiled: one regex that finds any of them, and one
 /// anchored regex per phrase to tell which predicate it was.
 pub struct Triggers {
-    any: Regex,
+    any: Pattern,
     /// Every gapped phrase starts with an ASCII word, and `literal_ac` has
     /// those words after the literal phrases: an ASCII sentence without any
     /// of them cannot match `any`, whose case folding stays within ASCII
@@ -64,11 +64,11 @@ pub struct Triggers {
     literal_preds: Vec<Predicate>,
     /// Phrases without a gap, by their lower-case text: no regex needed.
     literal: std::collections::HashMap<String, Predicate>,
-    hedge: Regex,
-    negation: Regex,
-    protest_cue: Option<Regex>,
-    telephone: Option<Regex>,
-    video: Option<Regex>,
+    hedge: Pattern,
+    negation: Pattern,
+    protest_cue: Option<Pattern>,
+    telephone: Option<Pattern>,
+    video: Option<Pattern>,
 }
 
 fn phrase_regex(p: &str) -> String {
@@ -85,7 +85,7 @@ fn phrase_regex(p: &str) -> String {
         .to_string()
 }
 
-fn words_regex(words: &[String], case_insensitive: bool) -> Option<Regex> {
+fn words_regex(words: &[String], case_insensitive: bool) -> Option<Pattern> {
     if words.is_empty() {
         return None;
     }
@@ -97,7 +97,11 @@ fn words_regex(words: &[String], case_insensitive: bool) -> Option<Regex> {
         .collect::<Vec<_>>()
         .join("|");
     let flags = if case_insensitive { "(?i)" } else { "" };
-    Regex::new(&format!(r"{flags}(?-u:\b)(?:{alt})(?-u:\b)")).ok()
+    Pattern::build(
+        &format!(r"{flags}(?-u:\b)(?:{alt})(?-u:\b)"),
+        crate::pattern::DEFAULT_SIZE_LIMIT,
+    )
+    .ok()
 }
 
 impl Triggers {
@@ -141,15 +145,14 @@ impl Triggers {
             .map(|(p, _)| phrase_regex(p))
             .collect::<Vec<_>>()
             .join("|");
+        let never = || Pattern::new("$^");
         let any = if gapped.is_empty() {
-            Regex::new("$^").unwrap()
+            never()
         } else {
-            regex::RegexBuilder::new(&format!(r"(?i)(?-u:\b)(?:{alt})(?-u:\b)"))
-                .size_limit(64 << 20)
-                .build()
+            Pattern::build(&format!(r"(?i)(?-u:\b)(?:{alt})(?-u:\b)"), 64 << 20)
                 .unwrap_or_else(|e| {
                     eprintln!("dipkg: warning: trigger phrases do not compile ({e}); no relations will be found");
-                    Regex::new("$^").unwrap()
+                    never()
                 })
         };
         let literal_preds: Vec<Predicate> = literals.iter().map(|(_, p)| *p).collect();
@@ -157,7 +160,7 @@ impl Triggers {
         let (each_pats, each_preds): (Vec<String>, Vec<Predicate>) = phrases
             .iter()
             .map(|(p, pred)| (format!(r"(?i)^(?:{})$", phrase_regex(p)), *pred))
-            .filter(|(pat, _)| Regex::new(pat).is_ok())
+            .filter(|(pat, _)| regex::Regex::new(pat).is_ok())
             .unzip();
         let each = regex::RegexSet::new(&each_pats).expect("each pattern compiles alone");
         let mut literal = std::collections::HashMap::new();
@@ -166,7 +169,6 @@ impl Triggers {
                 literal.entry(p.to_lowercase()).or_insert(*pred);
             }
         }
-        let never = || Regex::new("$^").unwrap();
         Triggers {
             any,
             gap_starts,

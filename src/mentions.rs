@@ -2634,7 +2634,7 @@ fn civil_from_days(z: i64) -> (i32, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pattern::compile;
+    use crate::pattern::{compile, corpus_lines};
     use regex::Regex;
 
     #[test]
@@ -2776,29 +2776,6 @@ mod tests {
         // The texts exercise every list and every kind of marker word.
         assert_eq!(lists_seen, (1 << KEYWORD_LISTS.len()) - 1);
         assert!(pronouns > 50 && anaphors > 50 && collectives > 50);
-    }
-
-    /// Every line of the seeds, of `tests/corpus` and of 150 synthetic
-    /// documents: the texts that fast paths are held to their reference on.
-    fn corpus_lines() -> Vec<String> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut texts = Vec::new();
-        let mut files = Vec::new();
-        for dir in ["seeds", "tests/corpus/docs"] {
-            for e in std::fs::read_dir(root.join(dir)).expect("test documents") {
-                files.push(e.expect("entry").path());
-            }
-        }
-        files.sort();
-        for f in files {
-            let text = std::fs::read_to_string(&f).expect("UTF-8 test document");
-            texts.extend(text.lines().map(str::to_string));
-        }
-        let lex = Lexicon::load_dir(&crate::pipeline::default_ontology_dir()).expect("lexicon");
-        for d in crate::synth::Generator::new(&lex, 7).documents(150) {
-            texts.extend(d.text.lines().map(str::to_string));
-        }
-        texts
     }
 
     /// The (start, end) of every match of `re` in `s`.

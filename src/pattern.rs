@@ -120,3 +120,34 @@ pub(crate) fn twinned() -> Vec<String> {
     v.dedup();
     v
 }
+
+/// Every line of the seeds, of `tests/corpus` and of 150 synthetic
+/// documents: the texts that fast paths are held to their reference on.
+#[cfg(test)]
+pub(crate) fn corpus_lines() -> Vec<String> {
+    static LINES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    LINES.get_or_init(read_corpus_lines).clone()
+}
+
+#[cfg(test)]
+fn read_corpus_lines() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts = Vec::new();
+    let mut files = Vec::new();
+    for dir in ["seeds", "tests/corpus/docs"] {
+        for e in std::fs::read_dir(root.join(dir)).expect("test documents") {
+            files.push(e.expect("entry").path());
+        }
+    }
+    files.sort();
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("UTF-8 test document");
+        texts.extend(text.lines().map(str::to_string));
+    }
+    let lex = crate::lexicon::Lexicon::load_dir(&crate::pipeline::default_ontology_dir())
+        .expect("lexicon");
+    for d in crate::synth::Generator::new(&lex, 7).documents(150) {
+        texts.extend(d.text.lines().map(str::to_string));
+    }
+    texts
+}

@@ -13,7 +13,9 @@ use crate::lexicon::Lexicon;
 use crate::mentions::{resolve_date, DateMention, Ref};
 use crate::model::{EntityType, MeetingFormat, Predicate};
 use crate::pattern::Pattern;
+use aho_corasick::AhoCorasick;
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 /// A mention after resolution, as the relation stage reads it.
 #[derive(Debug, Clone)]
@@ -240,6 +242,34 @@ impl Triggers {
         }
         out
     }
+}
+
+/// The phrases that introduce an [`occasion`].
+const OCCASION_PHRASES: [&str; 6] = [
+    "on the margins of",
+    "on the sidelines of",
+    "on the occasion of",
+    "to attend",
+    "while attending",
+    "during the",
+];
+
+/// Where the first of the [`OCCASION_PHRASES`] to end ends: the match an
+/// automaton with standard semantics reports first (it reports a match as
+/// soon as it has read one).
+fn occasion_phrase_end(s: &str) -> Option<usize> {
+    static PHRASES: OnceLock<AhoCorasick> = OnceLock::new();
+    let ac = PHRASES.get_or_init(|| AhoCorasick::new(OCCASION_PHRASES).expect("phrases compile"));
+    ac.find(s).map(|m| m.end())
+}
+
+/// Where `lit` first occurs in `s`, by a searcher built once (in `cell`):
+/// `str::find` builds its searcher on every call, which showed in profiles
+/// for the phrases looked for in every sentence.
+fn find_literal(cell: &'static OnceLock<AhoCorasick>, s: &str, lit: &str) -> Option<usize> {
+    cell.get_or_init(|| AhoCorasick::new([lit]).expect("a literal compiles"))
+        .find(s)
+        .map(|m| m.start())
 }
 
 /// `DIPKG_DEBUG` set: print each sentence's mentions and triggers (read once).
@@ -541,7 +571,8 @@ pub fn sentence_relations(
         }
     }
     // "Seo is paying a visit … at the invitation of Zhao": Zhao invited Seo.
-    if let Some(i) = s.find("at the invitation of ") {
+    static INVITATION: OnceLock<AhoCorasick> = OnceLock::new();
+    if let Some(i) = find_literal(&INVITATION, s, "at the invitation of ") {
         let host = ms
             .iter()
             .filter(|m| m.start >= i + 21 && m.entity_type == Some(EntityType::Person))
@@ -574,8 +605,8 @@ pub fn sentence_relations(
     }
     // A news dateline ("TOKYO, Aug. 25 (Kyodo) -- Japan on Thursday …")
     // names the place of filing, not the actor.
-    let body_start = s
-        .find(" -- ")
+    static DATELINE: OnceLock<AhoCorasick> = OnceLock::new();
+    let body_start = find_literal(&DATELINE, s, " -- ")
         .filter(|&i| i < 80 && s[..i].contains('('))
         .map(|i| i + 4)
         .unwrap_or(0);
@@ -1798,17 +1829,7 @@ fn meeting_format(s: &str, trig: &Triggers) -> MeetingFormat {
 
 /// "on the margins of X" / "on the sidelines of X": the event X.
 fn occasion(s: &str, ms: &[Resolved]) -> Option<String> {
-    let i = [
-        "on the margins of",
-        "on the sidelines of",
-        "on the occasion of",
-        "to attend",
-        "while attending",
-        "during the",
-    ]
-    .iter()
-    .filter_map(|p| s.find(p).map(|i| i + p.len()))
-    .min()?;
+    let i = occasion_phrase_end(s)?;
     ms.iter()
         .filter(|m| m.start >= i && m.entity_type == Some(EntityType::Event))
         .min_by_key(|m| m.start)
@@ -1818,6 +1839,43 @@ fn occasion(s: &str, ms: &[Resolved]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literals_are_found_where_str_find_finds_them() {
+        static A: OnceLock<AhoCorasick> = OnceLock::new();
+        static B: OnceLock<AhoCorasick> = OnceLock::new();
+        let mut texts: Vec<String> = [
+            "on the sidelines of the summit during the talks; to attend to attend",
+            "while attendingduring the; on the margins ofon the occasion of",
+            "TOKYO, Aug. 25 (Kyodo) -- Japan at the invitation of Kim -- at the invitation of",
+            "Seo is paying a visit to Japan at the invitation of Foreign Minister Kamikawa.",
+            "at the invitation of",
+            "",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        texts.extend(crate::pattern::corpus_lines());
+        let mut found = [0; 3];
+        for s in &texts {
+            let expected = OCCASION_PHRASES
+                .iter()
+                .filter_map(|p| s.find(p).map(|i| i + p.len()))
+                .min();
+            assert_eq!(occasion_phrase_end(s), expected, "in {s:?}");
+            let invitation = "at the invitation of ";
+            assert_eq!(
+                find_literal(&A, s, invitation),
+                s.find(invitation),
+                "in {s:?}"
+            );
+            assert_eq!(find_literal(&B, s, " -- "), s.find(" -- "), "in {s:?}");
+            found[0] += expected.is_some() as usize;
+            found[1] += s.contains(invitation) as usize;
+            found[2] += s.contains(" -- ") as usize;
+        }
+        assert!(found.iter().all(|&n| n >= 3), "{found:?}");
+    }
 
     #[test]
     fn clause_starts_after_the_last_connector() {

@@ -610,31 +610,8 @@ const KEYWORD_LISTS: [&[&str]; 12] = [
         "he Vice",
         "he Deputy",
     ],
-    // Kw::AnaphorHead
-    &[
-        "summit",
-        "agreement",
-        "treaty",
-        "resolution",
-        "ruling",
-        "decision",
-        "drill",
-        "exhibition",
-        "statue",
-        "discharge",
-        "release",
-        "measures",
-        "restrictions",
-        "plan",
-        "declaration",
-        "nomination",
-        "launch",
-        "test",
-        "xpo",
-        "lympics",
-        "ames",
-        "orum",
-    ],
+    // Kw::AnaphorHead: a head word is in every match.
+    &ANAPHOR_HEADS,
 ];
 
 /// Which keyword lists have a word in a sentence (found by [`scan`]).

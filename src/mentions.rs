@@ -647,6 +647,24 @@ const ANAPHOR_WORDS: [&str; 12] = [
     "question", "dispute",
 ];
 
+/// The entry of `text` in [`scan`]'s table, added when it is not there.
+fn scan_word<'t>(table: &'t mut Vec<ScanWord>, text: &'static str) -> &'t mut ScanWord {
+    let k = match table.iter().position(|w| w.text == text) {
+        Some(k) => k,
+        None => {
+            table.push(ScanWord {
+                text,
+                lists: 0,
+                pronoun: false,
+                anaphor: false,
+                collective: false,
+            });
+            table.len() - 1
+        }
+    };
+    &mut table[k]
+}
+
 /// Which keyword lists have a word in a sentence, and the words
 /// [`markers`] needs, from one overlapping Aho-Corasick search. Per list,
 /// a `contains` per word, each over the whole sentence, cost more than
@@ -658,42 +676,19 @@ fn scan(s: &str) -> (Keywords, MarkerWords) {
     let (ac, table) = AC.get_or_init(|| {
         // Each distinct text once, with everything it stands for.
         let mut table: Vec<ScanWord> = Vec::new();
-        let mut entry = |text: &'static str| -> usize {
-            match table.iter().position(|w| w.text == text) {
-                Some(k) => k,
-                None => {
-                    table.push(ScanWord {
-                        text,
-                        lists: 0,
-                        pronoun: false,
-                        anaphor: false,
-                        collective: false,
-                    });
-                    table.len() - 1
-                }
-            }
-        };
-        let mut marks: Vec<(usize, u32, u8)> = Vec::new();
         for (i, list) in KEYWORD_LISTS.iter().enumerate() {
             for w in *list {
-                marks.push((entry(w), 1 << i, 0));
+                scan_word(&mut table, w).lists |= 1 << i;
             }
         }
         for w in PRONOUNS {
-            marks.push((entry(w), 0, 1));
+            scan_word(&mut table, w).pronoun = true;
         }
         for w in ANAPHOR_WORDS {
-            marks.push((entry(w), 0, 2));
+            scan_word(&mut table, w).anaphor = true;
         }
         for w in COLLECTIVE_WORD_TEXTS {
-            marks.push((entry(w), 0, 3));
-        }
-        for (k, lists, role) in marks {
-            let w = &mut table[k];
-            w.lists |= lists;
-            w.pronoun |= role == 1;
-            w.anaphor |= role == 2;
-            w.collective |= role == 3;
+            scan_word(&mut table, w).collective = true;
         }
         let ac = AhoCorasickBuilder::new()
             .kind(Some(AhoCorasickKind::DFA))

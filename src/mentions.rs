@@ -2606,7 +2606,7 @@ fn civil_from_days(z: i64) -> (i32, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pattern::{compile, corpus_lines};
+    use crate::pattern::{compile, test_texts};
     use regex::Regex;
 
     #[test]
@@ -2714,7 +2714,7 @@ mod tests {
 
     #[test]
     fn scan_finds_what_plain_searches_find() {
-        let mut texts: Vec<String> = [
+        let mut crafted = vec![
             "THEY met; MiNiStErS, Both, BOTH the WOMEN and men; representativess",
             "he_ _he he9 9he H\u{e9}he h\u{e9} the other whether; He, SHE, his. Her",
             "ISSUE Issue issue; This that-it these/those SAME such; a matter-of-fact",
@@ -2723,27 +2723,20 @@ mod tests {
             "",
             "he",
             "they",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        texts.extend(MARKER_SENTENCES.iter().map(|s| s.to_string()));
-        texts.extend(corpus_lines());
+        ];
+        crafted.extend(MARKER_SENTENCES);
         let (mut lists_seen, mut pronouns, mut anaphors, mut collectives) = (0, 0, 0, 0);
-        for t in &texts {
-            let norm = crate::segment::normalize_str(t);
-            for s in [t.as_str(), norm.as_str()] {
-                let (kw, words) = scan(s);
-                let (lists, p, a, c) = scan_by_words(s);
-                assert_eq!(kw.0, lists, "keyword lists of {s:?}");
-                assert_eq!(words.pronouns, p, "pronouns of {s:?}");
-                assert_eq!(words.anaphor, a, "anaphor words of {s:?}");
-                assert_eq!(words.collective, c, "collective words of {s:?}");
-                lists_seen |= lists;
-                pronouns += p.len();
-                anaphors += a as usize;
-                collectives += c as usize;
-            }
+        for s in &test_texts(&crafted) {
+            let (kw, words) = scan(s);
+            let (lists, p, a, c) = scan_by_words(s);
+            assert_eq!(kw.0, lists, "keyword lists of {s:?}");
+            assert_eq!(words.pronouns, p, "pronouns of {s:?}");
+            assert_eq!(words.anaphor, a, "anaphor words of {s:?}");
+            assert_eq!(words.collective, c, "collective words of {s:?}");
+            lists_seen |= lists;
+            pronouns += p.len();
+            anaphors += a as usize;
+            collectives += c as usize;
         }
         // The texts exercise every list and every kind of marker word.
         assert_eq!(lists_seen, (1 << KEYWORD_LISTS.len()) - 1);
@@ -2755,24 +2748,18 @@ mod tests {
         re.find_iter(s).map(|m| (m.start(), m.end())).collect()
     }
 
-    /// Hold a matcher written out by hand to the regex it replaces, on
-    /// `crafted` lines and every line of [`corpus_lines`], as written and
-    /// normalised; returns the number of matches.
+    /// Hold a matcher written out by hand to the regex it replaces, on the
+    /// [`test_texts`] with `crafted` lines; returns the number of matches.
     fn agrees_with_regex(
         re: &Regex,
         ours: impl Fn(&str) -> Vec<(usize, usize)>,
         crafted: &[&str],
     ) -> usize {
-        let mut texts: Vec<String> = crafted.iter().map(|s| s.to_string()).collect();
-        texts.extend(corpus_lines());
         let mut matches = 0;
-        for t in &texts {
-            let norm = crate::segment::normalize_str(t);
-            for s in [t.as_str(), norm.as_str()] {
-                let expected = regex_spans(re, s);
-                assert_eq!(ours(s), expected, "in {s:?}");
-                matches += expected.len();
-            }
+        for s in &test_texts(crafted) {
+            let expected = regex_spans(re, s);
+            assert_eq!(ours(s), expected, "in {s:?}");
+            matches += expected.len();
         }
         matches
     }
@@ -2844,93 +2831,29 @@ mod tests {
             r"\b(?:(?:{KOREAN_SURNAMES}) [A-Z][a-z]+-[a-z]+|[A-Z][a-z]+-[a-z]+ (?:{KOREAN_SURNAMES}))\b"
         ));
         let given = compile(r"[A-Z][a-z]+-[a-z]");
-        let mut texts: Vec<String> = [
+        let (mut searched, mut skipped) = (0, 0);
+        for s in &test_texts(&[
             "Kim Jung-han met Kyung-wha Kang; Director-General Lee; Japan-ROK; follow-up",
             "Jung-han, A-b, Ab-c, ab-c, Ab-, -c, Ab-C, \u{e9}b-c, Xab-cd",
             "-",
             "",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        texts.extend(corpus_lines());
-        let (mut searched, mut skipped) = (0, 0);
-        for t in &texts {
-            let norm = crate::segment::normalize_str(t);
-            for s in [t.as_str(), norm.as_str()] {
-                let guard = has_hyphenated_given_name(s);
-                // The guard is exactly "a given name's start is there" ...
-                assert_eq!(guard, given.is_match(s), "in {s:?}");
-                // ... which the pattern needs.
-                assert!(guard || !re.is_match(s), "in {s:?}");
-                if s.contains('-') {
-                    if guard {
-                        searched += 1;
-                    } else {
-                        skipped += 1;
-                    }
+        ]) {
+            let guard = has_hyphenated_given_name(s);
+            // The guard is exactly "a given name's start is there" ...
+            assert_eq!(guard, given.is_match(s), "in {s:?}");
+            // ... which the pattern needs.
+            assert!(guard || !re.is_match(s), "in {s:?}");
+            if s.contains('-') {
+                if guard {
+                    searched += 1;
+                } else {
+                    skipped += 1;
                 }
             }
         }
         assert!(
             searched > 100 && skipped > 100,
             "{searched} searched, {skipped} skipped"
-        );
-    }
-
-    #[test]
-    fn ascii_twins_find_what_their_patterns_find() {
-        // Extracting the test documents compiles the rules' patterns.
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let pipeline =
-            crate::pipeline::Pipeline::from_ontology_dir(&crate::pipeline::default_ontology_dir())
-                .expect("pipeline");
-        let (files, _) =
-            crate::ingest::collect_inputs(&[root.join("seeds"), root.join("tests/corpus/docs")]);
-        for f in &files {
-            let bytes = std::fs::read(f).expect("test document");
-            pipeline.extract_bytes(f, &bytes).expect("extracts");
-        }
-        let mut twinned = crate::pattern::twinned();
-        twinned.sort();
-        twinned.dedup();
-        // The rules' patterns, the trigger phrases' and the dates' of ingest.
-        assert!(twinned.len() >= 20, "{} patterns twinned", twinned.len());
-        assert!(twinned.iter().any(|p| p.starts_with("(?i)(?-u:\\b)")));
-        assert!(twinned.iter().any(|p| p.contains(r"(\d{4})[./]")));
-        let mut texts: Vec<String> = [
-            "Mr. Kim\tmet\x0bMs. Lee\x0c\r\n in Seoul_2024; 1,000 people; 12 May 2024",
-            "the Act on the Protection of ... Agreement; Embassy of the Republic of Korea in Japan",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        texts.extend(corpus_lines());
-        let mut matches = 0;
-        for pat in &twinned {
-            let p = Pattern::build(pat, 64 << 20).expect("compiles again");
-            let (unicode, ascii) = p.twins();
-            let ascii = ascii.expect("a twin");
-            for t in &texts {
-                let norm = crate::segment::normalize_str(t);
-                // Tabs where the text has spaces: `\s` in both twins.
-                let tabs = t.replace(' ', "\t");
-                let variants = [t.as_str(), norm.as_str(), tabs.as_str()];
-                for s in variants.into_iter().filter(|s| s.is_ascii()) {
-                    let groups = |re: &Regex| -> Vec<Vec<Option<(usize, usize)>>> {
-                        re.captures_iter(s)
-                            .map(|c| c.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect())
-                            .collect()
-                    };
-                    let expected = groups(unicode);
-                    assert_eq!(groups(ascii), expected, "{pat} in {s:?}");
-                    matches += expected.len();
-                }
-            }
-        }
-        assert!(
-            matches > 1000,
-            "the texts exercise the patterns ({matches} matches)"
         );
     }
 
@@ -2946,7 +2869,8 @@ mod tests {
     #[test]
     fn titled_persons_are_found_as_the_regex_finds_them() {
         let re = titled_regex();
-        let mut texts: Vec<String> = [
+        let mut matches = 0;
+        for s in &test_texts(&[
             "Foreign Minister Kim Jung-han met Minister KONO Taro and Ms. Kang.",
             "H.E. Mr. Minister Kim; H.E. Kim; H.E.  Dr. Lee; H.E.Kim; Mr.Kim; Mrs. Lee, Ms Lee",
             "Directors-General Kim and Takizaki; Directors General Kim, and Lee; Ministers Kim & Park",
@@ -2965,30 +2889,21 @@ mod tests {
             "Minister",
             "Mr.",
             "H.E.",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        texts.extend(corpus_lines());
-        let mut matches = 0;
-        for t in &texts {
-            let norm = crate::segment::normalize_str(t);
-            for s in [t.as_str(), norm.as_str()] {
-                let expected: Vec<Titled> = re
-                    .captures_iter(s)
-                    .map(|c| {
-                        let g = |n: &str| c.name(n).expect("group").range();
-                        Titled {
-                            title: g("title"),
-                            name: g("name"),
-                            more: g("more"),
-                        }
-                    })
-                    .collect();
-                let ours = TitledPerson::get().find_iter(s);
-                assert_eq!(ours, expected, "in {s:?}");
-                matches += ours.len();
-            }
+        ]) {
+            let expected: Vec<Titled> = re
+                .captures_iter(s)
+                .map(|c| {
+                    let g = |n: &str| c.name(n).expect("group").range();
+                    Titled {
+                        title: g("title"),
+                        name: g("name"),
+                        more: g("more"),
+                    }
+                })
+                .collect();
+            let ours = TitledPerson::get().find_iter(s);
+            assert_eq!(ours, expected, "in {s:?}");
+            matches += ours.len();
         }
         assert!(
             matches > 2000,

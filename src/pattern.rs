@@ -121,8 +121,24 @@ pub(crate) fn twinned() -> Vec<String> {
     v
 }
 
+/// `crafted` and the [`corpus_lines`], each as written and normalised (as
+/// the rules see it): the texts that fast paths are held to their
+/// reference on.
+#[cfg(test)]
+pub(crate) fn test_texts(crafted: &[&str]) -> Vec<String> {
+    crafted
+        .iter()
+        .map(|s| s.to_string())
+        .chain(corpus_lines())
+        .flat_map(|t| {
+            let norm = crate::segment::normalize_str(&t);
+            [t, norm]
+        })
+        .collect()
+}
+
 /// Every line of the seeds, of `tests/corpus` and of 150 synthetic
-/// documents: the texts that fast paths are held to their reference on.
+/// documents.
 #[cfg(test)]
 pub(crate) fn corpus_lines() -> Vec<String> {
     static LINES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
@@ -150,4 +166,62 @@ fn read_corpus_lines() -> Vec<String> {
         texts.extend(d.text.lines().map(str::to_string));
     }
     texts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_twins_find_what_their_patterns_find() {
+        // Extracting the test documents compiles the rules' patterns.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let pipeline =
+            crate::pipeline::Pipeline::from_ontology_dir(&crate::pipeline::default_ontology_dir())
+                .expect("pipeline");
+        let (files, _) =
+            crate::ingest::collect_inputs(&[root.join("seeds"), root.join("tests/corpus/docs")]);
+        for f in &files {
+            let bytes = std::fs::read(f).expect("test document");
+            pipeline.extract_bytes(f, &bytes).expect("extracts");
+        }
+        let twinned = twinned();
+        // The rules' patterns, the trigger phrases' and the dates' of ingest.
+        assert!(twinned.len() >= 20, "{} patterns twinned", twinned.len());
+        assert!(twinned.iter().any(|p| p.starts_with("(?i)(?-u:\\b)")));
+        assert!(twinned.iter().any(|p| p.contains(r"(\d{4})[./]")));
+        // The ASCII texts, and each again with tabs for spaces: `\s` in both
+        // twins.
+        let texts: Vec<String> = test_texts(&[
+            "Mr. Kim\tmet\x0bMs. Lee\x0c\r\n in Seoul_2024; 1,000 people; 12 May 2024",
+            "the Act on the Protection of ... Agreement; Embassy of the Republic of Korea in Japan",
+        ])
+        .into_iter()
+        .filter(|s| s.is_ascii())
+        .flat_map(|s| {
+            let tabs = s.replace(' ', "\t");
+            [s, tabs]
+        })
+        .collect();
+        let mut matches = 0;
+        for pat in &twinned {
+            let p = Pattern::build(pat, 64 << 20).expect("compiles again");
+            let (unicode, ascii) = p.twins();
+            let ascii = ascii.expect("a twin");
+            for s in &texts {
+                let groups = |re: &Regex| -> Vec<Vec<Option<(usize, usize)>>> {
+                    re.captures_iter(s)
+                        .map(|c| c.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect())
+                        .collect()
+                };
+                let expected = groups(unicode);
+                assert_eq!(groups(ascii), expected, "{pat} in {s:?}");
+                matches += expected.len();
+            }
+        }
+        assert!(
+            matches > 1000,
+            "the texts exercise the patterns ({matches} matches)"
+        );
+    }
 }

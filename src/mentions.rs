@@ -987,21 +987,17 @@ impl TitledPerson {
 
     /// Every match in `s`, left to right, not overlapping.
     fn find_iter(&self, s: &str) -> Vec<Titled> {
-        let b = s.as_bytes();
-        let mut found = Vec::new();
-        let mut p = 0;
-        while p < b.len() {
-            // Every branch starts with `\b` and an ASCII capital.
-            let starts = b[p].is_ascii_uppercase() && (p == 0 || !is_ascii_word(b[p - 1]));
-            match starts.then(|| self.match_at(s, p)).flatten() {
-                Some(m) => {
-                    p = m.more.end;
-                    found.push(m);
-                }
-                None => p += 1,
-            }
-        }
-        found
+        // Every branch starts with `\b` and an ASCII capital.
+        word_start_matches(
+            s,
+            |c| c.is_ascii_uppercase(),
+            |p| {
+                self.match_at(s, p).map(|m| {
+                    let end = m.more.end;
+                    (m, end)
+                })
+            },
+        )
     }
 
     /// The match starting at `p`, if any, in the pattern's order of
@@ -1073,20 +1069,11 @@ impl TitledPerson {
     /// "of" and a title's first letter. At a position, the first title
     /// (longest first) that is followed by the rest decides.
     fn long_titles(&self, s: &str) -> Vec<(usize, usize)> {
-        let b = s.as_bytes();
-        let mut found = Vec::new();
-        let mut p = 0;
-        while p < b.len() {
-            let starts = b[p].is_ascii_uppercase() && (p == 0 || !is_ascii_word(b[p - 1]));
-            match starts.then(|| self.long_title_at(s, p)).flatten() {
-                Some(e) => {
-                    found.push((p, e));
-                    p = e;
-                }
-                None => p += 1,
-            }
-        }
-        found
+        word_start_matches(
+            s,
+            |c| c.is_ascii_uppercase(),
+            |p| self.long_title_at(s, p).map(|e| ((p, e), e)),
+        )
     }
 
     /// The end of [`TitledPerson::long_titles`]' match at `p`, if any.
@@ -1119,29 +1106,18 @@ fn two_or_three(s: &str) -> Vec<(usize, usize)> {
         "All three",
     ];
     let b = s.as_bytes();
-    let mut found = Vec::new();
-    let mut p = 0;
-    while p < b.len() {
-        let starts =
-            matches!(b[p], b't' | b'T' | b'a' | b'A') && (p == 0 || !is_ascii_word(b[p - 1]));
-        let end = starts
-            .then(|| {
-                PHRASES
-                    .iter()
-                    .filter(|w| s[p..].starts_with(**w))
-                    .map(|w| p + w.len())
-                    .find(|&e| e == b.len() || !is_ascii_word(b[e]))
-            })
-            .flatten();
-        match end {
-            Some(e) => {
-                found.push((p, e));
-                p = e;
-            }
-            None => p += 1,
-        }
-    }
-    found
+    word_start_matches(
+        s,
+        |c| matches!(c, b't' | b'T' | b'a' | b'A'),
+        |p| {
+            PHRASES
+                .iter()
+                .filter(|w| s[p..].starts_with(**w))
+                .map(|w| p + w.len())
+                .find(|&e| e == b.len() || !is_ascii_word(b[e]))
+                .map(|e| ((p, e), e))
+        },
+    )
 }
 
 /// The words an anaphor's head can be ([`anaphor_heads`]).
@@ -1190,21 +1166,11 @@ const ANAPHOR_HEADS: [&str; 28] = [
 /// word, so no search is needed after the determiner: the word after it is
 /// the head, or the word after that one is.
 fn anaphor_heads(s: &str) -> Vec<(usize, usize)> {
-    let b = s.as_bytes();
-    let mut found = Vec::new();
-    let mut p = 0;
-    while p < b.len() {
-        let starts =
-            matches!(b[p], b't' | b'T' | b'a' | b's') && (p == 0 || !is_ascii_word(b[p - 1]));
-        match starts.then(|| anaphor_head_at(s, p)).flatten() {
-            Some(e) => {
-                found.push((p, e));
-                p = e;
-            }
-            None => p += 1,
-        }
-    }
-    found
+    word_start_matches(
+        s,
+        |c| matches!(c, b't' | b'T' | b'a' | b's'),
+        |p| anaphor_head_at(s, p).map(|e| ((p, e), e)),
+    )
 }
 
 /// The end of [`anaphor_heads`]' match at `p`, if any: the determiners in
@@ -1259,6 +1225,32 @@ fn has_hyphenated_given_name(s: &str) -> bool {
             .count();
         after && lower > 0 && i > lower && b[i - lower - 1].is_ascii_uppercase()
     })
+}
+
+/// The matches of a pattern written out by hand whose every branch starts
+/// with `\b` and a word byte: leftmost-first and not overlapping. At each
+/// position where a match may start (an ASCII word starts there with a byte
+/// `first` accepts), `at` gives the match there and its end, and the
+/// search goes on from that end.
+fn word_start_matches<M>(
+    s: &str,
+    first: impl Fn(u8) -> bool,
+    mut at: impl FnMut(usize) -> Option<(M, usize)>,
+) -> Vec<M> {
+    let b = s.as_bytes();
+    let mut found = Vec::new();
+    let mut p = 0;
+    while p < b.len() {
+        let starts = first(b[p]) && (p == 0 || !is_ascii_word(b[p - 1]));
+        match starts.then(|| at(p)).flatten() {
+            Some((m, end)) => {
+                found.push(m);
+                p = end;
+            }
+            None => p += 1,
+        }
+    }
+    found
 }
 
 /// `[0-9A-Za-z_]`: the word bytes of an ASCII `\b`.

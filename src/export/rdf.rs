@@ -146,26 +146,74 @@ fn in_subject_chunks<T: Sync>(
         let parts: Vec<Keyed> = batch
             .par_iter()
             .map(|(s, item)| {
-                let mut out = Sink {
-                    graph: Some(iri(vocab::ENTITIES_GRAPH)),
-                    lines: Vec::new(),
-                };
+                let mut out = Sink::default();
                 describe(&mut out, s, item);
                 out.sorted()
             })
             .collect();
-        f(parts.concat())?;
+        f(Keyed::concat(parts))?;
     }
     Ok(())
 }
 
-/// The triples of one graph in N-Triples form (`s p o`), sorted. Terms are
-/// self-delimiting (`<...>`, `"..."`), so the text sorts like (subject,
-/// predicate, object).
-type Keyed = Vec<String>;
+/// The triples of one graph in N-Triples form (`s p o`), sorted and
+/// without repeats, in one buffer. Terms are self-delimiting (`<...>`,
+/// `"..."`), so the text sorts like (subject, predicate, object).
+#[derive(Default)]
+struct Keyed {
+    text: String,
+    lines: Vec<Line>,
+}
+
+/// Where one triple is in a [`Sink`]'s or [`Keyed`]'s text: `<s>` ends at
+/// `subject_end`, then a space and `<p>` ending at `predicate_end`, then a
+/// space and the object up to `end`. Kept at creation, so that writers
+/// need not look for the terms again.
+#[derive(Clone, Copy)]
+struct Line {
+    start: usize,
+    subject_end: usize,
+    predicate_end: usize,
+    end: usize,
+}
+
+impl Keyed {
+    /// The triples in order, each as (whole text, subject, predicate, object).
+    fn triples(&self) -> impl Iterator<Item = (&str, &str, &str, &str)> {
+        self.lines.iter().map(|l| {
+            (
+                &self.text[l.start..l.end],
+                &self.text[l.start..l.subject_end],
+                &self.text[l.subject_end + 1..l.predicate_end],
+                &self.text[l.predicate_end + 1..l.end],
+            )
+        })
+    }
+
+    /// Sorted parts whose triples follow one another's (the entities
+    /// graph's chunks of subjects), one after the other.
+    fn concat(parts: Vec<Keyed>) -> Keyed {
+        let mut all = Keyed::default();
+        for part in parts {
+            let shift = all.text.len();
+            all.text.push_str(&part.text);
+            all.lines.extend(part.lines.iter().map(|l| Line {
+                start: l.start + shift,
+                subject_end: l.subject_end + shift,
+                predicate_end: l.predicate_end + shift,
+                end: l.end + shift,
+            }));
+        }
+        all
+    }
+
+    fn text_len(&self) -> usize {
+        self.lines.iter().map(|l| l.end - l.start).sum()
+    }
+}
 
 /// Quads of a graph's sorted triples (parsed back from their N-Quads).
-fn to_graph_quads(graph: &GraphName, lines: &[String]) -> Vec<Quad> {
+fn to_graph_quads(graph: &GraphName, lines: &Keyed) -> Vec<Quad> {
     let bytes = nquads_lines(&graph.to_string(), lines);
     oxigraph::io::RdfParser::from_format(RdfFormat::NQuads)
         .for_slice(&bytes)
@@ -174,9 +222,9 @@ fn to_graph_quads(graph: &GraphName, lines: &[String]) -> Vec<Quad> {
 }
 
 /// N-Quads lines: each triple, then the graph.
-fn nquads_lines(graph: &str, lines: &[String]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(lines.iter().map(|l| l.len() + graph.len() + 3).sum());
-    for line in lines {
+fn nquads_lines(graph: &str, lines: &Keyed) -> Vec<u8> {
+    let mut out = Vec::with_capacity(lines.text_len() + lines.lines.len() * (graph.len() + 3));
+    for (line, ..) in lines.triples() {
         out.extend_from_slice(line.as_bytes());
         if !graph.is_empty() {
             out.push(b' ');
@@ -195,7 +243,7 @@ pub struct Chunk {
 }
 
 impl Chunk {
-    fn of(graph: &GraphName, lines: &[String]) -> Chunk {
+    fn of(graph: &GraphName, lines: &Keyed) -> Chunk {
         let g = match graph {
             GraphName::DefaultGraph => String::new(),
             g => g.to_string(),
@@ -210,11 +258,11 @@ impl Chunk {
 /// A TriG graph block: subjects grouped with `;`, IRIs abbreviated by our
 /// prefixes where the local name is plain, literals in N-Triples form
 /// (valid Turtle) with their datatype abbreviated.
-fn trig_block(graph: &GraphName, lines: &[String]) -> Vec<u8> {
-    if lines.is_empty() {
+fn trig_block(graph: &GraphName, lines: &Keyed) -> Vec<u8> {
+    if lines.lines.is_empty() {
         return Vec::new();
     }
-    let mut out = String::with_capacity(lines.iter().map(|l| l.len()).sum::<usize>() / 2 + 64);
+    let mut out = String::with_capacity(lines.text_len() / 2 + 64);
     match graph {
         GraphName::NamedNode(n) => {
             out.push_str(&abbreviate(n.as_str()));
@@ -223,9 +271,7 @@ fn trig_block(graph: &GraphName, lines: &[String]) -> Vec<u8> {
         _ => out.push_str("{\n"),
     }
     let mut subject: Option<&str> = None;
-    for line in lines {
-        let (s, rest) = split_iri(line);
-        let (p, o) = split_iri(rest);
+    for (_, s, p, o) in lines.triples() {
         if subject == Some(s) {
             out.push_str(" ;\n\t\t");
         } else {
@@ -247,15 +293,6 @@ fn trig_block(graph: &GraphName, lines: &[String]) -> Vec<u8> {
     }
     out.push_str(" .\n}\n");
     out.into_bytes()
-}
-
-/// The leading `<iri>` of N-Triples text and the rest after its space.
-fn split_iri(text: &str) -> (&str, &str) {
-    // An IRI holds no '>': the first one closes it.
-    match text.find('>') {
-        Some(i) => (&text[..=i], text.get(i + 2..).unwrap_or("")),
-        None => (text, ""),
-    }
 }
 
 /// A term in N-Triples form, abbreviated for Turtle: IRIs by prefix, and
@@ -289,20 +326,31 @@ fn abbreviate(iri: &str) -> String {
 
 /// [`abbreviate`], appended to `out` (no allocation).
 fn push_abbreviated(out: &mut String, iri: &str) {
-    let plain = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'#';
     // No namespace of ours starts another: the first match is the only one.
+    // The namespaces' last two bytes differ ("y#", "d/", "c/", "s#", …): a
+    // look at them first spares a full comparison with most.
+    let bytes = iri.as_bytes();
+    let ends_as = |ns: &str| {
+        let n = ns.len();
+        bytes.len() >= n && bytes[n - 2..n] == ns.as_bytes()[n - 2..]
+    };
     let best = vocab::PREFIXES
         .iter()
-        .find(|(name, ns)| *name != "dc" && iri.starts_with(ns));
+        .find(|(name, ns)| *name != "dc" && ends_as(ns) && iri.starts_with(ns));
     if let Some((name, ns)) = best {
         let local = &iri.as_bytes()[ns.len()..];
         let first_ok = local
             .first()
             .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_');
-        if first_ok && local.iter().all(|&b| plain(b)) {
+        let mut hash = false;
+        let plain = local.iter().all(|&b| {
+            hash |= b == b'#';
+            LOCAL_NAME[usize::from(b)]
+        });
+        if first_ok && plain {
             out.push_str(name);
             out.push(':');
-            if !local.contains(&b'#') {
+            if !hash {
                 out.push_str(&iri[ns.len()..]);
                 return;
             }
@@ -322,6 +370,19 @@ fn push_abbreviated(out: &mut String, iri: &str) {
     out.push_str(iri);
     out.push('>');
 }
+
+/// The bytes a plain local name holds: letters, digits, `_`, `-`, and `#`
+/// (written escaped).
+const LOCAL_NAME: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b'#';
+        b += 1;
+    }
+    t
+};
 
 /// A string literal in N-Triples form, escaped as oxigraph escapes it
 /// (runs of plain characters copied at once).
@@ -384,58 +445,136 @@ const QUOTE_STOP: [bool; 256] = {
 };
 
 /// The triples of one graph, each as N-Triples text (`s p o`, without the
-/// final dot): built once, the text is the sort key and the body of both
-/// serialisations (N-Quads lines, TriG blocks), and parses back to quads
-/// for the in-memory store.
+/// final dot), in one buffer: built once, the text is the sort key and the
+/// body of both serialisations (N-Quads lines, TriG blocks), and parses
+/// back to quads for the in-memory store.
 #[derive(Default)]
 struct Sink {
-    graph: Option<NamedNode>,
-    lines: Vec<String>,
+    text: String,
+    lines: Vec<Line>,
 }
 
 impl Sink {
-    fn start(s: &str, p: &str) -> String {
-        let mut line = String::with_capacity(s.len() + p.len() + 96);
-        line.push('<');
-        line.push_str(s);
-        line.push_str("> <");
-        line.push_str(p);
-        line.push_str("> ");
-        line
+    /// Start a triple: `<s> <p> `, the object to follow.
+    fn start(&mut self, s: &str, p: &str) -> Line {
+        let text = &mut self.text;
+        let start = text.len();
+        text.push('<');
+        text.push_str(s);
+        text.push('>');
+        let subject_end = text.len();
+        text.push_str(" <");
+        text.push_str(p);
+        text.push('>');
+        let predicate_end = text.len();
+        text.push(' ');
+        Line {
+            start,
+            subject_end,
+            predicate_end,
+            end: 0,
+        }
+    }
+
+    fn finish(&mut self, line: Line) {
+        self.lines.push(Line {
+            end: self.text.len(),
+            ..line
+        });
     }
 
     fn add(&mut self, s: &str, p: &str, o: Literal) {
-        let mut line = Sink::start(s, p);
-        push_quoted(&mut line, o.value());
+        let line = self.start(s, p);
+        push_quoted(&mut self.text, o.value());
         let datatype = o.datatype().as_str();
         if datatype != xsd::string {
-            line.push_str("^^<");
-            line.push_str(datatype);
-            line.push('>');
+            self.text.push_str("^^<");
+            self.text.push_str(datatype);
+            self.text.push('>');
         }
-        self.lines.push(line);
+        self.finish(line);
     }
 
     fn link(&mut self, s: &str, p: &str, o: &str) {
-        let mut line = Sink::start(s, p);
-        line.push('<');
-        line.push_str(o);
-        line.push('>');
-        self.lines.push(line);
+        let line = self.start(s, p);
+        self.text.push('<');
+        self.text.push_str(o);
+        self.text.push('>');
+        self.finish(line);
     }
 
     fn text(&mut self, s: &str, p: &str, o: &str) {
-        let mut line = Sink::start(s, p);
-        push_quoted(&mut line, o);
-        self.lines.push(line);
+        let line = self.start(s, p);
+        push_quoted(&mut self.text, o);
+        self.finish(line);
     }
 
     /// The graph's triples, sorted, without repeats.
+    ///
+    /// Sorted as whole lines, but compared as (subject, rest): an IRI holds
+    /// no `>`, so two lines with different subjects differ within `<s>`,
+    /// and the subjects' order is their lines' order. The subjects (long
+    /// IRIs that share long prefixes, a few dozen per graph) are ranked
+    /// once, so that sorting the lines compares a number and then the
+    /// short rest.
     fn sorted(self) -> Keyed {
-        let mut lines = self.lines;
-        lines.sort();
-        lines.dedup();
-        lines
+        let Sink { text, lines } = self;
+        if lines.is_empty() {
+            return Keyed { text, lines };
+        }
+        let subject = |l: &Line| &text[l.start..l.subject_end];
+        let rest = |l: &Line| &text[l.subject_end..l.end];
+        // Lines come in runs of one subject: one group per run.
+        let mut group_of = Vec::with_capacity(lines.len());
+        let mut groups: Vec<usize> = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            if groups
+                .last()
+                .is_none_or(|&g| subject(&lines[g]) != subject(l))
+            {
+                groups.push(i);
+            }
+            group_of.push(groups.len() - 1);
+        }
+        // Rank the groups by subject; runs of the same subject share a rank.
+        let mut order: Vec<usize> = (0..groups.len()).collect();
+        order.sort_unstable_by(|&a, &b| subject(&lines[groups[a]]).cmp(subject(&lines[groups[b]])));
+        let mut rank_of_group = vec![0u32; groups.len()];
+        let mut rank = 0u32;
+        for (k, &g) in order.iter().enumerate() {
+            if k > 0 && subject(&lines[groups[order[k - 1]]]) != subject(&lines[groups[g]]) {
+                rank += 1;
+            }
+            rank_of_group[g] = rank;
+        }
+        // Lines bucketed by rank (a counting sort), then each subject's few
+        // lines sorted by the rest.
+        let mut starts = vec![0usize; rank as usize + 2];
+        for &g in &group_of {
+            starts[rank_of_group[g] as usize + 1] += 1;
+        }
+        for r in 1..starts.len() {
+            starts[r] += starts[r - 1];
+        }
+        let mut next = starts.clone();
+        let mut sorted = vec![lines[0]; lines.len()];
+        for (l, &g) in lines.iter().zip(&group_of) {
+            let r = rank_of_group[g] as usize;
+            sorted[next[r]] = *l;
+            next[r] += 1;
+        }
+        let mut out = Vec::with_capacity(lines.len());
+        for r in 0..=rank as usize {
+            let bucket = &mut sorted[starts[r]..starts[r + 1]];
+            bucket.sort_unstable_by(|a, b| rest(a).cmp(rest(b)));
+            for (k, l) in bucket.iter().enumerate() {
+                if k == 0 || rest(&bucket[k - 1]) != rest(l) {
+                    out.push(*l);
+                }
+            }
+        }
+        let lines = out;
+        Keyed { text, lines }
     }
 }
 
@@ -479,18 +618,16 @@ pub fn date_literal(d: &str) -> Literal {
 fn document_quads(out: &mut Sink, x: &Extraction, meetings: &[Meeting]) {
     let doc_id = &x.document.id;
     let doc = vocab::document(doc_id);
-    out.graph = Some(iri(&doc));
     document_node(out, x, &doc);
     for e in &x.entities {
-        entity_in_document(out, x, e);
+        entity_in_document(out, x, &doc, e);
     }
     for r in &x.relations {
-        relation_quads(out, x, r);
+        relation_quads(out, x, &doc, r);
     }
     for m in meetings {
-        meeting_quads(out, x, m);
+        meeting_quads(out, x, &doc, m);
     }
-    out.graph = None;
 }
 
 /// The document node: type, title, date, publisher, country, checksum.
@@ -521,7 +658,7 @@ fn document_node(out: &mut Sink, x: &Extraction, doc: &str) {
 /// itself uses (the gazetteer's other names live once, in the entities
 /// graph), country, and for an issue the framings the document uses (its
 /// mentions' texts, used by the document's country).
-fn entity_in_document(out: &mut Sink, x: &Extraction, e: &Entity) {
+fn entity_in_document(out: &mut Sink, x: &Extraction, doc: &str, e: &Entity) {
     let s = vocab::entity(&e.id);
     out.link(&s, rdf::type_, &vocab::class(e.entity_type));
     out.text(&s, rdfs::label, &e.label);
@@ -541,13 +678,13 @@ fn entity_in_document(out: &mut Sink, x: &Extraction, e: &Entity) {
         out.link(&s, dk::country, &vocab::entity(c));
     }
     if e.entity_type == crate::model::EntityType::Issue {
-        framings(out, x, e, &s);
+        framings(out, x, doc, e, &s);
     }
 }
 
 /// One `dk:Framing` per distinct name (case-insensitive) the document uses
 /// for an issue.
-fn framings(out: &mut Sink, x: &Extraction, e: &Entity, s: &str) {
+fn framings(out: &mut Sink, x: &Extraction, doc: &str, e: &Entity, s: &str) {
     let names: BTreeSet<String> = e
         .mentions
         .iter()
@@ -560,11 +697,11 @@ fn framings(out: &mut Sink, x: &Extraction, e: &Entity, s: &str) {
         if !seen.insert(key.clone()) {
             continue;
         }
-        let f = vocab::in_document(&x.document.id, &format!("framing-{}-{key}", e.id));
+        let f = vocab::local_to(doc, &format!("framing-{}-{key}", e.id));
         out.link(s, dk::framing, &f);
         out.link(&f, rdf::type_, dk::Framing);
         out.text(&f, rdfs::label, &name);
-        out.link(&f, prov::wasDerivedFrom, &vocab::document(&x.document.id));
+        out.link(&f, prov::wasDerivedFrom, doc);
         if let Some(c) = &x.document.country {
             out.link(&f, dk::usedBy, &vocab::entity(c));
         }
@@ -573,18 +710,16 @@ fn framings(out: &mut Sink, x: &Extraction, e: &Entity, s: &str) {
 
 /// The direct triple, the reified assertion and its evidence; for
 /// `memberOf` also an `org:Membership`.
-fn relation_quads(out: &mut Sink, x: &Extraction, r: &Relation) {
-    let doc_id = &x.document.id;
-    let doc = vocab::document(doc_id);
+fn relation_quads(out: &mut Sink, x: &Extraction, doc: &str, r: &Relation) {
     let (s, o) = (vocab::entity(&r.subject), vocab::entity(&r.object));
     let p = vocab::predicate(r.predicate);
     out.link(&s, &p, &o);
 
     let (start, end) = (r.evidence.start, r.evidence.end);
-    let ev = vocab::in_document(doc_id, &format!("evidence-{start}-{end}"));
+    let ev = vocab::local_to(doc, &format!("evidence-{start}-{end}"));
     out.link(&ev, rdf::type_, dk::Evidence);
-    out.link(&ev, dk::document, &doc);
-    out.link(&ev, prov::wasDerivedFrom, &doc);
+    out.link(&ev, dk::document, doc);
+    out.link(&ev, prov::wasDerivedFrom, doc);
     out.text(&ev, dk::text, &r.evidence.text);
     out.add(&ev, dk::start, integer(start));
     out.add(&ev, dk::end, integer(end));
@@ -593,7 +728,7 @@ fn relation_quads(out: &mut Sink, x: &Extraction, r: &Relation) {
         "assertion-{}-{}-{}-{start}-{end}",
         r.subject, r.predicate, r.object
     );
-    let a = vocab::in_document(doc_id, &local);
+    let a = vocab::local_to(doc, &local);
     out.link(&a, rdf::type_, dk::Assertion);
     out.link(&a, dk::subject, &s);
     out.link(&a, dk::predicate, &p);
@@ -601,7 +736,7 @@ fn relation_quads(out: &mut Sink, x: &Extraction, r: &Relation) {
     out.add(&a, dk::confidence, decimal(r.confidence as f64, 3));
     out.text(&a, dk::rule, &r.rule);
     out.link(&a, dk::evidence, &ev);
-    out.link(&a, prov::wasDerivedFrom, &doc);
+    out.link(&a, prov::wasDerivedFrom, doc);
     if let Some(d) = &r.date {
         out.add(&a, dk::date, date_literal(d));
     }
@@ -615,7 +750,7 @@ fn relation_quads(out: &mut Sink, x: &Extraction, r: &Relation) {
         out.link(&a, dk::occasion, &vocab::entity(occ));
     }
     if r.predicate == Predicate::MemberOf {
-        membership(out, x, r, &ev);
+        membership(out, x, doc, r, &ev);
     }
 }
 
@@ -625,7 +760,7 @@ fn relation_quads(out: &mut Sink, x: &Extraction, r: &Relation) {
 /// (`role:{slug}`, labelled as this document writes it) and the same words
 /// as a `dk:role` literal; one membership per post, so that a document
 /// giving a person two posts in one organization keeps them apart.
-fn membership(out: &mut Sink, x: &Extraction, r: &Relation, ev: &str) {
+fn membership(out: &mut Sink, x: &Extraction, doc: &str, r: &Relation, ev: &str) {
     let role = r
         .role
         .as_deref()
@@ -635,12 +770,12 @@ fn membership(out: &mut Sink, x: &Extraction, r: &Relation, ev: &str) {
         Some(t) => format!("membership-{}-{}-{}", r.subject, r.object, slug(t)),
         None => format!("membership-{}-{}", r.subject, r.object),
     };
-    let m = vocab::in_document(&x.document.id, &local);
+    let m = vocab::local_to(doc, &local);
     out.link(&m, rdf::type_, org::Membership);
     out.link(&m, org::member, &vocab::entity(&r.subject));
     out.link(&m, org::organization, &vocab::entity(&r.object));
     out.link(&m, dk::evidence, ev);
-    out.link(&m, prov::wasDerivedFrom, &vocab::document(&x.document.id));
+    out.link(&m, prov::wasDerivedFrom, doc);
     if let Some(d) = r.date.as_ref().or(x.document.date.as_ref()) {
         out.add(&m, dk::date, date_literal(d));
     }
@@ -656,11 +791,11 @@ fn membership(out: &mut Sink, x: &Extraction, r: &Relation, ev: &str) {
 }
 
 /// A meeting as one reporting document states it.
-fn meeting_quads(out: &mut Sink, x: &Extraction, m: &Meeting) {
+fn meeting_quads(out: &mut Sink, x: &Extraction, doc: &str, m: &Meeting) {
     let doc_id = &x.document.id;
     let s = vocab::meeting(&m.id);
     out.link(&s, rdf::type_, dk::Meeting);
-    out.link(&s, dk::reportedBy, &vocab::document(doc_id));
+    out.link(&s, dk::reportedBy, doc);
     for p in &m.participants {
         out.link(&s, dk::participant, &vocab::entity(p));
     }
@@ -678,7 +813,7 @@ fn meeting_quads(out: &mut Sink, x: &Extraction, m: &Meeting) {
         out.link(&s, dk::occasion, &vocab::entity(occ));
     }
     for e in m.evidence.iter().filter(|e| *e.document == **doc_id) {
-        let ev = vocab::in_document(doc_id, &format!("evidence-{}-{}", e.start, e.end));
+        let ev = vocab::local_to(doc, &format!("evidence-{}-{}", e.start, e.end));
         out.link(&s, dk::evidence, &ev);
     }
 }
@@ -887,5 +1022,147 @@ mod tests {
                 "{case:?}"
             );
         }
+    }
+
+    /// Every document graph of the seeds, `tests/corpus` and 150 synthetic
+    /// documents, as filled sinks.
+    fn test_sinks() -> Vec<Sink> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let pipeline =
+            crate::pipeline::Pipeline::from_ontology_dir(&crate::pipeline::default_ontology_dir())
+                .expect("pipeline");
+        let (files, _) =
+            crate::ingest::collect_inputs(&[root.join("seeds"), root.join("tests/corpus/docs")]);
+        let mut xs: Vec<Extraction> = files
+            .iter()
+            .map(|f| {
+                let bytes = std::fs::read(f).expect("test document");
+                pipeline.extract_bytes(f, &bytes).expect("extracts")
+            })
+            .collect();
+        for d in crate::synth::Generator::new(&pipeline.lexicon, 7).documents(150) {
+            let path = std::path::PathBuf::from(format!("{}.txt", d.name));
+            xs.push(
+                pipeline
+                    .extract_bytes(&path, d.text.as_bytes())
+                    .expect("extracts"),
+            );
+        }
+        xs.iter()
+            .map(|x| {
+                let mut out = Sink::default();
+                document_quads(&mut out, x, &crate::graph::document_meetings(x));
+                out
+            })
+            .collect()
+    }
+
+    /// What [`Sink::sorted`] must equal: the lines as strings, sorted, once
+    /// each.
+    fn plain_sort(sink: &Sink) -> Vec<String> {
+        let mut lines: Vec<String> = sink
+            .lines
+            .iter()
+            .map(|l| sink.text[l.start..l.end].to_string())
+            .collect();
+        lines.sort();
+        lines.dedup();
+        lines
+    }
+
+    fn keyed_lines(k: &Keyed) -> Vec<String> {
+        k.triples().map(|(line, ..)| line.to_string()).collect()
+    }
+
+    #[test]
+    fn sorted_sinks_are_their_lines_sorted_once_each() {
+        let mut crafted = Sink::default();
+        // Runs of one subject apart, repeated lines, the same predicate and
+        // object under two subjects, a subject that starts another.
+        crafted.link("s:b", "p:x", "o:1");
+        crafted.text("s:b", "p:y", "text");
+        crafted.link("s:b", "p:x", "o:1");
+        crafted.link("s:ab", "p:x", "o:1");
+        crafted.link("s:a", "p:x", "o:1");
+        crafted.link("s:b", "p:a", "o:2");
+        crafted.text("s:b", "p:y", "text");
+        crafted.link("s:a", "p:x", "o:0");
+        let expected = plain_sort(&crafted);
+        assert_eq!(expected.len(), 6);
+        assert_eq!(keyed_lines(&crafted.sorted()), expected);
+        assert!(Sink::default().sorted().lines.is_empty());
+        let sinks = test_sinks();
+        assert!(sinks.len() > 150);
+        let mut lines = 0;
+        for sink in sinks {
+            let expected = plain_sort(&sink);
+            lines += expected.len();
+            let keyed = sink.sorted();
+            assert_eq!(keyed_lines(&keyed), expected);
+            // The terms are where the lines say.
+            for (line, s, p, o) in keyed.triples() {
+                assert_eq!(format!("{s} {p} {o}"), line);
+                assert!(s.starts_with('<') && s.ends_with('>') && !s[1..s.len() - 1].contains('>'));
+                assert!(p.starts_with('<') && p.ends_with('>'), "{line}");
+            }
+        }
+        assert!(lines > 50_000, "{lines} lines");
+    }
+
+    #[test]
+    fn iris_are_abbreviated_as_by_the_first_namespace_that_starts_them() {
+        // The rule written plainly: the first prefix whose namespace starts
+        // the IRI, if the rest is a plain local name.
+        let plainly = |iri: &str| -> String {
+            for (name, ns) in vocab::PREFIXES {
+                if name == "dc" || !iri.starts_with(ns) {
+                    continue;
+                }
+                let local = &iri[ns.len()..];
+                let first = local.bytes().next();
+                if first.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+                    && local
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'#'))
+                {
+                    return format!("{name}:{}", local.replace('#', "\\#"));
+                }
+                break;
+            }
+            format!("<{iri}>")
+        };
+        let mut iris: Vec<String> = vec![
+            String::new(),
+            "h".into(),
+            "http://schema.org/".into(),
+            "http://schema.org/a#b#c".into(),
+            "http://schema.org/a.b".into(),
+            "http://schema.org/-a".into(),
+            "http://purl.org/dc/terms/title".into(),
+            "http://example.org/ns#y".into(),
+            "https://w3id.org/dipkg/id/kim-jung-han".into(),
+            "https://w3id.org/dipkg/id/caf\u{e9}".into(),
+            "https://w3id.org/dipkg/ontology#".into(),
+        ];
+        for (_, ns) in vocab::PREFIXES {
+            iris.push(format!("{ns}x"));
+            iris.push(ns[..ns.len() - 1].to_string());
+        }
+        for sink in test_sinks().into_iter().take(40) {
+            for (_, s, p, o) in sink.sorted().triples() {
+                for term in [s, p, o] {
+                    if let Some(iri) = term.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
+                        iris.push(iri.to_string());
+                    }
+                }
+            }
+        }
+        let mut abbreviated = 0;
+        for iri in &iris {
+            let ours = abbreviate(iri);
+            assert_eq!(ours, plainly(iri), "{iri}");
+            abbreviated += usize::from(!ours.starts_with('<'));
+        }
+        assert!(abbreviated > 1000, "{abbreviated} of {}", iris.len());
     }
 }

@@ -5,6 +5,8 @@
 //! documents, meetings) are built by the helpers at the end so that the same
 //! id always gives the same IRI.
 
+use std::borrow::Cow;
+
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $module:ident = $ns:literal { $($name:ident = $local:literal),* $(,)? }) => {
         $(#[$doc])*
@@ -84,12 +86,12 @@ pub const PREFIXES: [(&str, &str); 15] = [
 
 /// Percent-encode what may not stand in an IRI path segment (ids are slugs
 /// and stay as they are; file stems may hold spaces or '#').
-pub fn segment(s: &str) -> String {
+pub fn segment(s: &str) -> Cow<'_, str> {
     // Ids are slugs: nearly always nothing to encode.
     if s.bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
     {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -105,43 +107,58 @@ pub fn segment(s: &str) -> String {
             }
         }
     }
+    Cow::Owned(out)
+}
+
+/// The pieces one after the other (IRIs are built once per statement of
+/// every document: no formatting machinery).
+fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
     out
 }
 
 /// IRI of an entity: `model::entity_iri` of its (encoded) id.
 pub fn entity(id: &str) -> String {
-    crate::model::entity_iri(&segment(id))
+    concat(&[crate::model::ID_NS, &segment(id)])
 }
 
 /// IRI of a document, also the name of its graph.
 pub fn document(id: &str) -> String {
-    format!("{DOC_NS}{}", segment(id))
+    concat(&[DOC_NS, &segment(id)])
 }
 
 /// IRI of a meeting record.
 pub fn meeting(key: &str) -> String {
-    format!("{MEETING_NS}{}", segment(key))
+    concat(&[MEETING_NS, &segment(key)])
 }
 
 /// IRI of a role (post) by its label: the same words, whatever their case
 /// or punctuation, give the same role.
 pub fn role(label: &str) -> String {
-    format!("{ROLE_NS}{}", segment(&crate::model::slug(label)))
+    concat(&[ROLE_NS, &segment(&crate::model::slug(label))])
 }
 
 /// IRI of a node local to a document's statements (assertion, evidence...).
 pub fn in_document(doc: &str, local: &str) -> String {
-    format!("{}#{}", document(doc), segment(local))
+    local_to(&document(doc), local)
+}
+
+/// [`in_document`] given the document's IRI ([`document`]).
+pub fn local_to(doc_iri: &str, local: &str) -> String {
+    concat(&[doc_iri, "#", &segment(local)])
 }
 
 /// The IRI of a predicate of the model.
 pub fn predicate(p: crate::model::Predicate) -> String {
-    format!("{}{}", dk::NS, p.as_str())
+    concat(&[dk::NS, p.as_str()])
 }
 
 /// The class IRI of an entity type.
 pub fn class(t: crate::model::EntityType) -> String {
-    format!("{}{}", dk::NS, t.as_str())
+    concat(&[dk::NS, t.as_str()])
 }
 
 #[cfg(test)]

@@ -2,9 +2,9 @@
 //! to disk, and memory holds the graph, never the corpus's text.
 //!
 //! - **Pass 1** extracts the documents in parallel, a batch at a time in
-//!   path order, and writes each extraction (before cross-document
-//!   resolution) as one line of the extraction cache, which is also the
-//!   build's spool. Of each document it keeps only what cross-document
+//!   path order (a thread reads the files two batches ahead), and writes
+//!   each extraction (before cross-document resolution) as one line of the
+//!   extraction cache, which is also the build's spool. Of each document it keeps only what cross-document
 //!   resolution needs ([`CorpusPeople`]). A thread of its own does that for
 //!   one batch while the next is extracted.
 //! - **Pass 2** reads the spool back a batch at a time, renames the persons
@@ -37,6 +37,9 @@ use std::sync::mpsc;
 /// Documents per batch: enough to keep both cores busy, few enough that a
 /// batch's text and output stay small.
 const BATCH: usize = 64;
+
+/// Batches of files read ahead of the one being extracted.
+const READ_AHEAD: usize = 2;
 
 /// Size of the output files' write buffers.
 const WRITE_BUFFER: usize = 1 << 20;
@@ -196,9 +199,11 @@ pub fn extract_jsonl(
 /// order, writing each entry to the cache as it comes. Returns what
 /// cross-document resolution needs; unreadable inputs go to `errors`.
 ///
-/// A thread of its own writes each batch's entries and takes in its
-/// people while the rayon pool extracts the next batch: done in between,
-/// that serial work would leave a core idle.
+/// Two threads of their own keep the cores extracting: one reads the next
+/// batches' files ahead (a file not in the page cache would otherwise
+/// stall an extracting thread on the disk), the other writes each batch's
+/// entries and takes in its people while the rayon pool extracts the next
+/// batch (done in between, that serial work would leave a core idle).
 fn extract_all(
     pipeline: &Pipeline,
     inputs: &[PathBuf],
@@ -212,6 +217,16 @@ fn extract_all(
     let (index, mut writer) = cache.split();
     type Batch = Vec<(Result<(Extraction, String)>, bool)>;
     std::thread::scope(|scope| {
+        let (read_tx, read_rx) = mpsc::sync_channel::<Vec<std::io::Result<Vec<u8>>>>(READ_AHEAD);
+        let files = &files;
+        scope.spawn(move || {
+            for batch in files.chunks(BATCH) {
+                let bytes = batch.iter().map(std::fs::read).collect();
+                if read_tx.send(bytes).is_err() {
+                    break; // extraction stopped
+                }
+            }
+        });
         let (tx, rx) = mpsc::sync_channel::<Batch>(1);
         let sink = scope.spawn(move || {
             let mut people = CorpusPeople::default();
@@ -229,10 +244,14 @@ fn extract_all(
             }
             (people, failed)
         });
-        for batch in files.chunks(BATCH) {
+        for (batch, bytes) in files.chunks(BATCH).zip(read_rx) {
             let results: Batch = batch
                 .par_iter()
-                .map(|p| pipeline.extract_cached(index, p))
+                .zip(bytes)
+                .map(|(p, bytes)| match bytes {
+                    Ok(bytes) => pipeline.extract_cached_bytes(index, p, &bytes),
+                    Err(e) => (Err(Error::io(p, e)), false),
+                })
                 .collect();
             if tx.send(results).is_err() {
                 break; // the writer panicked: `join` below says so

@@ -448,18 +448,27 @@ impl Pipeline {
         cache: &crate::incremental::Index,
         p: &Path,
     ) -> (Result<(Extraction, String)>, bool) {
+        match std::fs::read(p) {
+            Ok(bytes) => self.extract_cached_bytes(cache, p, &bytes),
+            Err(e) => (Err(Error::io(p, e)), false),
+        }
+    }
+
+    /// [`Pipeline::extract_cached`] of a file's bytes, already read.
+    pub fn extract_cached_bytes(
+        &self,
+        cache: &crate::incremental::Index,
+        p: &Path,
+        bytes: &[u8],
+    ) -> (Result<(Extraction, String)>, bool) {
         use crate::incremental::Cache;
-        let bytes = match std::fs::read(p) {
-            Ok(b) => b,
-            Err(e) => return (Err(Error::io(p, e)), false),
-        };
         let key = p.to_string_lossy();
         if cache.has(&key) {
-            if let Some(hit) = cache.lookup(&key, &bytes) {
+            if let Some(hit) = cache.lookup(&key, bytes) {
                 return (Ok(hit), true);
             }
         }
-        let x = self.extract_bytes(p, &bytes).map(|x| {
+        let x = self.extract_bytes(p, bytes).map(|x| {
             let line = Cache::entry_line(&x);
             (x, line)
         });

@@ -1163,6 +1163,59 @@ fn bad_inputs_are_named_and_good_ones_still_written() {
     assert!(jsonl.contains("good"));
 }
 
+/// Files are read ahead of extraction, a batch at a time: over several
+/// batches each document still gets its own bytes, and a file that cannot
+/// be read when its turn comes (a dangling link, listed but gone) is named
+/// while the others are built.
+#[test]
+fn files_read_ahead_reach_their_documents_and_a_vanished_one_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    dipkg()
+        .args(["synth", "--docs", "140", "--seed", "11", "-o"])
+        .arg(&corpus)
+        .assert()
+        .success();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        dir.path().join("nowhere.txt"),
+        corpus.join("synth_000070b.txt"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = dipkg()
+        .arg("build")
+        .arg(&corpus)
+        .arg("-o")
+        .arg(&out)
+        .assert();
+    #[cfg(unix)]
+    let run = run
+        .code(1)
+        .stderr(
+            predicate::str::contains("synth_000070b.txt")
+                .and(predicate::str::contains("no such file or directory"))
+                .and(no_panic()),
+        )
+        .stdout(predicate::str::contains(
+            "documents: 140 extracted, 1 failed",
+        ));
+    #[cfg(not(unix))]
+    let run = run.success();
+    drop(run);
+    let xs = export::jsonl::read_jsonl(&out.join("extract.jsonl")).unwrap();
+    assert_eq!(xs.len(), 140);
+    for x in &xs {
+        let bytes = std::fs::read(&x.document.path).unwrap();
+        assert_eq!(
+            x.document.sha256,
+            dipkg::incremental::sha256_hex(&bytes),
+            "{}",
+            x.document.path
+        );
+    }
+}
+
 #[test]
 fn eval_command_scores_the_seeds() {
     dipkg()

@@ -153,6 +153,150 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
+/// File name, inside an output directory, of the manifest of the last
+/// complete build.
+pub const MANIFEST_FILE: &str = ".dipkg-manifest.json";
+
+/// Version of the manifest's layout.
+const MANIFEST_LAYOUT: u32 = 1;
+
+/// What a complete build leaves beside its outputs, so that a build with
+/// nothing changed can stop before doing anything: a digest of everything
+/// the outputs are a function of (dipkg, the ontology, the options, every
+/// input's path and bytes), the length and modification time of each file
+/// it wrote, and what it printed.
+///
+/// A build removes the manifest before it writes anything and writes it
+/// last, so a build that fails or is interrupted leaves none. The digest
+/// is taken before the inputs are read for extraction: an input changed
+/// during a build gives another digest next time.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Manifest {
+    dipkg_manifest: u32,
+    inputs: String,
+    outputs: Vec<Stamp>,
+    /// Documents built.
+    pub documents: usize,
+    /// The build's summary (standard output).
+    pub summary: String,
+    /// The build's warnings (standard error).
+    pub warnings: Vec<String>,
+}
+
+/// An output file as the build left it.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct Stamp {
+    name: String,
+    len: u64,
+    modified_ns: u128,
+}
+
+impl Stamp {
+    fn of(dir: &Path, name: &str) -> Option<Stamp> {
+        let meta = std::fs::metadata(dir.join(name)).ok()?;
+        let modified = meta.modified().ok()?;
+        let modified_ns = modified
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        Some(Stamp {
+            name: name.to_string(),
+            len: meta.len(),
+            modified_ns,
+        })
+    }
+}
+
+/// The digest of a build's inputs: `fingerprint` (dipkg and the ontology),
+/// `options` (whatever else changes the outputs), and each input's path,
+/// as given, with the SHA-256 of its bytes. `None` when some input cannot
+/// be read (the build will say which).
+pub fn inputs_digest(fingerprint: &str, options: &str, files: &[PathBuf]) -> Option<String> {
+    use rayon::prelude::*;
+    let mut files: Vec<(String, &PathBuf)> = files
+        .iter()
+        .map(|p| (p.to_string_lossy().into_owned(), p))
+        .collect();
+    files.sort();
+    let hashes: Option<Vec<String>> = files
+        .par_iter()
+        .map(|(_, p)| std::fs::read(p).ok().map(|b| sha256_hex(&b)))
+        .collect();
+    let mut h = Sha256::new();
+    h.update(format!("{fingerprint}\n{options}\n"));
+    for ((name, _), hash) in files.iter().zip(hashes?) {
+        h.update(format!("{}\0{name}\0{hash}\n", name.len()));
+    }
+    Some(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+impl Manifest {
+    /// The manifest of `dir` when it was made from inputs of this digest
+    /// and every file it lists is still as the build left it.
+    pub fn current(dir: &Path, inputs: &str) -> Option<Manifest> {
+        let text = std::fs::read_to_string(dir.join(MANIFEST_FILE)).ok()?;
+        let m: Manifest = serde_json::from_str(&text).ok()?;
+        let fresh = m.dipkg_manifest == MANIFEST_LAYOUT
+            && m.inputs == inputs
+            && !m.outputs.is_empty()
+            && m.outputs
+                .iter()
+                .all(|s| Stamp::of(dir, &s.name).as_ref() == Some(s));
+        fresh.then_some(m)
+    }
+
+    /// Remove the manifest of `dir` (before a build writes anything).
+    pub fn remove(dir: &Path) -> std::io::Result<()> {
+        match std::fs::remove_file(dir.join(MANIFEST_FILE)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Write the manifest of a complete build of `dir`: `written` are the
+    /// files it wrote there (stamped now), `inputs` the digest taken before
+    /// it started.
+    pub fn write(
+        dir: &Path,
+        inputs: &str,
+        written: &[PathBuf],
+        documents: usize,
+        summary: &str,
+        warnings: &[String],
+    ) -> std::io::Result<()> {
+        let outputs = written
+            .iter()
+            .filter_map(|p| p.file_name())
+            .map(|n| {
+                let name = n.to_string_lossy();
+                Stamp::of(dir, &name).ok_or_else(|| {
+                    std::io::Error::other(format!("{name} is not in {}", dir.display()))
+                })
+            })
+            .collect::<std::io::Result<Vec<Stamp>>>()?;
+        let m = Manifest {
+            dipkg_manifest: MANIFEST_LAYOUT,
+            inputs: inputs.to_string(),
+            outputs,
+            documents,
+            summary: summary.to_string(),
+            warnings: warnings.to_vec(),
+        };
+        let file = dir.join(MANIFEST_FILE);
+        let tmp = dir.join(format!("{MANIFEST_FILE}.tmp"));
+        std::fs::write(
+            &tmp,
+            serde_json::to_vec_pretty(&m).map_err(std::io::Error::other)?,
+        )?;
+        std::fs::rename(&tmp, &file)
+    }
+
+    /// Number of output files it lists.
+    pub fn files(&self) -> usize {
+        self.outputs.len()
+    }
+}
+
 impl Cache {
     /// The cache file of an output directory.
     pub fn file_in(dir: &Path) -> PathBuf {

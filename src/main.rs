@@ -6,7 +6,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use dipkg::export::{self, Format};
 use dipkg::graph::{Filter, KnowledgeGraph};
-use dipkg::incremental::Cache;
+use dipkg::incremental::{Cache, Manifest};
 use dipkg::model::{EntityType, Extraction, Predicate};
 use dipkg::pipeline::{default_ontology_dir, Pipeline};
 use dipkg::store::{GraphStore, ResultFormat};
@@ -146,7 +146,8 @@ struct BuildArgs {
     output: PathBuf,
     /// Re-extract every document and write no extraction cache (by default
     /// an existing output directory's .dipkg-cache.jsonl lets unchanged
-    /// documents be reused)
+    /// documents be reused, and a build with nothing changed since the last
+    /// one, by .dipkg-manifest.json, writes nothing)
     #[arg(long)]
     no_cache: bool,
     /// Also fill a persistent RocksDB store in DIR with the graph (emptied
@@ -400,14 +401,24 @@ fn jsonl_file(path: &std::path::Path) -> PathBuf {
 /// The pipeline of `--ontology` (or the default), its directory, and the
 /// input paths (default `seeds/`).
 fn pipeline_and_paths(inputs: &Inputs) -> Result<(Pipeline, PathBuf, Vec<PathBuf>)> {
-    let dir = inputs.ontology.clone().unwrap_or_else(default_ontology_dir);
+    let dir = ontology_dir(inputs);
     let pipeline = Pipeline::from_ontology_dir(&dir)?;
-    let paths = if inputs.inputs.is_empty() {
+    Ok((pipeline, dir, input_paths(inputs)))
+}
+
+/// The ontology directory of a command (`--ontology`, `DIPKG_ONTOLOGY`, or
+/// `./ontology`).
+fn ontology_dir(inputs: &Inputs) -> PathBuf {
+    inputs.ontology.clone().unwrap_or_else(default_ontology_dir)
+}
+
+/// The inputs of a command (`seeds/` when none are given).
+fn input_paths(inputs: &Inputs) -> Vec<PathBuf> {
+    if inputs.inputs.is_empty() {
         vec![PathBuf::from("seeds")]
     } else {
         inputs.inputs.clone()
-    };
-    Ok((pipeline, dir, paths))
+    }
 }
 
 /// Every extraction of the inputs in memory (the commands that need them
@@ -443,7 +454,10 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
     let inputs = &a.inputs;
     let written_to = || format!("cannot write the output directory {}", a.output.display());
     let mut cache = None;
+    // The digest of the inputs when the build may be skipped next time.
+    let mut digest = None;
     let report = if let Some(path) = &inputs.from_jsonl {
+        let _ = Manifest::remove(&a.output);
         let file = jsonl_file(path);
         if !file.is_file() {
             return Err(dipkg::Error::NotFound { path: file }.into());
@@ -454,11 +468,23 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
             inputs.min_confidence,
         )
     } else {
-        let (pipeline, dir, paths) = pipeline_and_paths(inputs)?;
+        let dir = ontology_dir(inputs);
+        let paths = input_paths(inputs);
         if !a.no_cache {
             let fp = dipkg::incremental::fingerprint(&dir)?;
+            if !fills_store(&a) {
+                digest = build_digest(&fp, inputs.min_confidence, &paths);
+                let current = digest
+                    .as_deref()
+                    .and_then(|d| Manifest::current(&a.output, d));
+                if let Some(m) = current {
+                    return Ok(up_to_date(&a, &m, start));
+                }
+            }
             cache = Some(Cache::open(&Cache::file_in(&a.output), &fp));
         }
+        let _ = Manifest::remove(&a.output);
+        let pipeline = Pipeline::from_ontology_dir(&dir)?;
         dipkg::build::build(
             dipkg::build::Source::Documents {
                 pipeline: &pipeline,
@@ -490,6 +516,20 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
     };
     let g = &report.graph;
     let mut out = summary(report.documents, report.errors.len(), g);
+    let warnings: Vec<String> = g.warnings().iter().map(|w| one_line(w)).collect();
+    if let Some(d) = digest.filter(|_| report.errors.is_empty()) {
+        let m = Manifest::write(
+            &a.output,
+            &d,
+            &report.written,
+            report.documents,
+            &out,
+            &warnings,
+        );
+        if let Err(e) = m {
+            eprintln!("dipkg: warning: no build manifest written ({e}): the next build will not be skipped");
+        }
+    }
     #[cfg(feature = "rocksdb")]
     if let Some(line) = stored {
         out.push_str(&line);
@@ -514,14 +554,56 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
         start.elapsed().as_secs_f64()
     );
     print!("{out}");
-    for w in g.warnings() {
-        eprintln!("dipkg: warning: {}", one_line(w));
+    for w in &warnings {
+        eprintln!("dipkg: warning: {w}");
     }
     Ok(if report.errors.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Whether the build also fills a RocksDB store (never skipped: the store
+/// is filled anew).
+fn fills_store(a: &BuildArgs) -> bool {
+    #[cfg(feature = "rocksdb")]
+    return a.store.is_some();
+    #[cfg(not(feature = "rocksdb"))]
+    {
+        let _ = a;
+        false
+    }
+}
+
+/// The digest that decides whether a build can be skipped: dipkg and the
+/// ontology (`fingerprint`), the options, each input's path and bytes.
+/// `None` when an input is missing or unreadable (the build reports it).
+fn build_digest(fingerprint: &str, min_confidence: f32, paths: &[PathBuf]) -> Option<String> {
+    let (files, missing) = dipkg::ingest::collect_inputs(paths);
+    if !missing.is_empty() {
+        return None;
+    }
+    let options = format!("min_confidence={min_confidence:?}");
+    dipkg::incremental::inputs_digest(fingerprint, &options, &files)
+}
+
+/// A build with nothing changed since the last complete one: what it
+/// printed, and nothing written.
+fn up_to_date(a: &BuildArgs, m: &Manifest, start: Instant) -> ExitCode {
+    print!(
+        "{}incremental: 0 re-extracted, {} reused; nothing changed since the last build\n\
+         up to date: {} files in {}, none written ({:.2} s)\n",
+        m.summary,
+        m.documents,
+        m.files(),
+        a.output.display(),
+        start.elapsed().as_secs_f64()
+    );
+    for w in &m.warnings {
+        eprintln!("dipkg: warning: {w}");
+    }
+    ExitCode::SUCCESS
 }
 
 /// The build summary: documents, entities by type, relations by predicate.

@@ -5,7 +5,7 @@
 mod common;
 
 use assert_cmd::Command;
-use dipkg::incremental::{Cache, CACHE_FILE};
+use dipkg::incremental::{Cache, CACHE_FILE, MANIFEST_FILE};
 use dipkg::pipeline::Pipeline;
 use std::path::{Path, PathBuf};
 
@@ -57,10 +57,17 @@ fn files(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Every file of `a` and `b` is byte-identical (the cache included).
+/// Every file of `a` and `b` is byte-identical (the cache included; not
+/// the manifest, which records when the files were written).
 fn assert_same_outputs(a: &Path, b: &Path) {
-    let names = files(a);
-    assert_eq!(names, files(b), "different file sets");
+    let outputs = |d: &Path| -> Vec<String> {
+        files(d)
+            .into_iter()
+            .filter(|n| n != MANIFEST_FILE)
+            .collect()
+    };
+    let names = outputs(a);
+    assert_eq!(names, outputs(b), "different file sets");
     assert!(names.iter().any(|n| n == CACHE_FILE), "{names:?}");
     for n in &names {
         let (x, y) = (
@@ -98,23 +105,135 @@ fn unchanged_corpus_reextracts_nothing() {
         first.contains(&format!("incremental: {n} re-extracted, 0 reused")),
         "{first}"
     );
-    let before: Vec<Vec<u8>> = files(&dir.path().join("out"))
-        .iter()
-        .map(|f| std::fs::read(dir.path().join("out").join(f)).unwrap())
-        .collect();
+    let before = contents(&dir.path().join("out"));
+    // With the manifest of the first build: nothing is done.
     let second = build(dir.path(), "out", &[]);
     assert!(
-        second.contains(&format!("incremental: 0 re-extracted, {n} reused")),
+        second.contains(&format!(
+            "incremental: 0 re-extracted, {n} reused; nothing changed since the last build"
+        )),
         "{second}"
     );
-    let after: Vec<Vec<u8>> = files(&dir.path().join("out"))
-        .iter()
-        .map(|f| std::fs::read(dir.path().join("out").join(f)).unwrap())
-        .collect();
+    // Without it: every document is taken from the cache and every output
+    // written again, the same.
+    std::fs::remove_file(dir.path().join("out").join(MANIFEST_FILE)).unwrap();
+    let third = build(dir.path(), "out", &[]);
+    assert!(
+        third.contains(&format!("incremental: 0 re-extracted, {n} reused\n")),
+        "{third}"
+    );
+    let after = contents(&dir.path().join("out"));
     assert!(
         before == after,
         "a rebuild from the cache changed some output"
     );
+}
+
+/// The bytes of every file of a directory but the manifest.
+fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files(dir)
+        .into_iter()
+        .filter(|f| f != MANIFEST_FILE)
+        .map(|f| {
+            let bytes = std::fs::read(dir.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect()
+}
+
+/// Modification time and length of every file of a directory.
+fn stamps(dir: &Path) -> Vec<(String, std::time::SystemTime, u64)> {
+    files(dir)
+        .into_iter()
+        .map(|f| {
+            let m = std::fs::metadata(dir.join(&f)).unwrap();
+            (f, m.modified().unwrap(), m.len())
+        })
+        .collect()
+}
+
+/// `build` with nothing changed since the last complete build writes
+/// nothing and says so; any change to what the outputs depend on (an
+/// input, an option, a missing or edited output, the cache) builds again,
+/// to the same bytes as a clean build.
+#[test]
+fn build_with_nothing_changed_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = corpus(dir.path());
+    let n = documents_in(&c);
+    let out = dir.path().join("out");
+    let skipped = |s: &str| s.contains("nothing changed since the last build");
+    let first = build(dir.path(), "out", &[]);
+    assert!(!skipped(&first), "{first}");
+    let before = stamps(&out);
+    let second = build(dir.path(), "out", &[]);
+    assert!(skipped(&second), "{second}");
+    assert!(
+        second.contains("up to date: 17 files in out, none written"),
+        "{second}"
+    );
+    // The summary of the build it stands for.
+    let summary = |s: &str| s.lines().take(4).collect::<Vec<_>>().join("\n");
+    assert_eq!(summary(&second), summary(&first));
+    assert!(summary(&first).starts_with(&format!("documents: {n} extracted, 0 failed")));
+    assert_eq!(stamps(&out), before, "a skipped build touched a file");
+
+    // Another option, then the same again.
+    assert!(!skipped(&build(
+        dir.path(),
+        "out",
+        &["--min-confidence", "0.5"]
+    )));
+    assert!(skipped(&build(
+        dir.path(),
+        "out",
+        &["--min-confidence", "0.5"]
+    )));
+    assert!(!skipped(&build(dir.path(), "out", &[])));
+    assert!(skipped(&build(dir.path(), "out", &[])));
+
+    // An edited output, then a deleted cache: built again, as before.
+    let dot = std::fs::read(out.join("graph.dot")).unwrap();
+    std::fs::write(out.join("graph.dot"), b"digraph {}\n").unwrap();
+    assert!(!skipped(&build(dir.path(), "out", &[])));
+    assert_eq!(std::fs::read(out.join("graph.dot")).unwrap(), dot);
+    std::fs::remove_file(out.join(CACHE_FILE)).unwrap();
+    let again = build(dir.path(), "out", &[]);
+    assert!(
+        again.contains(&format!("incremental: {n} re-extracted, 0 reused\n")),
+        "{again}"
+    );
+
+    // An input changed, to the same length: that document is extracted
+    // again.
+    let doc = first_seed(&c);
+    let text = std::fs::read_to_string(&doc).unwrap();
+    let edited = text.replacen(" the ", " The ", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&doc, edited).unwrap();
+    let again = build(dir.path(), "out", &[]);
+    assert!(
+        again.contains(&format!("incremental: 1 re-extracted, {} reused\n", n - 1)),
+        "{again}"
+    );
+    build(dir.path(), "clean", &["--no-cache"]);
+    build(dir.path(), "clean2", &[]);
+    assert_same_outputs(&out, &dir.path().join("clean2"));
+
+    // A build that failed on an input leaves no manifest: the next one,
+    // without that input, is not skipped.
+    std::fs::write(c.join("empty.txt"), "").unwrap();
+    dipkg(dir.path())
+        .args(["build", "corpus", "-o", "out"])
+        .assert()
+        .code(1);
+    assert!(!out.join(MANIFEST_FILE).exists());
+    std::fs::remove_file(c.join("empty.txt")).unwrap();
+    assert!(!skipped(&build(dir.path(), "out", &[])));
+    assert!(skipped(&build(dir.path(), "out", &[])));
+    // `--no-cache` always builds, and leaves no manifest.
+    assert!(!skipped(&build(dir.path(), "out", &["--no-cache"])));
+    assert!(!out.join(MANIFEST_FILE).exists());
 }
 
 #[test]

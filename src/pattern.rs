@@ -175,16 +175,7 @@ mod tests {
     #[test]
     fn ascii_twins_find_what_their_patterns_find() {
         // Extracting the test documents compiles the rules' patterns.
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let pipeline =
-            crate::pipeline::Pipeline::from_ontology_dir(&crate::pipeline::default_ontology_dir())
-                .expect("pipeline");
-        let (files, _) =
-            crate::ingest::collect_inputs(&[root.join("seeds"), root.join("tests/corpus/docs")]);
-        for f in &files {
-            let bytes = std::fs::read(f).expect("test document");
-            pipeline.extract_bytes(f, &bytes).expect("extracts");
-        }
+        crate::pipeline::test_extractions(0);
         let twinned = twinned();
         // The rules' patterns, the trigger phrases' and the dates' of ingest.
         assert!(twinned.len() >= 20, "{} patterns twinned", twinned.len());

@@ -714,6 +714,32 @@ pub fn default_ontology_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/ontology"))
 }
 
+/// The test documents extracted, with the pipeline that extracted them:
+/// the seeds, `tests/corpus` and `synthetic` documents of `dipkg synth`
+/// (seed 7). Extracting them also compiles every rule's pattern.
+#[cfg(test)]
+pub(crate) fn test_extractions(synthetic: usize) -> (Pipeline, Vec<Extraction>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pipeline = Pipeline::from_ontology_dir(&default_ontology_dir()).expect("pipeline");
+    let (files, _) = ingest::collect_inputs(&[root.join("seeds"), root.join("tests/corpus/docs")]);
+    let mut xs: Vec<Extraction> = files
+        .iter()
+        .map(|f| {
+            let bytes = std::fs::read(f).expect("test document");
+            pipeline.extract_bytes(f, &bytes).expect("extracts")
+        })
+        .collect();
+    for d in crate::synth::Generator::new(&pipeline.lexicon, 7).documents(synthetic) {
+        let path = PathBuf::from(format!("{}.txt", d.name));
+        xs.push(
+            pipeline
+                .extract_bytes(&path, d.text.as_bytes())
+                .expect("extracts"),
+        );
+    }
+    (pipeline, xs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1027,27 +1027,7 @@ mod tests {
     /// Every document graph of the seeds, `tests/corpus` and 150 synthetic
     /// documents, as filled sinks.
     fn test_sinks() -> Vec<Sink> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let pipeline =
-            crate::pipeline::Pipeline::from_ontology_dir(&crate::pipeline::default_ontology_dir())
-                .expect("pipeline");
-        let (files, _) =
-            crate::ingest::collect_inputs(&[root.join("seeds"), root.join("tests/corpus/docs")]);
-        let mut xs: Vec<Extraction> = files
-            .iter()
-            .map(|f| {
-                let bytes = std::fs::read(f).expect("test document");
-                pipeline.extract_bytes(f, &bytes).expect("extracts")
-            })
-            .collect();
-        for d in crate::synth::Generator::new(&pipeline.lexicon, 7).documents(150) {
-            let path = std::path::PathBuf::from(format!("{}.txt", d.name));
-            xs.push(
-                pipeline
-                    .extract_bytes(&path, d.text.as_bytes())
-                    .expect("extracts"),
-            );
-        }
+        let (_, xs) = crate::pipeline::test_extractions(150);
         xs.iter()
             .map(|x| {
                 let mut out = Sink::default();

@@ -522,49 +522,25 @@ impl Sink {
         if lines.is_empty() {
             return Keyed { text, lines };
         }
-        let subject = |l: &Line| &text[l.start..l.subject_end];
         let rest = |l: &Line| &text[l.subject_end..l.end];
-        // Lines come in runs of one subject: one group per run.
-        let mut group_of = Vec::with_capacity(lines.len());
-        let mut groups: Vec<usize> = Vec::new();
-        for (i, l) in lines.iter().enumerate() {
-            if groups
-                .last()
-                .is_none_or(|&g| subject(&lines[g]) != subject(l))
-            {
-                groups.push(i);
-            }
-            group_of.push(groups.len() - 1);
-        }
-        // Rank the groups by subject; runs of the same subject share a rank.
-        let mut order: Vec<usize> = (0..groups.len()).collect();
-        order.sort_unstable_by(|&a, &b| subject(&lines[groups[a]]).cmp(subject(&lines[groups[b]])));
-        let mut rank_of_group = vec![0u32; groups.len()];
-        let mut rank = 0u32;
-        for (k, &g) in order.iter().enumerate() {
-            if k > 0 && subject(&lines[groups[order[k - 1]]]) != subject(&lines[groups[g]]) {
-                rank += 1;
-            }
-            rank_of_group[g] = rank;
-        }
+        let (rank_of_line, ranks) = subject_ranks(&text, &lines);
         // Lines bucketed by rank (a counting sort), then each subject's few
         // lines sorted by the rest.
-        let mut starts = vec![0usize; rank as usize + 2];
-        for &g in &group_of {
-            starts[rank_of_group[g] as usize + 1] += 1;
+        let mut starts = vec![0usize; ranks + 1];
+        for &r in &rank_of_line {
+            starts[r as usize + 1] += 1;
         }
         for r in 1..starts.len() {
             starts[r] += starts[r - 1];
         }
         let mut next = starts.clone();
         let mut sorted = vec![lines[0]; lines.len()];
-        for (l, &g) in lines.iter().zip(&group_of) {
-            let r = rank_of_group[g] as usize;
-            sorted[next[r]] = *l;
-            next[r] += 1;
+        for (l, &r) in lines.iter().zip(&rank_of_line) {
+            sorted[next[r as usize]] = *l;
+            next[r as usize] += 1;
         }
         let mut out = Vec::with_capacity(lines.len());
-        for r in 0..=rank as usize {
+        for r in 0..ranks {
             let bucket = &mut sorted[starts[r]..starts[r + 1]];
             bucket.sort_unstable_by(|a, b| rest(a).cmp(rest(b)));
             for (k, l) in bucket.iter().enumerate() {
@@ -573,9 +549,39 @@ impl Sink {
                 }
             }
         }
-        let lines = out;
-        Keyed { text, lines }
+        Keyed { text, lines: out }
     }
+}
+
+/// Each line's subject's rank among the graph's distinct subjects (in
+/// byte order), and how many there are. Lines come in runs of one subject:
+/// subjects are compared once per run, and the runs ranked.
+fn subject_ranks(text: &str, lines: &[Line]) -> (Vec<u32>, usize) {
+    let subject = |l: &Line| &text[l.start..l.subject_end];
+    let mut run_of_line = Vec::with_capacity(lines.len());
+    let mut runs: Vec<&str> = Vec::new();
+    for l in lines {
+        if runs.last() != Some(&subject(l)) {
+            runs.push(subject(l));
+        }
+        run_of_line.push(runs.len() - 1);
+    }
+    let mut order: Vec<usize> = (0..runs.len()).collect();
+    order.sort_unstable_by_key(|&r| runs[r]);
+    let mut rank_of_run = vec![0u32; runs.len()];
+    let mut rank = 0u32;
+    for (k, &r) in order.iter().enumerate() {
+        if k > 0 && runs[order[k - 1]] != runs[r] {
+            rank += 1;
+        }
+        rank_of_run[r] = rank;
+    }
+    let ranks = if runs.is_empty() {
+        0
+    } else {
+        rank as usize + 1
+    };
+    (run_of_line.iter().map(|&r| rank_of_run[r]).collect(), ranks)
 }
 
 /// A named node from an IRI this module built (always valid: ids are

@@ -763,20 +763,15 @@ pub fn find(sentence: &Sentence, lex: &Lexicon) -> Vec<Mention> {
 /// Every label occurrence that stands on word boundaries and has the right
 /// case, as (start, end, label index).
 fn valid_matches(s: &str, lex: &Lexicon) -> Vec<(usize, usize, usize)> {
-    let Some(ac) = &lex.matcher else {
-        return Vec::new();
-    };
     let mut v = Vec::new();
-    for m in ac.find_overlapping_iter(s) {
-        let (a, b) = (m.start(), m.end());
+    lex.for_each_label(s, |a, b, li| {
         if !is_word_boundary(s, a, b) {
-            continue;
+            return;
         }
-        let li = m.pattern().as_usize();
         let label = &lex.labels[li];
         let text = &s[a..b];
         if label.case_sensitive && text != label.text {
-            continue;
+            return;
         }
         if !label.case_sensitive {
             // A label written with a capital needs the capital in the text:
@@ -784,11 +779,11 @@ fn valid_matches(s: &str, lex: &Lexicon) -> Vec<(usize, usize, usize)> {
             let lc = label.text.chars().next().is_some_and(|c| c.is_uppercase());
             let tc = text.chars().next().is_some_and(|c| c.is_uppercase());
             if lc && !tc {
-                continue;
+                return;
             }
         }
         v.push((a, b, li));
-    }
+    });
     v
 }
 

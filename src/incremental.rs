@@ -270,7 +270,10 @@ impl Manifest {
             .map(|n| {
                 let name = n.to_string_lossy();
                 Stamp::of(dir, &name).ok_or_else(|| {
-                    std::io::Error::other(format!("{name} is not in {}", dir.display()))
+                    std::io::Error::other(format!(
+                        "no length or modification time for {}",
+                        dir.join(&*name).display()
+                    ))
                 })
             })
             .collect::<std::io::Result<Vec<Stamp>>>()?;

@@ -133,6 +133,9 @@ fn parse_predicate(s: &str) -> Result<Predicate, String> {
 #[command(
     after_help = "Writes graph.nq, graph.trig, extract.jsonl, graph.dot, nodes.csv, edges.csv, \
 graph.graphml, the countries-* and ministries-* roll-ups and timeline.csv.\n\n\
+Run again into the same directory, only the documents whose bytes changed are extracted \
+again; with nothing changed since the last complete build (same inputs, options, ontology \
+and dipkg, every output as it was left), nothing is written.\n\n\
 Examples:\n  dipkg build                         # seeds/ -> out/\n  \
 dipkg build corpus/ -o corpus-out --min-confidence 0.6\n\n\
 Exit status: 0 when every input was extracted, 1 when some failed (the others are still \

@@ -4,9 +4,10 @@
 //! - **Pass 1** extracts the documents in parallel, a batch at a time in
 //!   path order (a thread reads the files two batches ahead), and writes
 //!   each extraction (before cross-document resolution) as one line of the
-//!   extraction cache, which is also the build's spool. Of each document it keeps only what cross-document
-//!   resolution needs ([`CorpusPeople`]). A thread of its own does that for
-//!   one batch while the next is extracted.
+//!   extraction cache, which is also the build's spool. Of each document
+//!   it keeps only what cross-document resolution needs ([`CorpusPeople`]).
+//!   A thread of its own does that for one batch while the next is
+//!   extracted.
 //! - **Pass 2** reads the spool back a batch at a time, renames the persons
 //!   that merge across documents, and serialises each document's JSON line,
 //!   N-Quads and TriG graph in parallel; they are written in order (each

@@ -269,7 +269,7 @@ pub const ONTOLOGY_NS: &str = "https://w3id.org/dipkg/ontology#";
 
 /// IRI of an entity id.
 pub fn entity_iri(id: &str) -> String {
-    format!("{ID_NS}{id}")
+    [ID_NS, id].concat()
 }
 
 /// Lower-case ASCII slug: letters and digits, words joined by '-'.

@@ -110,35 +110,25 @@ pub fn segment(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The pieces one after the other (IRIs are built once per statement of
-/// every document: no formatting machinery).
-fn concat(parts: &[&str]) -> String {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for p in parts {
-        out.push_str(p);
-    }
-    out
-}
-
 /// IRI of an entity: `model::entity_iri` of its (encoded) id.
 pub fn entity(id: &str) -> String {
-    concat(&[crate::model::ID_NS, &segment(id)])
+    crate::model::entity_iri(&segment(id))
 }
 
 /// IRI of a document, also the name of its graph.
 pub fn document(id: &str) -> String {
-    concat(&[DOC_NS, &segment(id)])
+    [DOC_NS, &segment(id)].concat()
 }
 
 /// IRI of a meeting record.
 pub fn meeting(key: &str) -> String {
-    concat(&[MEETING_NS, &segment(key)])
+    [MEETING_NS, &segment(key)].concat()
 }
 
 /// IRI of a role (post) by its label: the same words, whatever their case
 /// or punctuation, give the same role.
 pub fn role(label: &str) -> String {
-    concat(&[ROLE_NS, &segment(&crate::model::slug(label))])
+    [ROLE_NS, &segment(&crate::model::slug(label))].concat()
 }
 
 /// IRI of a node local to a document's statements (assertion, evidence...).
@@ -148,17 +138,17 @@ pub fn in_document(doc: &str, local: &str) -> String {
 
 /// [`in_document`] given the document's IRI ([`document`]).
 pub fn local_to(doc_iri: &str, local: &str) -> String {
-    concat(&[doc_iri, "#", &segment(local)])
+    [doc_iri, "#", &segment(local)].concat()
 }
 
 /// The IRI of a predicate of the model.
 pub fn predicate(p: crate::model::Predicate) -> String {
-    concat(&[dk::NS, p.as_str()])
+    [dk::NS, p.as_str()].concat()
 }
 
 /// The class IRI of an entity type.
 pub fn class(t: crate::model::EntityType) -> String {
-    concat(&[dk::NS, t.as_str()])
+    [dk::NS, t.as_str()].concat()
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@
 //! parallel but written in path order, and the graph is ordered by content.
 
 use crate::error::{Error, Result};
+use crate::export::direct::DirectFile;
 use crate::export::{self, rdf};
 use crate::graph::{GraphBuilder, KnowledgeGraph};
 use crate::incremental::Cache;
@@ -31,7 +32,7 @@ use crate::stats;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -456,10 +457,9 @@ impl Background {
     const QUEUE: usize = 64;
 
     fn create(path: PathBuf) -> Result<Background> {
-        let f = File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let mut w = DirectFile::create(&path).map_err(|e| Error::io(&path, e))?;
         let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(Self::QUEUE);
         let thread = std::thread::spawn(move || {
-            let mut w = BufWriter::with_capacity(WRITE_BUFFER, f);
             for bytes in rx {
                 w.write_all(&bytes)?;
             }

@@ -5,6 +5,7 @@
 //! files (sorted iteration, fixed number formats, no timestamps).
 
 pub mod csv;
+pub mod direct;
 pub mod dot;
 pub mod graphml;
 pub mod jsonl;

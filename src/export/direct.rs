@@ -136,7 +136,7 @@ impl Write for DirectFile {
         }
         self.write_buffer(self.len)?;
         let end = self.offset + self.len as u64;
-        if self.direct && self.len % ALIGN != 0 {
+        if self.direct && !self.len.is_multiple_of(ALIGN) {
             self.file.set_len(end)?;
         }
         // Keep the partial block at the buffer's start, its offset aligned.
@@ -205,7 +205,7 @@ mod tests {
             let bytes: Vec<u8> = (0..len).map(|j| (i as usize * 31 + j) as u8).collect();
             f.write_all(&bytes).unwrap();
             expected.extend_from_slice(&bytes);
-            if next() % 7 == 0 {
+            if next().is_multiple_of(7) {
                 f.flush().unwrap();
                 assert!(std::fs::read(&path).unwrap() == expected, "after write {i}");
             }

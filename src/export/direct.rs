@@ -21,7 +21,7 @@
 //! on whether the direct path was taken.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
@@ -49,6 +49,17 @@ pub struct DirectFile {
     offset: u64,
 }
 
+impl std::fmt::Debug for DirectFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DirectFile")
+            .field("path", &self.path)
+            .field("direct", &self.direct)
+            .field("offset", &self.offset)
+            .field("buffered", &self.len)
+            .finish()
+    }
+}
+
 impl DirectFile {
     /// Create (or truncate) `path`, with direct writes where the file system
     /// supports them.
@@ -56,16 +67,18 @@ impl DirectFile {
         DirectFile::create_with(path, true)
     }
 
-    /// Create `path`, trying direct writes only if `direct`.
+    /// Create `path`, trying direct writes only if `direct`. Anything but a
+    /// regular file (a device, a FIFO) is written plainly: `O_DIRECT` means
+    /// something else for a pipe.
     pub fn create_with(path: &Path, direct: bool) -> io::Result<DirectFile> {
-        let opened = if direct {
-            open_direct(path)
-        } else {
-            Err(io::ErrorKind::Unsupported.into())
+        let regular = std::fs::metadata(path).map_or(true, |m| m.is_file());
+        let opened = match direct && regular {
+            true => open_direct(path).ok(),
+            false => None,
         };
         let (file, direct) = match opened {
-            Ok(f) => (f, true),
-            Err(_) => (File::create(path)?, false),
+            Some(f) => (f, true),
+            None => (File::create(path)?, false),
         };
         let memory = vec![0u8; CHUNK + ALIGN];
         let start = memory.as_ptr().align_offset(ALIGN);
@@ -85,34 +98,32 @@ impl DirectFile {
         self.direct
     }
 
-    /// Write `len` bytes of the buffer plus zeros to the next block, at the
-    /// buffer's offset (`len` rounded up to `ALIGN` is at most `CHUNK`).
-    fn write_buffer(&mut self, len: usize) -> io::Result<()> {
-        let padded = if self.direct {
-            len.next_multiple_of(ALIGN)
-        } else {
-            len
-        };
+    /// Write the buffer: plainly, all of it, leaving it empty; or direct,
+    /// its whole blocks plus the last partial one padded with zeros, at the
+    /// buffer's offset.
+    fn write_buffer(&mut self) -> io::Result<()> {
+        if !self.direct {
+            self.file
+                .write_all(&self.memory[self.start..self.start + self.len])?;
+            self.offset += self.len as u64;
+            self.len = 0;
+            return Ok(());
+        }
+        let padded = self.len.next_multiple_of(ALIGN);
         let block = &mut self.memory[self.start..self.start + padded];
-        block[len..].fill(0);
+        block[self.len..].fill(0);
         match self.file.write_all_at(block, self.offset) {
-            Err(e) if self.direct && e.kind() == io::ErrorKind::InvalidInput => {
+            Err(e) if e.kind() == io::ErrorKind::InvalidInput => {
                 // Direct writes refused (or a short write left the next one
-                // unaligned): the same bytes again, through the page cache.
+                // unaligned): the same bytes again, through the page cache,
+                // and plain writes from here on.
                 self.file = OpenOptions::new().write(true).open(&self.path)?;
+                self.file.seek(SeekFrom::Start(self.offset))?;
                 self.direct = false;
-                self.file.write_all_at(&block[..len], self.offset)
+                self.write_buffer()
             }
             r => r,
         }
-    }
-
-    /// The buffer is full: write it and start the next one after it.
-    fn write_chunk(&mut self) -> io::Result<()> {
-        self.write_buffer(CHUNK)?;
-        self.offset += CHUNK as u64;
-        self.len = 0;
-        Ok(())
     }
 }
 
@@ -123,21 +134,29 @@ impl Write for DirectFile {
         self.memory[at..at + n].copy_from_slice(&bytes[..n]);
         self.len += n;
         if self.len == CHUNK {
-            self.write_chunk()?;
+            self.write_buffer()?;
+            if self.direct {
+                self.offset += CHUNK as u64;
+                self.len = 0;
+            }
         }
         Ok(n)
     }
 
     /// Every byte so far to the file, which then has exactly that length.
-    /// The buffer keeps its last partial block, to be written again whole.
+    /// Direct, the buffer keeps its last partial block, to be written again
+    /// whole by the next write.
     fn flush(&mut self) -> io::Result<()> {
-        if self.len == 0 {
-            return Ok(());
+        if self.len == 0 || !self.direct {
+            self.write_buffer()?;
+            return self.file.flush();
         }
-        self.write_buffer(self.len)?;
-        let end = self.offset + self.len as u64;
-        if self.direct && !self.len.is_multiple_of(ALIGN) {
-            self.file.set_len(end)?;
+        self.write_buffer()?;
+        if !self.direct {
+            return self.file.flush();
+        }
+        if !self.len.is_multiple_of(ALIGN) {
+            self.file.set_len(self.offset + self.len as u64)?;
         }
         // Keep the partial block at the buffer's start, its offset aligned.
         let whole = self.len / ALIGN * ALIGN;
@@ -265,6 +284,28 @@ mod tests {
         let mut expected = first;
         expected.extend_from_slice(b"bcd");
         assert!(std::fs::read(&path).unwrap() == expected);
+    }
+
+    #[test]
+    fn a_fifo_is_written_plainly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: no mkfifo");
+            return;
+        }
+        let reader = {
+            let path = path.clone();
+            std::thread::spawn(move || std::fs::read(path).unwrap())
+        };
+        let bytes: Vec<u8> = (0..CHUNK + 5000).map(|i| (i % 251) as u8).collect();
+        let mut f = DirectFile::create(&path).unwrap();
+        assert!(!f.is_direct());
+        f.write_all(&bytes).unwrap();
+        f.flush().unwrap();
+        drop(f);
+        assert!(reader.join().unwrap() == bytes);
     }
 
     #[test]

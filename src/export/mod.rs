@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::graph::{Filter, KnowledgeGraph};
 use crate::model::Extraction;
 use crate::stats::{self, Measures};
+use direct::DirectFile;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -57,13 +58,13 @@ fn out_err(path: &Path, source: io::Error) -> Error {
     }
 }
 
-/// Create `path` and fill it through a buffered writer.
+/// Create `path` and fill it through a buffered writer (around the page
+/// cache where the file system allows: see [`direct`]).
 pub fn write_file(
     path: &Path,
-    fill: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+    fill: impl FnOnce(&mut DirectFile) -> io::Result<()>,
 ) -> Result<PathBuf> {
-    let file = File::create(path).map_err(|e| out_err(path, e))?;
-    let mut w = BufWriter::new(file);
+    let mut w = DirectFile::create(path).map_err(|e| out_err(path, e))?;
     fill(&mut w).map_err(|e| out_err(path, e))?;
     w.flush().map_err(|e| out_err(path, e))?;
     Ok(path.to_path_buf())

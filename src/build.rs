@@ -142,11 +142,18 @@ pub fn build(source: Source<'_>, dir: &Path, min_confidence: f32) -> Result<Repo
     lap("graph");
     let measures = stats::compute(&graph);
     lap("measures");
-    writers.entities(&graph, &measures)?;
-    let mut written = writers.finish()?;
-    lap("entities graph");
-    written.extend(export::write_graph_files(dir, &graph, &measures)?);
-    lap("graph files");
+    // The entities graph (to graph.nq and graph.trig, on this thread and
+    // the writers') while the graph files are written.
+    let (rdf, files) = rayon::join(
+        || {
+            writers.entities(&graph, &measures)?;
+            writers.finish()
+        },
+        || export::write_graph_files(dir, &graph, &measures),
+    );
+    let mut written = rdf?;
+    written.extend(files?);
+    lap("entities graph and graph files");
     written.extend(spool_written);
     Ok(Report {
         documents,

@@ -128,16 +128,28 @@ pub fn write_build_from(
 /// The files of `dipkg build` made from the graph alone: the network files
 /// (DOT, CSV, GraphML, with measures), the country and ministry roll-ups
 /// (built, written and dropped one after the other) and the timeline.
+/// The graph's own files are written while the roll-ups are built: building
+/// a roll-up is one thread's work.
 pub fn write_graph_files(dir: &Path, g: &KnowledgeGraph, m: &Measures) -> Result<Vec<PathBuf>> {
-    let mut written = write_network(dir, "", g, Some(m))?;
-    // One roll-up at a time (each is a copy of the graph's evidence); the
-    // timeline is read off the country roll-up.
+    let (own, roll_ups) = rayon::join(
+        || write_network(dir, "", g, Some(m)),
+        || write_roll_ups(dir, g),
+    );
+    let mut written = own?;
+    written.extend(roll_ups?);
+    Ok(written)
+}
+
+/// The country and ministry roll-ups' network files, one roll-up at a time
+/// (each is a copy of the graph's evidence), and the timeline, read off the
+/// country roll-up.
+fn write_roll_ups(dir: &Path, g: &KnowledgeGraph) -> Result<Vec<PathBuf>> {
     let roll_up = |prefix: &str, r: &KnowledgeGraph| {
         let measures = stats::compute(r);
         write_network(dir, prefix, r, Some(&measures))
     };
     let countries = g.country_projection();
-    written.extend(roll_up("countries-", &countries)?);
+    let mut written = roll_up("countries-", &countries)?;
     let timeline = stats::country_timeline(&countries);
     drop(countries);
     written.extend(roll_up("ministries-", &g.organization_projection())?);

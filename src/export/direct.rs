@@ -47,6 +47,8 @@ pub struct DirectFile {
     len: usize,
     /// The file offset of the buffer's first byte (a multiple of `ALIGN`).
     offset: u64,
+    /// Bytes given since the last flush (a flush with none writes nothing).
+    dirty: bool,
 }
 
 impl std::fmt::Debug for DirectFile {
@@ -90,6 +92,7 @@ impl DirectFile {
             start,
             len: 0,
             offset: 0,
+            dirty: false,
         })
     }
 
@@ -125,32 +128,11 @@ impl DirectFile {
             r => r,
         }
     }
-}
 
-impl Write for DirectFile {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let n = bytes.len().min(CHUNK - self.len);
-        let at = self.start + self.len;
-        self.memory[at..at + n].copy_from_slice(&bytes[..n]);
-        self.len += n;
-        if self.len == CHUNK {
-            self.write_buffer()?;
-            if self.direct {
-                self.offset += CHUNK as u64;
-                self.len = 0;
-            }
-        }
-        Ok(n)
-    }
-
-    /// Every byte so far to the file, which then has exactly that length.
+    /// The buffer to the file, which then has exactly the bytes given.
     /// Direct, the buffer keeps its last partial block, to be written again
     /// whole by the next write.
-    fn flush(&mut self) -> io::Result<()> {
-        if self.len == 0 || !self.direct {
-            self.write_buffer()?;
-            return self.file.flush();
-        }
+    fn write_out(&mut self) -> io::Result<()> {
         self.write_buffer()?;
         if !self.direct {
             return self.file.flush();
@@ -164,6 +146,33 @@ impl Write for DirectFile {
         self.memory.copy_within(a..b, self.start);
         self.len -= whole;
         self.offset += whole as u64;
+        Ok(())
+    }
+}
+
+impl Write for DirectFile {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let n = bytes.len().min(CHUNK - self.len);
+        let at = self.start + self.len;
+        self.memory[at..at + n].copy_from_slice(&bytes[..n]);
+        self.len += n;
+        self.dirty |= n > 0;
+        if self.len == CHUNK {
+            self.write_buffer()?;
+            if self.direct {
+                self.offset += CHUNK as u64;
+                self.len = 0;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Every byte so far to the file, which then has exactly that length.
+    fn flush(&mut self) -> io::Result<()> {
+        if self.dirty {
+            self.write_out()?;
+            self.dirty = false;
+        }
         Ok(())
     }
 }

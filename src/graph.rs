@@ -180,6 +180,18 @@ impl std::fmt::Display for Sym {
     }
 }
 
+/// A [`Sym`] hashed by identity (equal strings are one `Sym`): a key of
+/// the builder's maps, whose order is never read (they are sorted when the
+/// graph is finished), so a lookup hashes two words instead of two strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct SymId(Sym);
+
+impl std::hash::Hash for SymId {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        std::ptr::hash(self.0 .0, h)
+    }
+}
+
 /// The builder's handle on [`Sym`] interning.
 #[derive(Debug, Default)]
 struct Interner;
@@ -718,8 +730,10 @@ fn mode<T: Ord + Clone>(values: impl IntoIterator<Item = T>) -> Option<T> {
 #[derive(Debug, Default)]
 pub struct GraphBuilder {
     documents: BTreeMap<Sym, Sym>,
-    nodes: BTreeMap<String, NodeAcc>,
-    edges: BTreeMap<(Sym, Predicate, Sym), Vec<EvidenceRef>>,
+    /// Hash maps: looking strings up in ordered maps was most of adding a
+    /// document. [`GraphBuilder::finish`] sorts them.
+    nodes: HashMap<String, NodeAcc>,
+    edges: HashMap<(SymId, Predicate, SymId), Vec<EvidenceRef>>,
     meetings: BTreeMap<(Option<String>, Vec<String>, String), Meeting>,
     warnings: Vec<String>,
     strings: Interner,
@@ -776,7 +790,7 @@ impl GraphBuilder {
             let (s, t) = ordered(r.predicate, &r.subject, &r.object);
             let ev = evidence_of(&mut self.strings, x, r);
             self.edges
-                .entry((Sym::new(s), r.predicate, Sym::new(t)))
+                .entry((SymId(Sym::new(s)), r.predicate, SymId(Sym::new(t))))
                 .or_insert_with(|| Vec::with_capacity(1))
                 .push(ev);
         }
@@ -813,14 +827,20 @@ impl GraphBuilder {
             mut warnings,
             strings: _,
         } = self;
+        let mut nodes: Vec<(String, NodeAcc)> = nodes.into_iter().collect();
+        nodes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let nodes: Vec<Node> = nodes
             .into_iter()
             .map(|(id, acc)| acc.into_node(id))
             .collect();
+        let mut edges: Vec<_> = edges.into_iter().collect();
+        edges.sort_unstable_by(|((s, p, t), _), ((s2, p2, t2), _)| {
+            (s.0, *p, t.0).cmp(&(s2.0, *p2, t2.0))
+        });
         let known = |id: &str| nodes.binary_search_by(|n| n.id.as_str().cmp(id)).is_ok();
         let path_of = |d: &str| documents.get(d).map_or(d, |p| p.as_str()).to_string();
         let mut kept = Vec::with_capacity(edges.len());
-        for ((s, p, t), mut evidence) in edges {
+        for ((SymId(s), p, SymId(t)), mut evidence) in edges {
             if let Some(missing) = [s, t].into_iter().find(|id| !known(id)) {
                 for ev in &evidence {
                     warnings.push(format!(
@@ -1208,6 +1228,42 @@ mod tests {
             5,
             "one per sentence; the undated mention joins"
         );
+    }
+
+    /// The builder's maps are hash maps: what it reports must still be in
+    /// one order, whatever the order of the documents.
+    #[test]
+    fn unknown_entity_warnings_come_in_one_order() {
+        let p = |id: &str| ent(id, EntityType::Person, id);
+        let docs: Vec<Extraction> = (0..12)
+            .map(|i| {
+                let known = format!("k{i}");
+                let relations = (0..4)
+                    .map(|j| {
+                        let unknown = format!("u{}", (i * 7 + j * 5) % 23);
+                        rel(&known, Predicate::Raised, &unknown, None, j * 20)
+                    })
+                    .collect();
+                doc(&format!("d{i}"), vec![p(&known)], relations)
+            })
+            .collect();
+        let warnings = |order: &[usize]| {
+            let mut b = GraphBuilder::default();
+            for &i in order {
+                b.add(&docs[i]);
+            }
+            b.finish().warnings().to_vec()
+        };
+        let forward: Vec<usize> = (0..12).collect();
+        let first = warnings(&forward);
+        assert_eq!(first.len(), 48);
+        let mut sorted = first.clone();
+        sorted.sort_by_key(|w| w.split(" names ").next().map(str::to_string));
+        assert_eq!(first, sorted, "in the order of the edges");
+        let backward: Vec<usize> = (0..12).rev().collect();
+        let shuffled = [5, 0, 11, 3, 8, 1, 10, 6, 2, 9, 4, 7];
+        assert_eq!(warnings(&backward), first);
+        assert_eq!(warnings(&shuffled), first);
     }
 
     #[test]

@@ -223,7 +223,10 @@ fn to_graph_quads(graph: &GraphName, lines: &Keyed) -> Vec<Quad> {
 
 /// N-Quads lines: each triple, then the graph.
 fn nquads_lines(graph: &str, lines: &Keyed) -> Vec<u8> {
-    let mut out = Vec::with_capacity(lines.text_len() + lines.lines.len() * (graph.len() + 3));
+    // Each line, then " graph" and " .\n": sized once (growing copied the
+    // whole buffer again).
+    let size = lines.text_len() + lines.lines.len() * (graph.len() + 4);
+    let mut out = Vec::with_capacity(size);
     for (line, ..) in lines.triples() {
         out.extend_from_slice(line.as_bytes());
         if !graph.is_empty() {
@@ -232,6 +235,7 @@ fn nquads_lines(graph: &str, lines: &Keyed) -> Vec<u8> {
         }
         out.extend_from_slice(b" .\n");
     }
+    debug_assert!(out.len() <= size);
     out
 }
 

@@ -240,23 +240,18 @@ impl Edge {
     }
 
     /// Distinct dates of the evidence, sorted (ISO dates sort by time).
-    pub fn dates(&self) -> BTreeSet<&str> {
-        self.evidence
-            .iter()
-            .filter_map(|e| e.date.as_deref())
-            .collect()
+    pub fn dates(&self) -> Vec<&str> {
+        distinct(self.evidence.iter().filter_map(|e| e.date.as_deref()))
     }
 
-    /// Distinct documents that state the fact.
-    pub fn documents(&self) -> BTreeSet<&str> {
-        self.evidence.iter().map(|e| &*e.document).collect()
+    /// Distinct documents that state the fact, sorted.
+    pub fn documents(&self) -> Vec<&str> {
+        distinct(self.evidence.iter().map(|e| &*e.document))
     }
 
-    pub fn places(&self) -> BTreeSet<&str> {
-        self.evidence
-            .iter()
-            .filter_map(|e| e.place.as_deref())
-            .collect()
+    /// Distinct places of the evidence, sorted.
+    pub fn places(&self) -> Vec<&str> {
+        distinct(self.evidence.iter().filter_map(|e| e.place.as_deref()))
     }
 
     pub fn formats(&self) -> BTreeSet<MeetingFormat> {
@@ -270,6 +265,16 @@ impl Edge {
             .map(|e| e.confidence)
             .fold(0.0, f32::max)
     }
+}
+
+/// The distinct strings of `items`, sorted: a sorted vector, not a
+/// `BTreeSet` (the writers of DOT, GraphML and CSV ask each edge for its
+/// dates and documents; a roll-up's edge has thousands).
+fn distinct<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut v: Vec<&str> = items.collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// A meeting: the same participants on the same date (or, without a date,

@@ -48,15 +48,25 @@ pub fn edge_style(p: Predicate) -> (&'static str, &'static str) {
 /// Escape a string for a double-quoted DOT id or label.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
+    push_escaped(&mut out, s);
     out
+}
+
+/// [`escape`] appended to `out`, runs of plain text copied whole.
+fn push_escaped(out: &mut String, s: &str) {
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let replacement = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' | b'\r' => " ",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        out.push_str(replacement);
+        run = i + 1;
+    }
+    out.push_str(&s[run..]);
 }
 
 /// Escape for an HTML-like label.
@@ -241,17 +251,43 @@ fn edge_line(out: &mut String, e: &Edge, minlen: usize) {
     } else {
         e.predicate.to_string()
     };
-    let penwidth = (1.0 + (w as f64).log2()).min(6.0);
-    let dates: Vec<&str> = e.dates().into_iter().collect();
     let dir = if e.is_directed() { "" } else { ", dir=none" };
-    let _ = writeln!(
+    out.push_str("  \"");
+    push_escaped(out, &e.source);
+    out.push_str("\" -> \"");
+    push_escaped(out, &e.target);
+    let _ = write!(
         out,
-        "  \"{}\" -> \"{}\" [label=\"{label}\", color=\"{color}\", fontcolor=\"{color}\", style=\"{style}\", \
-         penwidth={penwidth:.2}, weight={w}, minlen={minlen}{dir}, tooltip=\"{}\"];",
-        escape(&e.source),
-        escape(&e.target),
-        escape(&format!("{} {} {}: {}", e.source, e.predicate, e.target, dates.join(", ")))
+        "\" [label=\"{label}\", color=\"{color}\", fontcolor=\"{color}\", style=\"{style}\", \
+         penwidth={}, weight={w}, minlen={minlen}{dir}, tooltip=\"",
+        penwidth(w)
     );
+    // The tooltip: "source predicate target: dates".
+    push_escaped(out, &e.source);
+    out.push(' ');
+    out.push_str(e.predicate.as_str());
+    out.push(' ');
+    push_escaped(out, &e.target);
+    out.push_str(": ");
+    for (i, d) in e.dates().into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_escaped(out, d);
+    }
+    out.push_str("\"];\n");
+}
+
+/// An edge's pen width, `1 + log2(weight)` up to 6, with two decimals:
+/// the same few strings for every edge (from 32 statements on, "6.00").
+fn penwidth(w: usize) -> &'static str {
+    static WIDTHS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let widths = WIDTHS.get_or_init(|| {
+        (0..=32)
+            .map(|w| format!("{:.2}", (1.0 + (w as f64).log2()).min(6.0)))
+            .collect()
+    });
+    widths.get(w).map_or("6.00", String::as_str)
 }
 
 /// A legend cluster: the types and predicates present in the graph.
@@ -332,5 +368,36 @@ mod tests {
             wrap("Ministry of Foreign Affairs of Japan", 22),
             "Ministry of Foreign\\nAffairs of Japan"
         );
+    }
+
+    #[test]
+    fn escaping_agrees_with_the_rule_written_plainly() {
+        let reference = |s: &str| {
+            s.chars()
+                .map(|c| match c {
+                    '"' => "\\\"".to_string(),
+                    '\\' => "\\\\".to_string(),
+                    '\n' | '\r' => " ".to_string(),
+                    c => c.to_string(),
+                })
+                .collect::<String>()
+        };
+        let pieces = ["", "a", "\"", "\\", "\n", "\r", "é", "外務省", "\t", " ×2"];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b}{c}");
+                    assert_eq!(escape(&s), reference(&s), "{s:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pen_widths_are_the_formula_at_every_weight() {
+        for w in 1..=200usize {
+            let plain = format!("{:.2}", (1.0 + (w as f64).log2()).min(6.0));
+            assert_eq!(penwidth(w), plain, "weight {w}");
+        }
     }
 }

@@ -14,19 +14,40 @@ use std::io::{self, Write};
 /// cannot hold are dropped.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
+    push_xml_escaped(&mut out, s);
     out
+}
+
+/// [`xml_escape`] appended to `out`: runs of plain text copied whole (the
+/// writers escape every id, label, date and document name they write).
+pub fn push_xml_escaped(out: &mut String, s: &str) {
+    let b = s.as_bytes();
+    let (mut i, mut run) = (0, 0);
+    while i < b.len() {
+        let (replacement, len) = match b[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&apos;", 1),
+            b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            0..=0x1F => ("", 1),
+            // U+FFFE and U+FFFF (EF BF BE, EF BF BF).
+            0xEF if b[i + 1] == 0xBF && matches!(b[i + 2], 0xBE | 0xBF) => ("", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[run..i]);
+        out.push_str(replacement);
+        i += len;
+        run = i;
+    }
+    out.push_str(&s[run..]);
 }
 
 /// One `<key>` declaration: id, domain, name, type.
@@ -63,11 +84,11 @@ const EDGE_KEYS: [Key; 8] = [
 ];
 
 fn data(out: &mut String, key: &str, value: &str) {
-    let _ = writeln!(
-        out,
-        "      <data key=\"{key}\">{}</data>",
-        xml_escape(value)
-    );
+    out.push_str("      <data key=\"");
+    out.push_str(key);
+    out.push_str("\">");
+    push_xml_escaped(out, value);
+    out.push_str("</data>\n");
 }
 
 /// The GraphML document as a string.
@@ -143,13 +164,12 @@ pub fn write_graphml<W: Write>(
         flush(&mut w, &mut out)?;
     }
     for (i, e) in g.edges().enumerate() {
-        let _ = writeln!(
-            out,
-            "    <edge id=\"e{i}\" source=\"{}\" target=\"{}\">",
-            xml_escape(&e.source),
-            xml_escape(&e.target)
-        );
-        let dates: Vec<&str> = e.dates().into_iter().collect();
+        let _ = write!(out, "    <edge id=\"e{i}\" source=\"");
+        push_xml_escaped(&mut out, &e.source);
+        out.push_str("\" target=\"");
+        push_xml_escaped(&mut out, &e.target);
+        out.push_str("\">\n");
+        let dates = e.dates();
         data(&mut out, "e_predicate", e.predicate.as_str());
         data(&mut out, "e_label", e.predicate.as_str());
         data(
@@ -161,14 +181,11 @@ pub fn write_graphml<W: Write>(
                 "Undirected"
             },
         );
-        data(&mut out, "e_weight", &format!("{:.1}", e.weight() as f64));
+        // `{:.1}` of a whole number.
+        data(&mut out, "e_weight", &format!("{}.0", e.weight()));
         data(&mut out, "e_date", dates.first().copied().unwrap_or(""));
         data(&mut out, "e_dates", &dates.join(";"));
-        data(
-            &mut out,
-            "e_documents",
-            &e.documents().into_iter().collect::<Vec<_>>().join(";"),
-        );
+        data(&mut out, "e_documents", &e.documents().join(";"));
         data(&mut out, "e_confidence", &format!("{:.3}", e.confidence()));
         out.push_str("    </edge>\n");
         flush(&mut w, &mut out)?;
@@ -185,5 +202,64 @@ mod tests {
     #[test]
     fn escapes_markup_and_drops_control_characters() {
         assert_eq!(xml_escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;");
+    }
+
+    /// The escaping written plainly, a character at a time.
+    fn reference(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&apos;"),
+                '\t' | '\n' | '\r' => out.push(c),
+                c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn escaping_agrees_with_the_rule_written_plainly() {
+        let pieces = [
+            "",
+            "a",
+            "&",
+            "<",
+            ">",
+            "\"",
+            "'",
+            "\t",
+            "\n",
+            "\r",
+            "\u{0}",
+            "\u{1f}",
+            " ",
+            "\u{7f}",
+            "é",
+            "外務省",
+            "\u{FFFD}",
+            "\u{FFFE}",
+            "\u{FFFF}",
+            "\u{EFFF}",
+            "\u{10000}",
+            "Takeshima/Dokdo",
+            "ﾟ",
+            "\u{FEFF}",
+        ];
+        let mut n = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b}{c}");
+                    assert_eq!(xml_escape(&s), reference(&s), "{s:?}");
+                    n += 1;
+                }
+            }
+        }
+        assert_eq!(n, pieces.len().pow(3));
     }
 }

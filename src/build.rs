@@ -14,7 +14,8 @@
 //!   file by a thread of its own) while the [`GraphBuilder`] takes in the
 //!   document's entities and evidence positions.
 //! - Then the graph-wide outputs: the entities graph (appended to the RDF
-//!   files), DOT, CSV, GraphML, the roll-ups and the timeline.
+//!   files) and, at the same time, DOT, CSV, GraphML, the roll-ups and the
+//!   timeline.
 //!
 //! Outputs are byte-identical from run to run: batches are processed in
 //! parallel but written in path order, and the graph is ordered by content.
@@ -396,10 +397,10 @@ impl Emit {
 /// The files written document by document: `graph.nq`, `graph.trig`,
 /// `extract.jsonl`, each by a thread of its own.
 ///
-/// Copying into the page cache is much of what writing costs (at 100,000
-/// documents a third of pass 2's CPU time, in the kernel); done for the
-/// three files on the thread that also feeds the `GraphBuilder`, it made
-/// that thread the limit of pass 2.
+/// Written on the thread that also feeds the `GraphBuilder`, the three
+/// files had made that thread the limit of pass 2; each is also written
+/// around the page cache ([`DirectFile`]), whose copying had been a third
+/// of pass 2's CPU time.
 struct Writers {
     files: [Background; 3],
 }

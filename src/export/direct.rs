@@ -319,7 +319,7 @@ mod tests {
 
     #[test]
     fn a_device_that_refuses_direct_writes_still_gets_the_error() {
-        // /dev/full refuses O_DIRECT at open (EINVAL), then every write.
+        // Not a regular file: written plainly, and every write fails.
         let Ok(mut f) = DirectFile::create(Path::new("/dev/full")) else {
             return;
         };

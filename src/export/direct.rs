@@ -22,7 +22,6 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Seek, SeekFrom, Write};
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 /// The alignment of memory, offsets and lengths that direct writes need:
@@ -115,7 +114,7 @@ impl DirectFile {
         let padded = self.len.next_multiple_of(ALIGN);
         let block = &mut self.memory[self.start..self.start + padded];
         block[self.len..].fill(0);
-        match self.file.write_all_at(block, self.offset) {
+        match write_all_at(&self.file, block, self.offset) {
             Err(e) if e.kind() == io::ErrorKind::InvalidInput => {
                 // Direct writes refused (or a short write left the next one
                 // unaligned): the same bytes again, through the page cache,
@@ -183,6 +182,19 @@ impl Drop for DirectFile {
     fn drop(&mut self) {
         let _ = self.flush();
     }
+}
+
+#[cfg(unix)]
+fn write_all_at(f: &File, buf: &[u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(f, buf, offset)
+}
+
+/// Never called where files are never direct; there for the build.
+#[cfg(not(unix))]
+fn write_all_at(f: &File, buf: &[u8], offset: u64) -> io::Result<()> {
+    let mut f = f.try_clone()?;
+    f.seek(SeekFrom::Start(offset))?;
+    f.write_all(buf)
 }
 
 #[cfg(target_os = "linux")]

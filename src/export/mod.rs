@@ -17,8 +17,7 @@ use crate::graph::{Filter, KnowledgeGraph};
 use crate::model::Extraction;
 use crate::stats::{self, Measures};
 use direct::DirectFile;
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// The output formats of `dipkg export`.
@@ -167,11 +166,7 @@ fn write_rdf(
     m: &Measures,
 ) -> Result<Vec<PathBuf>> {
     let paths = [dir.join("graph.nq"), dir.join("graph.trig")];
-    let open = |p: &Path| {
-        File::create(p)
-            .map(BufWriter::new)
-            .map_err(|e| out_err(p, e))
-    };
+    let open = |p: &Path| DirectFile::create(p).map_err(|e| out_err(p, e));
     let (nq, trig) = (open(&paths[0])?, open(&paths[1])?);
     let (mut nq, mut trig) = rdf::write_nquads_and_trig(nq, trig, extractions, g, Some(m))
         .map_err(|(i, e)| out_err(&paths[i], e))?;

@@ -96,13 +96,48 @@ pub struct Trigger {
 /// `protest`, `telephone`, `video`, `mutual`).
 pub type Cues = BTreeMap<String, Vec<String>>;
 
+/// What a pattern of the lexicon's automaton stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// A label (index in `Lexicon::labels`).
+    Label(u32),
+    /// A keyword of the mention rules (index in `mentions::scan_words`).
+    Keyword(u32),
+    /// A trigger phrase without a gap, or the first word of one with a
+    /// gap (index in `Lexicon::triggers`).
+    Trigger(u32),
+}
+
+/// What [`Lexicon::scan`] finds in a sentence: (start, end, index) of each
+/// occurrence, ASCII case folded, in the order of their ends.
+#[derive(Debug, Clone, Default)]
+pub struct Hits {
+    /// Whether the sentence was searched at all (a lexicon that has not
+    /// been compiled has no automaton).
+    pub scanned: bool,
+    /// Labels (index in `Lexicon::labels`).
+    pub labels: Vec<(usize, usize, usize)>,
+    /// Keywords (index in `mentions::scan_words()`).
+    pub keywords: Vec<(usize, usize, usize)>,
+    /// Trigger phrases, or a gapped phrase's first word (index in
+    /// `Lexicon::triggers`).
+    pub triggers: Vec<(usize, usize, usize)>,
+}
+
 #[derive(Debug, Default)]
 pub struct Lexicon {
     pub entries: Vec<LexEntry>,
     pub labels: Vec<Label>,
-    /// Every label, lower-cased (ASCII), in one automaton: searched over a
-    /// lower-cased copy of the text by [`Lexicon::for_each_label`].
+    /// Every label, and the words that the mention and relation rules look
+    /// for in every sentence, lower-cased (ASCII), in one automaton:
+    /// searched over a lower-cased copy of the text by [`Lexicon::scan`]
+    /// (and [`Lexicon::for_each_label`]), so that a sentence is read once.
     pub(crate) matcher: Option<AhoCorasick>,
+    /// What each pattern of `matcher` stands for: pattern `p` is
+    /// `roles[role_starts[p]..role_starts[p + 1]]` (labels in label order,
+    /// then keywords, then trigger phrases).
+    pub(crate) roles: Vec<Role>,
+    pub(crate) role_starts: Vec<u32>,
     pub by_id: HashMap<String, usize>,
     pub triggers: Vec<Trigger>,
     pub cues: Cues,
@@ -183,12 +218,47 @@ impl Lexicon {
     /// spells, ASCII case folded (overlapping matches, in the order of
     /// their ends).
     pub fn for_each_label(&self, text: &str, mut f: impl FnMut(usize, usize, usize)) {
+        self.for_each_hit(text, |start, end, role| {
+            if let Role::Label(li) = role {
+                f(start, end, li as usize)
+            }
+        })
+    }
+
+    /// Everything of the lexicon's automaton in `text` (a sentence), by
+    /// kind: its labels, the mention rules' keywords and the trigger
+    /// phrases, each in the order of their ends.
+    pub fn scan(&self, text: &str) -> Hits {
+        let mut hits = Hits {
+            scanned: self.matcher.is_some(),
+            ..Hits::default()
+        };
+        self.for_each_hit(text, |a, b, role| match role {
+            Role::Label(i) => hits.labels.push((a, b, i as usize)),
+            Role::Keyword(i) => hits.keywords.push((a, b, i as usize)),
+            Role::Trigger(i) => hits.triggers.push((a, b, i as usize)),
+        });
+        hits
+    }
+
+    /// Call `f(start, end, role)` for every pattern of the automaton in
+    /// `text` (overlapping matches, in the order of their ends; the roles
+    /// of one pattern in their order). The automaton holds the patterns
+    /// lower-cased and searches a lower-cased copy of the text: with one
+    /// transition per letter instead of two it is about half the size of
+    /// one that folds case, and misses the cache less. ASCII lower-casing
+    /// keeps every byte offset.
+    fn for_each_hit(&self, text: &str, mut f: impl FnMut(usize, usize, Role)) {
         let Some(ac) = &self.matcher else {
             return;
         };
         let lower = text.to_ascii_lowercase();
         for m in ac.find_overlapping_iter(&lower) {
-            f(m.start(), m.end(), m.pattern().as_usize());
+            let p = m.pattern().as_usize();
+            let (from, to) = (self.role_starts[p], self.role_starts[p + 1]);
+            for &role in &self.roles[from as usize..to as usize] {
+                f(m.start(), m.end(), role);
+            }
         }
     }
 
@@ -397,14 +467,50 @@ impl Lexicon {
             push(&mut labels, LabelTarget::Theme, e);
         }
         // Matching folds ASCII case; case-sensitive labels are checked
-        // against the text afterwards (see `mentions`). The labels are
-        // lower-cased here and the text at search time, rather than the
-        // automaton folding case: with one transition per letter instead
-        // of two it is about half the size, and the search misses the
-        // cache less. ASCII lower-casing keeps every byte offset.
-        let pats: Vec<String> = labels.iter().map(|l| l.text.to_ascii_lowercase()).collect();
+        // against the text afterwards (see `mentions`), and so are the
+        // keywords. Each text is one pattern, with all it stands for.
+        let mut texts: HashMap<String, usize> = HashMap::new();
+        let mut by_pattern: Vec<Vec<Role>> = Vec::new();
+        let mut add = |text: &str, role: Role| {
+            let next = by_pattern.len();
+            let p = *texts.entry(text.to_ascii_lowercase()).or_insert(next);
+            if p == next {
+                by_pattern.push(Vec::new());
+            }
+            by_pattern[p].push(role);
+        };
+        for (i, l) in labels.iter().enumerate() {
+            add(&l.text, Role::Label(i as u32));
+        }
+        for (i, w) in crate::mentions::scan_words().iter().enumerate() {
+            add(w, Role::Keyword(i as u32));
+        }
+        for (i, t) in self.triggers.iter().enumerate() {
+            // A literal phrase, or the first word of a phrase with a gap
+            // (see `relations::Triggers`).
+            let first = t.phrase.split_whitespace().next().unwrap_or("");
+            let text = if t.phrase.contains('*') {
+                first
+            } else {
+                &t.phrase
+            };
+            if !text.is_empty() && text != "*" {
+                add(text, Role::Trigger(i as u32));
+            }
+        }
+        let mut pats: Vec<String> = vec![String::new(); by_pattern.len()];
+        for (t, p) in texts {
+            pats[p] = t;
+        }
+        self.role_starts = Vec::with_capacity(by_pattern.len() + 1);
+        self.roles.clear();
+        for roles in by_pattern {
+            self.role_starts.push(self.roles.len() as u32);
+            self.roles.extend(roles);
+        }
+        self.role_starts.push(self.roles.len() as u32);
         // Not a DFA (unlike the publishers): over every label it takes
-        // about 0.1 s to build, more than it saves on a few thousand documents.
+        // about 0.1 s to build, and searches no faster.
         self.matcher = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .build(&pats)

@@ -7,11 +7,10 @@
 //!
 //! Offsets here are byte offsets into the sentence's normalised text.
 
-use crate::lexicon::{LabelTarget, Lexicon};
+use crate::lexicon::{Hits, LabelTarget, Lexicon};
 use crate::model::EntityType;
 use crate::pattern::Pattern;
 use crate::segment::Sentence;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
 use std::sync::OnceLock;
 
 /// What a mention refers to, before resolution.
@@ -665,16 +664,12 @@ fn scan_word<'t>(table: &'t mut Vec<ScanWord>, text: &'static str) -> &'t mut Sc
     &mut table[k]
 }
 
-/// Which keyword lists have a word in a sentence, and the words
-/// [`markers`] needs, from one overlapping Aho-Corasick search. Per list,
-/// a `contains` per word, each over the whole sentence, cost more than
-/// some of the regexes the tests guard; the marker words were a pass of
-/// their own over the sentence's words. The automaton ignores ASCII case
-/// (the collective words need that); the other tests compare the text.
-fn scan(s: &str) -> (Keywords, MarkerWords) {
-    static AC: OnceLock<(AhoCorasick, Vec<ScanWord>)> = OnceLock::new();
-    let (ac, table) = AC.get_or_init(|| {
-        // Each distinct text once, with everything it stands for.
+/// The keywords of the mention rules, each text once with everything it
+/// stands for: the lexicon's automaton holds their texts (see
+/// [`scan_words`]) and [`scan`] reads its hits.
+fn scan_table() -> &'static [ScanWord] {
+    static TABLE: OnceLock<Vec<ScanWord>> = OnceLock::new();
+    TABLE.get_or_init(|| {
         let mut table: Vec<ScanWord> = Vec::new();
         for (i, list) in KEYWORD_LISTS.iter().enumerate() {
             for w in *list {
@@ -690,13 +685,26 @@ fn scan(s: &str) -> (Keywords, MarkerWords) {
         for w in COLLECTIVE_WORD_TEXTS {
             scan_word(&mut table, w).collective = true;
         }
-        let ac = AhoCorasickBuilder::new()
-            .kind(Some(AhoCorasickKind::DFA))
-            .ascii_case_insensitive(true)
-            .build(table.iter().map(|w| w.text))
-            .expect("keywords compile");
-        (ac, table)
-    });
+        table
+    })
+}
+
+/// The texts [`scan`] needs found in every sentence, in the order of the
+/// keyword indices of [`Hits::keywords`].
+pub fn scan_words() -> Vec<&'static str> {
+    scan_table().iter().map(|w| w.text).collect()
+}
+
+/// Which keyword lists have a word in a sentence, and the words
+/// [`markers`] needs, from the keyword hits of the lexicon's one search of
+/// the sentence ([`Lexicon::scan`]). Per list, a `contains` per word, each
+/// over the whole sentence, cost more than some of the regexes the tests
+/// guard; the marker words were a pass of their own over the sentence's
+/// words; an automaton of their own, a second search of every sentence.
+/// The search ignores ASCII case (the collective words need that); the
+/// other tests compare the text.
+fn scan(s: &str, hits: &[(usize, usize, usize)]) -> (Keywords, MarkerWords) {
+    let table = scan_table();
     let b = s.as_bytes();
     let mut lists = 0;
     let mut words = MarkerWords {
@@ -704,9 +712,8 @@ fn scan(s: &str) -> (Keywords, MarkerWords) {
         collective: false,
         anaphor: false,
     };
-    for hit in ac.find_overlapping_iter(s) {
-        let w = &table[hit.pattern().as_usize()];
-        let (a, e) = (hit.start(), hit.end());
+    for &(a, e, k) in hits {
+        let w = &table[k];
         let same_case = &b[a..e] == w.text.as_bytes();
         if same_case {
             lists |= w.lists;
@@ -740,11 +747,17 @@ fn is_word_boundary(s: &str, start: usize, end: usize) -> bool {
 
 /// Find the mentions of one sentence.
 pub fn find(sentence: &Sentence, lex: &Lexicon) -> Vec<Mention> {
+    find_scanned(sentence, lex, &lex.scan(&sentence.norm))
+}
+
+/// Find the mentions of one sentence, given what the lexicon's automaton
+/// found in it (`hits`, from [`Lexicon::scan`] of `sentence.norm`).
+pub fn find_scanned(sentence: &Sentence, lex: &Lexicon, hits: &Hits) -> Vec<Mention> {
     let s = sentence.norm.as_str();
-    let mut out = lexicon_matches(s, lex);
+    let mut out = lexicon_matches(s, lex, &hits.labels);
     nested_in_events(s, lex, &mut out);
     leader_governments(s, lex, &mut out);
-    let (kw, marker_words) = scan(s);
+    let (kw, marker_words) = scan(s, &hits.keywords);
     persons(s, kw, sentence.heading, lex, &mut out);
     organizations(s, kw, lex, &mut out);
     if !sentence.heading {
@@ -765,32 +778,49 @@ pub fn find(sentence: &Sentence, lex: &Lexicon) -> Vec<Mention> {
 fn valid_matches(s: &str, lex: &Lexicon) -> Vec<(usize, usize, usize)> {
     let mut v = Vec::new();
     lex.for_each_label(s, |a, b, li| {
-        if !is_word_boundary(s, a, b) {
-            return;
+        if is_valid_match(s, lex, a, b, li) {
+            v.push((a, b, li));
         }
-        let label = &lex.labels[li];
-        let text = &s[a..b];
-        if label.case_sensitive && text != label.text {
-            return;
-        }
-        if !label.case_sensitive {
-            // A label written with a capital needs the capital in the text:
-            // "Korea" but not "korea"-inside-a-url, "Diet" but not "diet".
-            let lc = label.text.chars().next().is_some_and(|c| c.is_uppercase());
-            let tc = text.chars().next().is_some_and(|c| c.is_uppercase());
-            if lc && !tc {
-                return;
-            }
-        }
-        v.push((a, b, li));
     });
     v
 }
 
-/// Leftmost-longest choice among the valid matches: a label that fails its
-/// case or boundary check does not hide a shorter one that passes.
-fn longest_matches(s: &str, lex: &Lexicon) -> Vec<(usize, usize, usize)> {
-    let mut v = valid_matches(s, lex);
+/// Does the label occurrence `s[a..b]` stand on word boundaries, with the
+/// right case?
+fn is_valid_match(s: &str, lex: &Lexicon, a: usize, b: usize, li: usize) -> bool {
+    if !is_word_boundary(s, a, b) {
+        return false;
+    }
+    let label = &lex.labels[li];
+    let text = &s[a..b];
+    if label.case_sensitive && text != label.text {
+        return false;
+    }
+    if !label.case_sensitive {
+        // A label written with a capital needs the capital in the text:
+        // "Korea" but not "korea"-inside-a-url, "Diet" but not "diet".
+        let lc = label.text.chars().next().is_some_and(|c| c.is_uppercase());
+        let tc = text.chars().next().is_some_and(|c| c.is_uppercase());
+        if lc && !tc {
+            return false;
+        }
+    }
+    true
+}
+
+/// Leftmost-longest choice among the valid label occurrences of `hits`: a
+/// label that fails its case or boundary check does not hide a shorter one
+/// that passes.
+fn longest_matches(
+    s: &str,
+    lex: &Lexicon,
+    hits: &[(usize, usize, usize)],
+) -> Vec<(usize, usize, usize)> {
+    let mut v: Vec<(usize, usize, usize)> = hits
+        .iter()
+        .copied()
+        .filter(|&(a, b, li)| is_valid_match(s, lex, a, b, li))
+        .collect();
     v.sort_by_key(|&(a, b, li)| (a, std::cmp::Reverse(b), li));
     let mut out: Vec<(usize, usize, usize)> = Vec::new();
     let mut end = 0;
@@ -803,8 +833,8 @@ fn longest_matches(s: &str, lex: &Lexicon) -> Vec<(usize, usize, usize)> {
     out
 }
 
-fn lexicon_matches(s: &str, lex: &Lexicon) -> Vec<Mention> {
-    longest_matches(s, lex)
+fn lexicon_matches(s: &str, lex: &Lexicon, hits: &[(usize, usize, usize)]) -> Vec<Mention> {
+    longest_matches(s, lex, hits)
         .into_iter()
         .map(|(a, b, li)| {
             let r = match lex.labels[li].target {
@@ -2634,7 +2664,7 @@ mod tests {
     fn marker_words_are_there_wherever_the_patterns_match() {
         let pronoun = compile(r"\b(?:he|He|she|She|his|His|her|Her)\b");
         for s in MARKER_SENTENCES {
-            let (_, words) = scan(s);
+            let (_, words) = scan_text(s);
             if collective_pattern().is_match(s) {
                 assert!(words.collective, "collective words missed in {s:?}");
             }
@@ -2646,7 +2676,7 @@ mod tests {
             assert_eq!(words.pronouns, expected, "pronouns of {s:?}");
         }
         // The test sentences do exercise both outcomes.
-        let of = |i: usize| scan(MARKER_SENTENCES[i]).1;
+        let of = |i: usize| scan_text(MARKER_SENTENCES[i]).1;
         assert!(of(0).collective && of(2).anaphor && of(4).anaphor);
         assert!(!of(8).collective && !of(8).anaphor);
         assert!(!of(11).collective && !of(11).anaphor);
@@ -2674,6 +2704,15 @@ mod tests {
             }
             Some((a, i))
         })
+    }
+
+    /// [`scan`] of the keyword hits of the project's lexicon in `s`.
+    fn scan_text(s: &str) -> (Keywords, MarkerWords) {
+        static LEX: OnceLock<Lexicon> = OnceLock::new();
+        let lex = LEX.get_or_init(|| {
+            Lexicon::load_dir(&crate::pipeline::default_ontology_dir()).expect("lexicon")
+        });
+        scan(s, &lex.scan(s).keywords)
     }
 
     /// [`scan`] found the plain way: each keyword list by a `contains` per
@@ -2714,7 +2753,7 @@ mod tests {
         crafted.extend(MARKER_SENTENCES);
         let (mut lists_seen, mut pronouns, mut anaphors, mut collectives) = (0, 0, 0, 0);
         for s in &test_texts(&crafted) {
-            let (kw, words) = scan(s);
+            let (kw, words) = scan_text(s);
             let (lists, p, a, c) = scan_by_words(s);
             assert_eq!(kw.0, lists, "keyword lists of {s:?}");
             assert_eq!(words.pronouns, p, "pronouns of {s:?}");

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::ingest::{self, Document};
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Hits, Lexicon};
 use crate::mentions::{self, Mention, Ref};
 use crate::model::{EntityType, Extraction, Predicate, Relation, Span};
 use crate::relations::{self, Context, Resolved, Triggers};
@@ -40,6 +40,9 @@ pub struct Mentioned {
     doc: Document,
     sentences: Vec<Sentence>,
     found: Vec<Vec<Mention>>,
+    /// What the lexicon's automaton found in each sentence: the relation
+    /// stage reads its trigger phrases.
+    hits: Vec<Hits>,
 }
 
 /// A document after resolution within it ([`Pipeline::resolve`]): what the
@@ -51,6 +54,7 @@ pub struct Prepared<'a> {
     found: Vec<Vec<Mention>>,
     /// The ids of each mention, parallel to `found`.
     ids: Vec<Vec<Option<Vec<String>>>>,
+    hits: Vec<Hits>,
     res: Resolver<'a>,
 }
 
@@ -95,11 +99,19 @@ impl Pipeline {
     pub fn mentions(&self, doc: Document) -> Mentioned {
         let lex = &*self.lexicon;
         let sentences = segment::segment(&doc.text);
-        let found: Vec<Vec<Mention>> = sentences.iter().map(|s| mentions::find(s, lex)).collect();
+        // One search of each sentence by the lexicon's automaton answers
+        // the labels, the mention rules' keywords and the trigger phrases.
+        let hits: Vec<Hits> = sentences.iter().map(|s| lex.scan(&s.norm)).collect();
+        let found: Vec<Vec<Mention>> = sentences
+            .iter()
+            .zip(&hits)
+            .map(|(s, h)| mentions::find_scanned(s, lex, h))
+            .collect();
         Mentioned {
             doc,
             sentences,
             found,
+            hits,
         }
     }
 
@@ -111,6 +123,7 @@ impl Pipeline {
             doc,
             sentences,
             mut found,
+            hits,
         } = m;
         let home = doc
             .info
@@ -177,6 +190,7 @@ impl Pipeline {
             sentences,
             found,
             ids,
+            hits,
             res,
         }
     }
@@ -191,6 +205,7 @@ impl Pipeline {
             sentences,
             found,
             ids,
+            hits,
             mut res,
         } = p;
         // Relations, sentence by sentence. Only the names of matters are
@@ -334,8 +349,15 @@ impl Pipeline {
                     );
                 }
             }
-            let found_here =
-                relations::sentence_relations(&s.norm, &rs, &dates, &self.triggers, lex, &mut ctx);
+            let found_here = relations::sentence_relations(
+                &s.norm,
+                &hits[si],
+                &rs,
+                &dates,
+                &self.triggers,
+                lex,
+                &mut ctx,
+            );
             relations::note_place(&s.norm, &rs, &mut ctx);
             for f in found_here {
                 let mut r = relation(

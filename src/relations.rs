@@ -9,7 +9,7 @@
 //! the parties of the meeting being reported; "he"/"she" for the person last
 //! acting; "this"/"the issue" for the matter just named.
 
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Hits, Lexicon};
 use crate::mentions::{resolve_date, DateMention, Ref};
 use crate::model::{EntityType, MeetingFormat, Predicate};
 use crate::pattern::Pattern;
@@ -50,20 +50,21 @@ pub struct Found {
 /// anchored regex per phrase to tell which predicate it was.
 pub struct Triggers {
     any: Pattern,
-    /// Every gapped phrase starts with an ASCII word, and `literal_ac` has
-    /// those words after the literal phrases: an ASCII sentence without any
-    /// of them cannot match `any`, whose case folding stays within ASCII
-    /// there. (One search finds the literal phrases and answers this.)
+    /// Every gapped phrase starts with an ASCII word, and the lexicon's
+    /// automaton has those words: an ASCII sentence without any of them
+    /// cannot match `any`, whose case folding stays within ASCII there.
+    /// (The search that finds the literal phrases answers this.)
     gap_starts: bool,
     /// One anchored pattern per phrase (longest first), to tell which
     /// phrase a gapped match is: a set, searched once, rather than each
     /// pattern in turn; the first pattern that matches wins.
     each: regex::RegexSet,
     each_preds: Vec<Predicate>,
-    /// The literal phrases (pattern `i` is `literal_preds[i]`), then the
-    /// first words of the gapped phrases when `gap_starts`.
-    literal_ac: Option<aho_corasick::AhoCorasick>,
-    literal_preds: Vec<Predicate>,
+    /// What each trigger of the lexicon is, by its index in
+    /// `Lexicon::triggers`: the lexicon's automaton finds the literal
+    /// phrases and the first words of the gapped ones in every sentence
+    /// ([`crate::lexicon::Hits::triggers`]).
+    roles: Vec<TriggerRole>,
     /// Phrases without a gap, by their lower-case text: no regex needed.
     literal: std::collections::HashMap<String, Predicate>,
     hedge: Pattern,
@@ -71,6 +72,18 @@ pub struct Triggers {
     protest_cue: Option<Pattern>,
     telephone: Option<Pattern>,
     video: Option<Pattern>,
+}
+
+/// A trigger of the lexicon, as the relation stage reads its hits.
+#[derive(Debug, Clone, Copy)]
+enum TriggerRole {
+    /// A phrase without a gap, and its rank among them (longest first):
+    /// of two phrases spelled alike, the first ranked wins.
+    Literal(Predicate, u32),
+    /// A phrase with a gap: its first word was found.
+    GapFirst,
+    /// A phrase whose predicate is unknown.
+    Ignored,
 }
 
 fn phrase_regex(p: &str) -> String {
@@ -108,22 +121,31 @@ fn words_regex(words: &[String], case_insensitive: bool) -> Option<Pattern> {
 
 impl Triggers {
     pub fn compile(lex: &Lexicon) -> Triggers {
-        let mut phrases: Vec<(&str, Predicate)> = lex
+        let mut phrases: Vec<(usize, &str, Predicate)> = lex
             .triggers
             .iter()
-            .filter_map(|t| Some((t.phrase.as_str(), Predicate::parse(&t.predicate)?)))
+            .enumerate()
+            .filter_map(|(i, t)| Some((i, t.phrase.as_str(), Predicate::parse(&t.predicate)?)))
             .collect();
         // Longest first, so that "shared the view" wins over "shared".
-        phrases.sort_by_key(|(p, _)| (std::cmp::Reverse(p.replace('*', "").len()), *p));
-        // Literal phrases go to one Aho-Corasick automaton; only the phrases
-        // with a gap ("held a * meeting with") need a regex.
-        let literals: Vec<(&str, Predicate)> = phrases
+        phrases.sort_by_key(|(_, p, _)| (std::cmp::Reverse(p.replace('*', "").len()), *p));
+        // Literal phrases are found by the lexicon's automaton; only the
+        // phrases with a gap ("held a * meeting with") need a regex.
+        let mut roles = vec![TriggerRole::Ignored; lex.triggers.len()];
+        let mut rank = 0;
+        for &(i, p, pred) in &phrases {
+            roles[i] = if p.contains('*') {
+                TriggerRole::GapFirst
+            } else {
+                rank += 1;
+                TriggerRole::Literal(pred, rank)
+            };
+        }
+        let gapped: Vec<(&str, Predicate)> = phrases
             .iter()
-            .filter(|(p, _)| !p.contains('*'))
-            .copied()
+            .filter(|(_, p, _)| p.contains('*'))
+            .map(|&(_, p, pred)| (p, pred))
             .collect();
-        let gapped: Vec<&(&str, Predicate)> =
-            phrases.iter().filter(|(p, _)| p.contains('*')).collect();
         let firsts: Vec<&str> = gapped
             .iter()
             .filter_map(|(p, _)| p.split_whitespace().next())
@@ -131,17 +153,8 @@ impl Triggers {
         let gap_starts = !gapped.is_empty()
             && firsts.len() == gapped.len()
             && firsts.iter().all(|w| *w != "*" && w.is_ascii());
-        // A DFA: the overlapping search runs on every sentence.
-        let literal_ac = aho_corasick::AhoCorasickBuilder::new()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .ascii_case_insensitive(true)
-            .build(
-                literals
-                    .iter()
-                    .map(|(p, _)| *p)
-                    .chain(firsts.iter().copied().filter(|_| gap_starts)),
-            )
-            .ok();
+        let phrases: Vec<(&str, Predicate)> =
+            phrases.iter().map(|&(_, p, pred)| (p, pred)).collect();
         let alt = gapped
             .iter()
             .map(|(p, _)| phrase_regex(p))
@@ -157,7 +170,6 @@ impl Triggers {
                     never()
                 })
         };
-        let literal_preds: Vec<Predicate> = literals.iter().map(|(_, p)| *p).collect();
         // The patterns that compile, in order.
         let (each_pats, each_preds): (Vec<String>, Vec<Predicate>) = phrases
             .iter()
@@ -174,8 +186,7 @@ impl Triggers {
         Triggers {
             any,
             gap_starts,
-            literal_ac,
-            literal_preds,
+            roles,
             each,
             each_preds,
             literal,
@@ -188,33 +199,43 @@ impl Triggers {
         }
     }
 
-    fn find(&self, s: &str) -> Vec<(usize, usize, Predicate)> {
+    /// The trigger phrases of sentence `s`, leftmost-longest, from the
+    /// trigger hits of the lexicon's search of it (`hits`).
+    fn find(&self, s: &str, hits: &Hits) -> Vec<(usize, usize, Predicate)> {
         let bytes = s.as_bytes();
         let boundary = |a: usize, b: usize| {
             (a == 0 || !bytes[a - 1].is_ascii_alphanumeric())
                 && (b == bytes.len() || !bytes[b].is_ascii_alphanumeric())
         };
-        let mut cands: Vec<(usize, usize, Option<Predicate>)> = Vec::new();
+        // (start, end, predicate, rank): the regex's matches rank last.
+        let mut cands: Vec<(usize, usize, Option<Predicate>, u32)> = Vec::new();
         // The cheap test before the gapped phrases' regex (see `gap_starts`).
-        let mut gap_start = !self.gap_starts || !s.is_ascii() || self.literal_ac.is_none();
-        if let Some(ac) = &self.literal_ac {
-            for m in ac.find_overlapping_iter(s) {
-                match self.literal_preds.get(m.pattern().as_usize()) {
-                    Some(&p) if boundary(m.start(), m.end()) => {
-                        cands.push((m.start(), m.end(), Some(p)))
-                    }
-                    Some(_) => {}
-                    None => gap_start = true,
+        let mut gap_start = !self.gap_starts || !s.is_ascii() || !hits.scanned;
+        for &(a, b, i) in &hits.triggers {
+            match self.roles.get(i) {
+                Some(&TriggerRole::Literal(p, rank)) if boundary(a, b) => {
+                    cands.push((a, b, Some(p), rank))
                 }
+                Some(TriggerRole::GapFirst) => gap_start = true,
+                _ => {}
             }
         }
         if gap_start {
             for m in self.any.find_iter(s) {
-                cands.push((m.start(), m.end(), None));
+                cands.push((m.start(), m.end(), None, u32::MAX));
             }
         }
-        // Leftmost-longest among the candidates.
-        cands.sort_by_key(|&(a, b, _)| (a, std::cmp::Reverse(b)));
+        cands.sort_by_key(|&(a, b, _, rank)| (a, std::cmp::Reverse(b), rank));
+        self.select(s, cands.into_iter().map(|(a, b, p, _)| (a, b, p)))
+    }
+
+    /// Leftmost-longest among the candidates (sorted by start, longest
+    /// first), and the predicate of each that is a verb.
+    fn select(
+        &self,
+        s: &str,
+        cands: impl Iterator<Item = (usize, usize, Option<Predicate>)>,
+    ) -> Vec<(usize, usize, Predicate)> {
         let mut out = Vec::new();
         let mut end = 0;
         for (a, b, p) in cands {
@@ -490,6 +511,7 @@ pub fn note_place(s: &str, ms: &[Resolved], ctx: &mut Context) {
 /// Relations of one sentence.
 pub fn sentence_relations(
     s: &str,
+    hits: &Hits,
     ms: &[Resolved],
     dates: &[DateMention],
     trig: &Triggers,
@@ -497,7 +519,7 @@ pub fn sentence_relations(
     ctx: &mut Context,
 ) -> Vec<Found> {
     let mut out = Vec::new();
-    let triggers = trig.find(s);
+    let triggers = trig.find(s, hits);
     let hits: Vec<Hit> = triggers
         .iter()
         .copied()
@@ -1875,6 +1897,106 @@ mod tests {
             found[2] += s.contains(" -- ") as usize;
         }
         assert!(found.iter().all(|&n| n >= 3), "{found:?}");
+    }
+
+    /// `Triggers::find` as it was with an automaton of its own: the
+    /// literal phrases (longest first), then the gapped phrases' first
+    /// words, ASCII case folded, candidates in the automaton's order.
+    fn find_with_own_automaton<'t>(
+        trig: &'t Triggers,
+        lex: &'t Lexicon,
+    ) -> impl Fn(&str) -> Vec<(usize, usize, Predicate)> + 't {
+        let mut phrases: Vec<(&str, Predicate)> = lex
+            .triggers
+            .iter()
+            .filter_map(|t| Some((t.phrase.as_str(), Predicate::parse(&t.predicate)?)))
+            .collect();
+        phrases.sort_by_key(|(p, _)| (std::cmp::Reverse(p.replace('*', "").len()), *p));
+        let literals: Vec<(&str, Predicate)> = phrases
+            .iter()
+            .filter(|(p, _)| !p.contains('*'))
+            .copied()
+            .collect();
+        let firsts = phrases
+            .iter()
+            .filter(|(p, _)| p.contains('*'))
+            .filter_map(|(p, _)| p.split_whitespace().next())
+            .filter(|_| trig.gap_starts);
+        let ac = aho_corasick::AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(literals.iter().map(|(p, _)| *p).chain(firsts))
+            .expect("builds");
+        move |s: &str| {
+            let b = s.as_bytes();
+            let boundary = |x: usize, y: usize| {
+                (x == 0 || !b[x - 1].is_ascii_alphanumeric())
+                    && (y == b.len() || !b[y].is_ascii_alphanumeric())
+            };
+            let mut cands = Vec::new();
+            let mut gap_start = !trig.gap_starts || !s.is_ascii();
+            for m in ac.find_overlapping_iter(s) {
+                match literals.get(m.pattern().as_usize()) {
+                    Some(&(_, p)) if boundary(m.start(), m.end()) => {
+                        cands.push((m.start(), m.end(), Some(p)))
+                    }
+                    Some(_) => {}
+                    None => gap_start = true,
+                }
+            }
+            if gap_start {
+                cands.extend(trig.any.find_iter(s).map(|m| (m.start(), m.end(), None)));
+            }
+            cands.sort_by_key(|&(x, y, _)| (x, std::cmp::Reverse(y)));
+            trig.select(s, cands.into_iter())
+        }
+    }
+
+    #[test]
+    fn trigger_phrases_are_found_as_by_an_automaton_of_their_own() {
+        // The project's phrases, and phrases spelled alike: the first ranked
+        // must win, as the first pattern of an automaton of their own did.
+        let dir = std::env::temp_dir().join(format!("dipkg-triggers-{}", std::process::id()));
+        let onto = crate::pipeline::default_ontology_dir();
+        std::fs::create_dir_all(dir.join("gazetteer")).expect("temp dir");
+        for sub in ["", "gazetteer"] {
+            for e in std::fs::read_dir(onto.join(sub)).expect("ontology") {
+                let p = e.expect("entry").path();
+                if p.extension().is_some_and(|x| x == "ttl") {
+                    std::fs::copy(&p, dir.join(sub).join(p.file_name().expect("name")))
+                        .expect("copy");
+                }
+            }
+        }
+        std::fs::write(
+            dir.join("more-triggers.ttl"),
+            "@prefix dk: <https://w3id.org/dipkg/ontology#> .\n\
+             dk:urged dk:trigger \"MET WITH\", \"Discussed\", \"held a meeting\", \"met the\" .\n\
+             dk:thanked dk:trigger \"met with\", \"discussed\" .\n\
+             dk:noSuchRelation dk:trigger \"met\", \"said\" .\n",
+        )
+        .expect("write");
+        let lex = Lexicon::load_dir(&dir).expect("lexicon");
+        std::fs::remove_dir_all(&dir).ok();
+        let trig = Triggers::compile(&lex);
+        let texts = crate::pattern::test_texts(&[
+            "Kim met with Lee and discussed; they MET WITH them; Discussed it. He met the press.",
+            "They held a meeting with Japan, held a long meeting, said so; Japan-hosted talks.",
+            "Kono met\u{e9} with; metwith; met  with; \u{c9}met with",
+        ]);
+        let reference = find_with_own_automaton(&trig, &lex);
+        let mut found = 0;
+        for s in &texts {
+            let ours = trig.find(s, &lex.scan(s));
+            assert_eq!(ours, reference(s), "{s:?}");
+            found += ours.len();
+        }
+        assert!(found > 1000, "{found} triggers");
+        // Of phrases spelled alike, the first in sorted order wins: "MET
+        // WITH" (urged) sorts before "met with" (metWith and thanked).
+        let s = "Kim met with Lee.";
+        assert_eq!(trig.find(s, &lex.scan(s)), vec![(4, 12, Predicate::Urged)]);
+        let s = "Kim discussed it.";
+        assert_eq!(trig.find(s, &lex.scan(s)), vec![(4, 13, Predicate::Urged)]);
     }
 
     #[test]

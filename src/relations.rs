@@ -50,6 +50,12 @@ pub struct Found {
 /// anchored regex per phrase to tell which predicate it was.
 pub struct Triggers {
     any: Pattern,
+    /// `any` in ASCII mode, for searches anchored at the gapped phrases'
+    /// first words (when `gap_starts`): it runs only where a match can
+    /// start, and forward only, where a search of the whole sentence
+    /// scans all of it and then runs backwards to find where the match
+    /// starts.
+    any_at: Option<regex_automata::meta::Regex>,
     /// Every gapped phrase starts with an ASCII word, and the lexicon's
     /// automaton has those words: an ASCII sentence without any of them
     /// cannot match `any`, whose case folding stays within ASCII there.
@@ -170,6 +176,14 @@ impl Triggers {
                     never()
                 })
         };
+        let any_at = if gap_starts {
+            regex_automata::meta::Regex::builder()
+                .configure(regex_automata::meta::Config::new().nfa_size_limit(Some(64 << 20)))
+                .build(&format!(r"(?-u)(?i)(?-u:\b)(?:{alt})(?-u:\b)"))
+                .ok()
+        } else {
+            None
+        };
         // The patterns that compile, in order.
         let (each_pats, each_preds): (Vec<String>, Vec<Predicate>) = phrases
             .iter()
@@ -185,6 +199,7 @@ impl Triggers {
         }
         Triggers {
             any,
+            any_at,
             gap_starts,
             roles,
             each,
@@ -209,21 +224,45 @@ impl Triggers {
         };
         // (start, end, predicate, rank): the regex's matches rank last.
         let mut cands: Vec<(usize, usize, Option<Predicate>, u32)> = Vec::new();
-        // The cheap test before the gapped phrases' regex (see `gap_starts`).
-        let mut gap_start = !self.gap_starts || !s.is_ascii() || !hits.scanned;
+        // The cheap test before the gapped phrases' regex (see `gap_starts`):
+        // without it, the regex searches the whole sentence.
+        let anywhere = !self.gap_starts || !s.is_ascii() || !hits.scanned;
+        let mut gap_firsts: Vec<usize> = Vec::new();
         for &(a, b, i) in &hits.triggers {
             match self.roles.get(i) {
                 Some(&TriggerRole::Literal(p, rank)) if boundary(a, b) => {
                     cands.push((a, b, Some(p), rank))
                 }
-                Some(TriggerRole::GapFirst) => gap_start = true,
+                Some(TriggerRole::GapFirst) => gap_firsts.push(a),
                 _ => {}
             }
         }
-        if gap_start {
-            for m in self.any.find_iter(s) {
-                cands.push((m.start(), m.end(), None, u32::MAX));
+        match &self.any_at {
+            Some(any_at) if !anywhere => {
+                // The matches `find_iter` would give: each starts at a first
+                // word, the leftmost one after the previous match.
+                gap_firsts.sort_unstable();
+                gap_firsts.dedup();
+                let mut from = 0;
+                for a in gap_firsts {
+                    if a < from {
+                        continue;
+                    }
+                    let input = regex_automata::Input::new(s)
+                        .range(a..)
+                        .anchored(regex_automata::Anchored::Yes);
+                    if let Some(m) = any_at.search(&input) {
+                        cands.push((m.start(), m.end(), None, u32::MAX));
+                        from = m.end();
+                    }
+                }
             }
+            _ if anywhere || !gap_firsts.is_empty() => {
+                for m in self.any.find_iter(s) {
+                    cands.push((m.start(), m.end(), None, u32::MAX));
+                }
+            }
+            _ => {}
         }
         cands.sort_by_key(|&(a, b, _, rank)| (a, std::cmp::Reverse(b), rank));
         self.select(s, cands.into_iter().map(|(a, b, p, _)| (a, b, p)))
@@ -1982,6 +2021,9 @@ mod tests {
             "Kim met with Lee and discussed; they MET WITH them; Discussed it. He met the press.",
             "They held a meeting with Japan, held a long meeting, said so; Japan-hosted talks.",
             "Kono met\u{e9} with; metwith; met  with; \u{c9}met with",
+            // A gapped match inside one that is no verb ("Held"): the search
+            // resumes after the first, as `find_iter` does.
+            "Held a held a short meeting with Japan; they held the long talks with Kim.",
         ]);
         let reference = find_with_own_automaton(&trig, &lex);
         let mut found = 0;

@@ -20,8 +20,8 @@
 //! Outputs are byte-identical from run to run: batches are processed in
 //! parallel but written in path order, and the graph is ordered by content.
 
+use crate::direct::{DirectFile, DirectReader};
 use crate::error::{Error, Result};
-use crate::export::direct::DirectFile;
 use crate::export::{self, rdf};
 use crate::graph::{GraphBuilder, KnowledgeGraph};
 use crate::incremental::Cache;
@@ -32,8 +32,7 @@ use crate::resolve::{apply_mapping, CorpusPeople};
 use crate::stats;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -43,9 +42,6 @@ const BATCH: usize = 64;
 
 /// Batches of files read ahead of the one being extracted.
 const READ_AHEAD: usize = 2;
-
-/// Size of the output files' write buffers.
-const WRITE_BUFFER: usize = 1 << 20;
 
 /// The spool of a build run without the cache (removed when it ends).
 const SPOOL_FILE: &str = ".dipkg-spool.jsonl";
@@ -304,8 +300,9 @@ impl Emit {
         file: &Path,
         mut sink: impl FnMut(Emitted) -> Result<()> + Send,
     ) -> Result<usize> {
-        let f = File::open(file).map_err(|e| Error::io(file, e))?;
-        let mut lines = BufReader::with_capacity(WRITE_BUFFER, f).lines();
+        let mut lines = DirectReader::open(file)
+            .map_err(|e| Error::io(file, e))?
+            .lines();
         let mut number = 0u64;
         if !self.plain {
             number += 1;

@@ -17,12 +17,13 @@
 //! extraction. Since extraction is a function of (path, bytes, lexicon,
 //! code), a build from the cache is byte-identical to a clean build.
 
+use crate::direct::DirectFile;
 use crate::error::{Error, Result};
 use crate::model::Extraction;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 /// File name of the cache inside an output directory.
@@ -80,7 +81,7 @@ pub struct Cache {
     file: PathBuf,
     fingerprint: String,
     index: Index,
-    out: Option<BufWriter<std::fs::File>>,
+    out: Option<DirectFile>,
     written: usize,
     failed: Option<std::io::Error>,
     /// Why the cache on disk was not used, when it was not.
@@ -101,7 +102,7 @@ pub struct Index {
 /// Where the entries of a run go: [`Cache::push`] while the [`Index`] is
 /// borrowed elsewhere.
 pub struct Writer<'a> {
-    out: &'a mut Option<BufWriter<std::fs::File>>,
+    out: &'a mut Option<DirectFile>,
     written: &'a mut usize,
     failed: &'a mut Option<std::io::Error>,
     reused: &'a mut usize,
@@ -330,7 +331,13 @@ impl Cache {
                 return cache;
             }
         };
-        match index_entries(BufReader::new(&f), fingerprint) {
+        // Read around the page cache: the file was written that way, and
+        // a large one read from disk through it costs as much system time
+        // as writing it.
+        let indexed = crate::direct::DirectReader::open(file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))
+            .and_then(|r| index_entries(r, fingerprint));
+        match indexed {
             Ok(entries) => {
                 cache.index = Index {
                     old: Some(f),
@@ -435,9 +442,8 @@ impl Cache {
         let dir = tmp.parent().filter(|d| !d.as_os_str().is_empty());
         let opened = dir
             .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::File::create(&tmp))
-            .and_then(|f| {
-                let mut w = BufWriter::new(f);
+            .and_then(|()| DirectFile::create(&tmp))
+            .and_then(|mut w| {
                 writeln!(w, "{header}")?;
                 Ok(w)
             });

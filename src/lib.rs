@@ -12,7 +12,8 @@
 //! * [`segment`]: paragraphs, numbered points, sentences; a normalised view of
 //!   each sentence whose every byte maps back to the original.
 //! * [`lexicon`]: the Turtle gazetteer and trigger phrases of `ontology/`,
-//!   compiled once into an Aho-Corasick matcher.
+//!   compiled once into an Aho-Corasick matcher that also finds the other
+//!   stages' keywords and trigger phrases: one search per sentence.
 //! * [`mentions`]: lexicon matches plus patterns for unknown persons,
 //!   organizations, issues, events, places and dates.
 //! * [`relations`]: clause-level relations from trigger phrases.
@@ -25,6 +26,7 @@
 //!   hashes; only changed documents are re-extracted).
 //! * [`graph`]: the petgraph graph of entities and evidence-carrying edges.
 //! * [`export`]: RDF (N-Quads, TriG, Turtle), DOT, CSV, GraphML, JSON Lines.
+//! * [`direct`]: large files written and read around the page cache.
 //! * [`build`]: `dipkg build` streamed: extraction to a spool, then every
 //!   output written document by document; memory holds the graph only.
 //! * [`store`]: the oxigraph store and SPARQL queries.
@@ -46,6 +48,7 @@ pub mod resolve;
 pub mod segment;
 
 pub mod build;
+pub mod direct;
 pub mod export;
 pub mod graph;
 pub mod stats;

@@ -47,12 +47,10 @@ pub fn parse_jsonl(path: &Path, text: &str) -> Result<Vec<Extraction>> {
 /// build's `extract.jsonl`). Relations below `min_confidence` are left out;
 /// a bad line is an error with its line and column.
 pub fn read_graph(path: &Path, min_confidence: f32) -> Result<KnowledgeGraph> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    // Around the page cache, as the build wrote it (see `crate::direct`).
+    let file = crate::direct::DirectReader::open(path).map_err(|e| Error::io(path, e))?;
     let mut builder = GraphBuilder::default();
-    for (i, line) in io::BufReader::with_capacity(1 << 20, file)
-        .lines()
-        .enumerate()
-    {
+    for (i, line) in file.lines().enumerate() {
         let line = line.map_err(|e| Error::io(path, e))?;
         if line.trim().is_empty() {
             continue;

@@ -5,18 +5,17 @@
 //! files (sorted iteration, fixed number formats, no timestamps).
 
 pub mod csv;
-pub mod direct;
 pub mod dot;
 pub mod graphml;
 pub mod jsonl;
 pub mod rdf;
 pub mod vocab;
 
+use crate::direct::DirectFile;
 use crate::error::{Error, Result};
 use crate::graph::{Filter, KnowledgeGraph};
 use crate::model::Extraction;
 use crate::stats::{self, Measures};
-use direct::DirectFile;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 

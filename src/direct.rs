@@ -1,4 +1,4 @@
-//! Large output files written around the page cache (Linux `O_DIRECT`).
+//! Large files written and read around the page cache (Linux `O_DIRECT`).
 //!
 //! Why: a build writes some 45 times its input (N-Quads, TriG, JSON Lines).
 //! On this project's reference machine (a 2-core VM), a plain `write` spends
@@ -19,9 +19,17 @@
 //!
 //! The bytes written are the bytes given: the file's content never depends
 //! on whether the direct path was taken.
+//!
+//! Reading is the same story: a file read from disk through the page cache
+//! costs about as much system time as writing it (`dd` of 4 GB: 7.4 s
+//! buffered at 545 MB/s, 0.09 s with `iflag=direct` at 1.8 GB/s). A
+//! [`DirectReader`] reads whole aligned chunks into aligned memory, and
+//! falls back to plain reads where the file system refuses. Direct reads see
+//! what was written through the page cache too: the kernel writes such
+//! pages out first.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// The alignment of memory, offsets and lengths that direct writes need:
@@ -184,6 +192,158 @@ impl Drop for DirectFile {
     }
 }
 
+/// A file read from its start to its end, around the page cache where the
+/// file system allows it: a `BufRead` over chunks of [`CHUNK`] bytes.
+pub struct DirectReader {
+    path: PathBuf,
+    file: File,
+    direct: bool,
+    /// `CHUNK + ALIGN` bytes; the buffer proper starts at `start`, the
+    /// first aligned address.
+    memory: Vec<u8>,
+    start: usize,
+    /// The unread bytes are `memory[start + pos..start + len]`.
+    pos: usize,
+    len: usize,
+    /// The file offset just after the buffer's last byte.
+    offset: u64,
+    /// A short read: the end of the file.
+    eof: bool,
+}
+
+impl std::fmt::Debug for DirectReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DirectReader")
+            .field("path", &self.path)
+            .field("direct", &self.direct)
+            .field("offset", &self.offset)
+            .finish()
+    }
+}
+
+impl DirectReader {
+    /// Open `path` for reading, direct where the file system supports it.
+    pub fn open(path: &Path) -> io::Result<DirectReader> {
+        DirectReader::open_with(path, true)
+    }
+
+    /// Open `path`, trying direct reads only if `direct`. Anything but a
+    /// regular file (a FIFO, `/dev/stdin`) is read plainly.
+    pub fn open_with(path: &Path, direct: bool) -> io::Result<DirectReader> {
+        let file = File::open(path)?;
+        let regular = file.metadata().is_ok_and(|m| m.is_file());
+        let opened = match direct && regular {
+            true => open_direct_read(path).ok(),
+            false => None,
+        };
+        let (file, direct) = match opened {
+            Some(f) => (f, true),
+            None => (file, false),
+        };
+        let memory = vec![0u8; CHUNK + ALIGN];
+        let start = memory.as_ptr().align_offset(ALIGN);
+        Ok(DirectReader {
+            path: path.to_path_buf(),
+            file,
+            direct,
+            memory,
+            start,
+            pos: 0,
+            len: 0,
+            offset: 0,
+            eof: false,
+        })
+    }
+
+    /// Whether reads still bypass the page cache.
+    pub fn is_direct(&self) -> bool {
+        self.direct
+    }
+
+    /// Refill the (consumed) buffer from `offset`: whole chunks at aligned
+    /// offsets, direct; whatever a plain read gives otherwise.
+    fn refill(&mut self) -> io::Result<()> {
+        let buf = &mut self.memory[self.start..self.start + CHUNK];
+        let read = if self.direct {
+            read_full_at(&self.file, buf, self.offset)
+        } else {
+            self.file.read(buf)
+        };
+        let n = match read {
+            Err(e) if self.direct && e.kind() == io::ErrorKind::InvalidInput => {
+                // Direct reads refused: plain reads from the same offset on.
+                self.file = File::open(&self.path)?;
+                self.file.seek(SeekFrom::Start(self.offset))?;
+                self.direct = false;
+                return self.refill();
+            }
+            r => r?,
+        };
+        // A direct read short of a chunk ends at the end of the file (an
+        // unaligned end, or an aligned one followed by nothing).
+        self.eof = n == 0 || (self.direct && n < CHUNK);
+        self.pos = 0;
+        self.len = n;
+        self.offset += n as u64;
+        Ok(())
+    }
+}
+
+impl Read for DirectReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for DirectReader {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos == self.len && !self.eof {
+            self.refill()?;
+        }
+        Ok(&self.memory[self.start + self.pos..self.start + self.len])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.len);
+    }
+}
+
+/// Read into `buf` from `offset` until it is full or the file ends; the
+/// number of bytes read.
+fn read_full_at(f: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    let mut done = 0;
+    while done < buf.len() {
+        match read_at(f, &mut buf[done..], offset + done as u64) {
+            Ok(0) => break,
+            Ok(n) => done += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+        // A direct read that stops short of a block stops at the end.
+        if !done.is_multiple_of(ALIGN) {
+            break;
+        }
+    }
+    Ok(done)
+}
+
+#[cfg(unix)]
+fn read_at(f: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(f, buf, offset)
+}
+
+/// Never called where files are never direct; there for the build.
+#[cfg(not(unix))]
+fn read_at(f: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    let mut f = f.try_clone()?;
+    f.seek(SeekFrom::Start(offset))?;
+    f.read(buf)
+}
+
 #[cfg(unix)]
 fn write_all_at(f: &File, buf: &[u8], offset: u64) -> io::Result<()> {
     std::os::unix::fs::FileExt::write_all_at(f, buf, offset)
@@ -210,6 +370,20 @@ fn open_direct(path: &Path) -> io::Result<File> {
 
 #[cfg(not(target_os = "linux"))]
 fn open_direct(_: &Path) -> io::Result<File> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
+#[cfg(target_os = "linux")]
+fn open_direct_read(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECT)
+        .open(path)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn open_direct_read(_: &Path) -> io::Result<File> {
     Err(io::ErrorKind::Unsupported.into())
 }
 
@@ -339,5 +513,115 @@ mod tests {
         f.write_all(b"x").unwrap();
         let e = f.flush().unwrap_err();
         assert_eq!(e.raw_os_error(), Some(28), "{e}"); // ENOSPC
+    }
+
+    /// Every size around the block and chunk boundaries, read whole, read
+    /// in small pieces and read by lines, direct or not.
+    #[test]
+    fn files_read_back_as_written_direct_or_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut direct_used = false;
+        for len in [
+            0,
+            1,
+            ALIGN - 1,
+            ALIGN,
+            ALIGN + 1,
+            CHUNK - 1,
+            CHUNK,
+            CHUNK + 1,
+            2 * CHUNK + 5000,
+        ] {
+            let path = dir.path().join(format!("in-{len}"));
+            let bytes: Vec<u8> = (0..len)
+                .map(|i| {
+                    if i % 97 == 96 {
+                        b'\n'
+                    } else {
+                        b'a' + (i % 23) as u8
+                    }
+                })
+                .collect();
+            std::fs::write(&path, &bytes).unwrap();
+            for direct in [true, false] {
+                let mut r = DirectReader::open_with(&path, direct).unwrap();
+                direct_used |= r.is_direct();
+                assert!(direct || !r.is_direct());
+                let mut all = Vec::new();
+                r.read_to_end(&mut all).unwrap();
+                assert!(all == bytes, "{len} bytes, direct {direct}");
+                // Small reads across the chunk boundaries.
+                let mut r = DirectReader::open_with(&path, direct).unwrap();
+                let mut pieces = Vec::new();
+                let mut piece = [0u8; 1000];
+                loop {
+                    let n = r.read(&mut piece).unwrap();
+                    if n == 0 {
+                        break;
+                    }
+                    pieces.extend_from_slice(&piece[..n]);
+                }
+                assert!(pieces == bytes, "{len} bytes in pieces, direct {direct}");
+                let lines: Vec<String> = DirectReader::open_with(&path, direct)
+                    .unwrap()
+                    .lines()
+                    .map(Result::unwrap)
+                    .collect();
+                let expected: Vec<String> = String::from_utf8(bytes.clone())
+                    .unwrap()
+                    .lines()
+                    .map(String::from)
+                    .collect();
+                assert_eq!(lines, expected, "{len} bytes by lines, direct {direct}");
+            }
+        }
+        if cfg!(target_os = "linux") && !direct_used {
+            eprintln!("direct reads not supported here; plain reads were tested twice");
+        }
+    }
+
+    #[test]
+    fn a_direct_read_refused_midway_goes_on_plainly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in");
+        let bytes: Vec<u8> = (0..2 * CHUNK + 10).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        let mut r = DirectReader::open(&path).unwrap();
+        if !r.is_direct() {
+            eprintln!("skipped: direct reads not supported here");
+            return;
+        }
+        let mut first = vec![0u8; CHUNK];
+        r.read_exact(&mut first).unwrap();
+        assert!(r.is_direct());
+        // Memory off its alignment: the kernel refuses the next direct read.
+        r.start += 1;
+        let mut rest = Vec::new();
+        r.read_to_end(&mut rest).unwrap();
+        assert!(!r.is_direct());
+        first.extend_from_slice(&rest);
+        assert!(first == bytes);
+    }
+
+    #[test]
+    fn a_fifo_is_read_plainly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: no mkfifo");
+            return;
+        }
+        let bytes: Vec<u8> = (0..CHUNK + 5000).map(|i| (i % 251) as u8).collect();
+        let writer = {
+            let (path, bytes) = (path.clone(), bytes.clone());
+            std::thread::spawn(move || std::fs::write(path, bytes).unwrap())
+        };
+        let mut r = DirectReader::open(&path).unwrap();
+        assert!(!r.is_direct());
+        let mut all = Vec::new();
+        r.read_to_end(&mut all).unwrap();
+        writer.join().unwrap();
+        assert!(all == bytes);
     }
 }

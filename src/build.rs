@@ -76,16 +76,8 @@ pub struct Report {
 /// `min_confidence` are left out.
 pub fn build(source: Source<'_>, dir: &Path, min_confidence: f32) -> Result<Report> {
     export::create_dir(dir)?;
-    let t0 = std::time::Instant::now();
-    let lap = |what: &str| {
-        if std::env::var_os("DIPKG_TIMING").is_some() {
-            eprintln!(
-                "timing: {what} at {:.2} s ({})",
-                t0.elapsed().as_secs_f64(),
-                memory_status()
-            );
-        }
-    };
+    timing("build started");
+    let lap = timing;
     let mut writers = Writers::create(dir)?;
     let mut builder = GraphBuilder::default();
     let mut errors = Vec::new();
@@ -519,6 +511,20 @@ impl Drop for Background {
     fn drop(&mut self) {
         self.tx = None;
         let _ = self.join();
+    }
+}
+
+/// With `DIPKG_TIMING` set, print on standard error that `what` ended:
+/// the seconds since the first call, the CPU time so far and memory.
+pub fn timing(what: &str) {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let start = START.get_or_init(std::time::Instant::now);
+    if std::env::var_os("DIPKG_TIMING").is_some() {
+        eprintln!(
+            "timing: {what} at {:.2} s ({})",
+            start.elapsed().as_secs_f64(),
+            memory_status()
+        );
     }
 }
 

@@ -454,6 +454,7 @@ fn load(inputs: &Inputs) -> Result<Loaded> {
 
 fn build(a: BuildArgs) -> Result<ExitCode> {
     let start = Instant::now();
+    dipkg::build::timing("start");
     let inputs = &a.inputs;
     let written_to = || format!("cannot write the output directory {}", a.output.display());
     let mut cache = None;
@@ -477,6 +478,7 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
             let fp = dipkg::incremental::fingerprint(&dir)?;
             if !fills_store(&a) {
                 digest = build_digest(&fp, inputs.min_confidence, &paths);
+                dipkg::build::timing("inputs digest");
                 let current = digest
                     .as_deref()
                     .and_then(|d| Manifest::current(&a.output, d));
@@ -485,6 +487,7 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
                 }
             }
             cache = Some(Cache::open(&Cache::file_in(&a.output), &fp));
+            dipkg::build::timing("cache index");
         }
         let _ = Manifest::remove(&a.output);
         let pipeline = Pipeline::from_ontology_dir(&dir)?;

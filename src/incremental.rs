@@ -45,6 +45,31 @@ struct Head {
     sha256: String,
 }
 
+impl Head {
+    /// The head of an entry line as [`Cache::entry_line`] writes it
+    /// (`{"path":…,"sha256":"…",` first), read without parsing the rest:
+    /// the extraction is most of the line, and indexing a large cache
+    /// spent most of its time parsing what it then threw away. An entry
+    /// whose extraction turns out damaged is extracted again on reuse
+    /// ([`Index::lookup`]).
+    fn of_prefix(line: &str) -> Option<Head> {
+        let rest = line.strip_prefix(r#"{"path":"#)?;
+        // The path's JSON string: to the first quote not escaped.
+        let b = rest.as_bytes();
+        let mut end = 1;
+        while *b.get(end)? != b'"' {
+            end += if b[end] == b'\\' { 2 } else { 1 };
+        }
+        let path: String = serde_json::from_str(rest.get(..end + 1)?).ok()?;
+        let rest = rest[end + 1..].strip_prefix(r#","sha256":""#)?;
+        let (sha256, _) = rest.split_once('"')?;
+        Some(Head {
+            path,
+            sha256: sha256.to_string(),
+        })
+    }
+}
+
 #[derive(Serialize)]
 struct EntryOut<'a> {
     path: &'a str,
@@ -550,8 +575,10 @@ fn index_entries(
             break;
         }
         let body = line.trim_end_matches(['\n', '\r']);
-        let head: Head =
-            serde_json::from_str(body).map_err(|e| format!("bad cache line {n}: {e}"))?;
+        let head = match Head::of_prefix(body) {
+            Some(head) => head,
+            None => serde_json::from_str(body).map_err(|e| format!("bad cache line {n}: {e}"))?,
+        };
         entries.insert(
             head.path,
             Entry {
@@ -563,4 +590,51 @@ fn index_entries(
         offset += read as u64;
     }
     Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DocumentInfo;
+
+    #[test]
+    fn entry_heads_are_read_as_a_full_parse_reads_them() {
+        let paths = [
+            "docs/a.txt",
+            "",
+            r#"we"ird\path"#,
+            "\\",
+            "\"",
+            "caf\u{e9}/\u{1f600} \t\n\u{1}.html",
+            r#"{"path":"x","sha256":"y"}"#,
+        ];
+        for path in paths {
+            let x = Extraction {
+                document: DocumentInfo {
+                    path: path.to_string(),
+                    sha256: sha256_hex(path.as_bytes()),
+                    ..DocumentInfo::default()
+                },
+                entities: Vec::new(),
+                relations: Vec::new(),
+                diagnostics: Vec::new(),
+            };
+            let line = Cache::entry_line(&x);
+            let fast = Head::of_prefix(&line).expect("the layout entry_line writes");
+            let full: Head = serde_json::from_str(&line).unwrap();
+            assert_eq!((&fast.path, &fast.sha256), (&full.path, &full.sha256));
+            assert_eq!(fast.path, path);
+        }
+        // Anything else is left to the full parse.
+        for other in [
+            r#"{"sha256":"ab","path":"p","extraction":{}}"#,
+            r#"{ "path":"p","sha256":"ab"}"#,
+            r#"{"path":"p"}"#,
+            r#"{"path":"unterminated"#,
+            r#"{"path":"p\"#,
+            "",
+        ] {
+            assert!(Head::of_prefix(other).is_none(), "{other}");
+        }
+    }
 }

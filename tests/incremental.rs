@@ -342,6 +342,33 @@ fn changed_ontology_or_broken_cache_reextracts_everything() {
     );
 }
 
+/// An entry whose head (path, hash) is intact but whose extraction is
+/// damaged: the index (which reads heads only) keeps it, and its document
+/// is extracted again on reuse; the others are reused, and the outputs are
+/// those of a clean build.
+#[test]
+fn a_damaged_cache_entry_is_extracted_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = corpus(dir.path());
+    let n = documents_in(&c);
+    build(dir.path(), "out", &[]);
+    let cache = dir.path().join("out").join(CACHE_FILE);
+    let text = std::fs::read_to_string(&cache).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let entry = &mut lines[2];
+    let at = entry.find(r#""extraction":"#).expect("an extraction") + 14;
+    entry.replace_range(at..at + 1, "[");
+    std::fs::write(&cache, lines.join("\n") + "\n").unwrap();
+    std::fs::remove_file(dir.path().join("out").join(MANIFEST_FILE)).unwrap();
+    let out = build(dir.path(), "out", &[]);
+    assert!(
+        out.contains(&format!("incremental: 1 re-extracted, {} reused", n - 1)),
+        "{out}"
+    );
+    build(dir.path(), "clean", &[]);
+    assert_same_outputs(&dir.path().join("out"), &dir.path().join("clean"));
+}
+
 /// In the library: `run_cached` gives exactly what `run` gives, whether the
 /// extractions come from the cache or not (resolution across documents
 /// included), and the cache survives a save and load.

@@ -8,6 +8,7 @@
 //! Unless the query has FROM clauses, its default graph is the union of
 //! all graphs (each document's graph and the entities graph).
 
+use crate::direct::DirectReader;
 use crate::error::{Error, Result};
 use crate::export::vocab;
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser, RdfSerializer};
@@ -120,14 +121,12 @@ impl GraphStore {
             message: "unknown RDF format (expected .nq, .nt, .trig, .ttl, .rdf or .jsonld)".into(),
         })?;
         // Streamed through the bulk loader: the file is never held whole,
-        // and parsing and indexing run in parallel.
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        // and parsing and indexing run in parallel. Read around the page
+        // cache, as `dipkg build` wrote it (see `crate::direct`).
+        let file = DirectReader::open(path).map_err(|e| Error::io(path, e))?;
         let mut loader = self.store.bulk_loader();
         loader
-            .load_from_reader(
-                RdfParser::from_format(format),
-                std::io::BufReader::with_capacity(1 << 20, file),
-            )
+            .load_from_reader(RdfParser::from_format(format), file)
             .map_err(|e| load_error(path, e))?;
         loader.commit().map_err(storage_err)
     }
@@ -141,14 +140,11 @@ impl GraphStore {
             path: path.to_path_buf(),
             message: "unknown RDF format (expected .nq, .nt, .trig, .ttl, .rdf or .jsonld)".into(),
         })?;
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let file = DirectReader::open(path).map_err(|e| Error::io(path, e))?;
         self.store.clear().map_err(storage_err)?;
         let mut loader = self.store.bulk_loader();
         loader
-            .load_from_reader(
-                RdfParser::from_format(format),
-                std::io::BufReader::new(file),
-            )
+            .load_from_reader(RdfParser::from_format(format), file)
             .map_err(|e| load_error(path, e))?;
         loader.commit().map_err(storage_err)?;
         self.len()

@@ -193,7 +193,7 @@ impl Drop for DirectFile {
 }
 
 /// A file read from its start to its end, around the page cache where the
-/// file system allows it: a `BufRead` over chunks of [`CHUNK`] bytes.
+/// file system allows it: a `BufRead` over chunks of 4 MiB.
 pub struct DirectReader {
     path: PathBuf,
     file: File,

@@ -689,7 +689,7 @@ fn scan_table() -> &'static [ScanWord] {
     })
 }
 
-/// The texts [`scan`] needs found in every sentence, in the order of the
+/// The texts `scan` needs found in every sentence, in the order of the
 /// keyword indices of [`Hits::keywords`].
 pub fn scan_words() -> Vec<&'static str> {
     scan_table().iter().map(|w| w.text).collect()

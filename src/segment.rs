@@ -48,8 +48,8 @@ pub fn normalize_str(s: &str) -> String {
 /// Normalise `s` (which starts at byte `base` of the cleaned text).
 ///
 /// Runs of ASCII bytes that stay as they are (most of any text, see
-/// [`plain_run`]) are copied whole; the other characters go through
-/// [`normalize_char`] one by one.
+/// `plain_run`) are copied whole; the other characters go through
+/// `normalize_char` one by one.
 pub fn normalize(s: &str, base: usize) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(s.len());
     let mut map = Vec::with_capacity(s.len() + 1);

@@ -1,6 +1,6 @@
 //! The oxigraph store and SPARQL queries over it.
 //!
-//! In memory by default; with the `rocksdb` cargo feature, [`GraphStore::open`]
+//! In memory by default; with the `rocksdb` cargo feature, `GraphStore::open`
 //! gives a persistent store in a directory. Queries go through
 //! `SparqlEvaluator` (Store::query is deprecated in oxigraph 0.5); the
 //! common prefixes are declared on the parser rather than prepended to the

@@ -57,7 +57,7 @@ fn out_err(path: &Path, source: io::Error) -> Error {
 }
 
 /// Create `path` and fill it through a buffered writer (around the page
-/// cache where the file system allows: see [`direct`]).
+/// cache where the file system allows: see [`crate::direct`]).
 pub fn write_file(
     path: &Path,
     fill: impl FnOnce(&mut DirectFile) -> io::Result<()>,

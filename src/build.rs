@@ -215,11 +215,18 @@ fn extract_all(
     let (index, mut writer) = cache.split();
     type Batch = Vec<(Result<(Extraction, String)>, bool)>;
     std::thread::scope(|scope| {
-        let (read_tx, read_rx) = mpsc::sync_channel::<Vec<std::io::Result<Vec<u8>>>>(READ_AHEAD);
+        // Each file's bytes, and its entry line in the old cache (read in
+        // one pass: the files come in the old cache's order).
+        type Read = (std::io::Result<Vec<u8>>, Option<String>);
+        let (read_tx, read_rx) = mpsc::sync_channel::<Vec<Read>>(READ_AHEAD);
         let files = &files;
+        let mut old = index.in_order();
         scope.spawn(move || {
             for batch in files.chunks(BATCH) {
-                let bytes = batch.iter().map(std::fs::read).collect();
+                let bytes = batch
+                    .iter()
+                    .map(|p| (std::fs::read(p), old.line(&p.to_string_lossy())))
+                    .collect();
                 if read_tx.send(bytes).is_err() {
                     break; // extraction stopped
                 }
@@ -246,8 +253,8 @@ fn extract_all(
             let results: Batch = batch
                 .par_iter()
                 .zip(bytes)
-                .map(|(p, bytes)| match bytes {
-                    Ok(bytes) => pipeline.extract_cached_bytes(index, p, &bytes),
+                .map(|(p, (bytes, old_line))| match bytes {
+                    Ok(bytes) => pipeline.extract_cached_bytes(index, p, &bytes, old_line),
                     Err(e) => (Err(Error::io(p, e)), false),
                 })
                 .collect();

@@ -17,13 +17,13 @@
 //! extraction. Since extraction is a function of (path, bytes, lexicon,
 //! code), a build from the cache is byte-identical to a clean build.
 
-use crate::direct::DirectFile;
+use crate::direct::{DirectFile, DirectReader};
 use crate::error::{Error, Result};
 use crate::model::Extraction;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// File name of the cache inside an output directory.
@@ -121,6 +121,8 @@ pub struct Cache {
 #[derive(Debug, Default)]
 pub struct Index {
     old: Option<std::fs::File>,
+    /// The old file's path (to read it front to back: [`Index::in_order`]).
+    path: Option<PathBuf>,
     entries: BTreeMap<String, Entry>,
 }
 
@@ -359,13 +361,14 @@ impl Cache {
         // Read around the page cache: the file was written that way, and
         // a large one read from disk through it costs as much system time
         // as writing it.
-        let indexed = crate::direct::DirectReader::open(file)
+        let indexed = DirectReader::open(file)
             .map_err(|e| format!("cannot read {}: {e}", file.display()))
             .and_then(|r| index_entries(r, fingerprint));
         match indexed {
             Ok(entries) => {
                 cache.index = Index {
                     old: Some(f),
+                    path: Some(file.to_path_buf()),
                     entries,
                 };
             }
@@ -412,13 +415,38 @@ impl Index {
     /// The cached extraction of a document and its entry line, when the old
     /// file has one for this path and these bytes.
     pub fn lookup(&self, path: &str, bytes: &[u8]) -> Option<(Extraction, String)> {
+        self.lookup_with(path, bytes, None)
+    }
+
+    /// [`Index::lookup`], given the entry line of `path` when it was read
+    /// already ([`OldLines::line`]).
+    pub fn lookup_with(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        line: Option<String>,
+    ) -> Option<(Extraction, String)> {
         let entry = self.entries.get(path)?;
         if entry.sha256 != sha256_hex(bytes) {
             return None;
         }
-        let line = self.read_line(entry)?;
+        let line = line.or_else(|| self.read_line(entry))?;
         let x: EntryIn = serde_json::from_str(&line).ok()?;
         (x.extraction.document.path == path).then_some((x.extraction, line))
+    }
+
+    /// A reader of the old file's entry lines front to back, for documents
+    /// taken in the order the old file has them (path order).
+    pub fn in_order(&self) -> OldLines<'_> {
+        let reader = match (&self.path, self.entries.is_empty()) {
+            (Some(p), false) => DirectReader::open(p).ok(),
+            _ => None,
+        };
+        OldLines {
+            index: self,
+            reader,
+            at: 0,
+        }
     }
 
     fn read_line(&self, entry: &Entry) -> Option<String> {
@@ -426,6 +454,50 @@ impl Index {
         let mut buf = vec![0u8; entry.len];
         read_exact_at(f, &mut buf, entry.offset).ok()?;
         String::from_utf8(buf).ok()
+    }
+}
+
+/// The old cache file's entry lines read in one pass front to back, around
+/// the page cache ([`DirectReader`]): the file was written that way, and a
+/// positioned read of each entry through the page cache would read it from
+/// disk at a high cost in system time. An entry behind what was read, or a
+/// file that cannot be read, is left to [`Index::lookup`]'s positioned read.
+pub struct OldLines<'a> {
+    index: &'a Index,
+    reader: Option<DirectReader>,
+    /// The file offset of the reader's next byte.
+    at: u64,
+}
+
+impl OldLines<'_> {
+    /// The old entry line of `path`, if there is one at or after the
+    /// offset read so far.
+    pub fn line(&mut self, path: &str) -> Option<String> {
+        let entry = self.index.entries.get(path)?;
+        if entry.offset < self.at {
+            return None;
+        }
+        let r = self.reader.as_mut()?;
+        let mut skip = entry.offset - self.at;
+        let mut line = vec![0u8; entry.len];
+        let read = (|| -> std::io::Result<()> {
+            while skip > 0 {
+                let available = r.fill_buf()?.len() as u64;
+                if available == 0 {
+                    return Err(std::io::ErrorKind::UnexpectedEof.into());
+                }
+                let n = available.min(skip);
+                r.consume(n as usize);
+                skip -= n;
+            }
+            r.read_exact(&mut line)
+        })();
+        if read.is_err() {
+            self.reader = None;
+            return None;
+        }
+        self.at = entry.offset + entry.len as u64;
+        String::from_utf8(line).ok()
     }
 }
 
@@ -636,5 +708,51 @@ mod tests {
         ] {
             assert!(Head::of_prefix(other).is_none(), "{other}");
         }
+    }
+
+    #[test]
+    fn old_lines_are_read_in_one_pass_as_positioned_reads_read_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("cache.jsonl");
+        let extraction = |path: &str| Extraction {
+            document: DocumentInfo {
+                path: path.to_string(),
+                sha256: sha256_hex(path.as_bytes()),
+                title: Some("x".repeat(path.bytes().map(usize::from).sum::<usize>() * 997 % 9000)),
+                ..DocumentInfo::default()
+            },
+            entities: Vec::new(),
+            relations: Vec::new(),
+            diagnostics: Vec::new(),
+        };
+        // Lines long and short, over more than one 4 MiB chunk.
+        let paths: Vec<String> = (0..1500).map(|i| format!("d/{i:05}.txt")).collect();
+        let mut cache = Cache::open(&file, "fp");
+        cache.begin();
+        for p in &paths {
+            cache.push(&Cache::entry_line(&extraction(p)), false);
+        }
+        cache.commit().unwrap();
+        let cache = Cache::open(&file, "fp");
+        let index = cache.index();
+        assert!(std::fs::metadata(&file).unwrap().len() > 5 << 20);
+        let mut old = index.in_order();
+        for (i, p) in paths.iter().enumerate() {
+            if i % 7 == 3 {
+                continue; // a document gone since: skipped over
+            }
+            let line = old.line(p).expect("in order");
+            assert_eq!(Some(&line), index.read_line(&index.entries[p]).as_ref());
+            let hit = index
+                .lookup_with(p, p.as_bytes(), Some(line))
+                .expect("a hit");
+            assert_eq!(hit.0, extraction(p));
+        }
+        // Behind what was read, or unknown: left to the positioned read.
+        assert_eq!(old.line(&paths[0]), None);
+        assert_eq!(old.line("d/unknown.txt"), None);
+        assert!(index.lookup(&paths[0], paths[0].as_bytes()).is_some());
+        // Another file's bytes: no hit, whatever line was read.
+        assert!(index.lookup_with(&paths[1], b"changed", None).is_none());
     }
 }

@@ -471,22 +471,25 @@ impl Pipeline {
         p: &Path,
     ) -> (Result<(Extraction, String)>, bool) {
         match std::fs::read(p) {
-            Ok(bytes) => self.extract_cached_bytes(cache, p, &bytes),
+            Ok(bytes) => self.extract_cached_bytes(cache, p, &bytes, None),
             Err(e) => (Err(Error::io(p, e)), false),
         }
     }
 
-    /// [`Pipeline::extract_cached`] of a file's bytes, already read.
+    /// [`Pipeline::extract_cached`] of a file's bytes, already read (and
+    /// of its old entry line, when that was read already:
+    /// [`crate::incremental::OldLines`]).
     pub fn extract_cached_bytes(
         &self,
         cache: &crate::incremental::Index,
         p: &Path,
         bytes: &[u8],
+        old_line: Option<String>,
     ) -> (Result<(Extraction, String)>, bool) {
         use crate::incremental::Cache;
         let key = p.to_string_lossy();
         if cache.has(&key) {
-            if let Some(hit) = cache.lookup(&key, bytes) {
+            if let Some(hit) = cache.lookup_with(&key, bytes, old_line) {
                 return (Ok(hit), true);
             }
         }

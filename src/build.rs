@@ -293,7 +293,9 @@ impl Emit {
     /// Read `file` a batch of lines at a time and write every document's
     /// outputs in order (to `sink`). Returns the number of documents.
     /// Batches are serialised on the rayon pool while a thread of its own
-    /// hands the previous batch to the sink.
+    /// hands the previous batch to the sink, and another reads the next
+    /// batches' lines (read on this thread, they had left the pool idle
+    /// between batches).
     fn run(
         &self,
         file: &Path,
@@ -310,6 +312,35 @@ impl Emit {
             }
         }
         std::thread::scope(|scope| {
+            type Lines = Result<Vec<(u64, String)>>;
+            let (lines_tx, lines_rx) = mpsc::sync_channel::<Lines>(READ_AHEAD);
+            scope.spawn(move || loop {
+                let mut batch = Vec::with_capacity(BATCH);
+                let mut failed = None;
+                for line in lines.by_ref() {
+                    number += 1;
+                    match line {
+                        Ok(line) if line.trim().is_empty() => {}
+                        Ok(line) => batch.push((number, line)),
+                        Err(e) => {
+                            failed = Some(Error::io(file, e));
+                            break;
+                        }
+                    }
+                    if batch.len() == BATCH {
+                        break;
+                    }
+                }
+                let last = failed.is_some() || batch.is_empty();
+                let sent = match failed {
+                    Some(e) => lines_tx.send(Err(e)),
+                    None if batch.is_empty() => Ok(()),
+                    None => lines_tx.send(Ok(batch)),
+                };
+                if last || sent.is_err() {
+                    return; // the end, an error, or the pass stopped
+                }
+            });
             let (tx, rx) = mpsc::sync_channel::<Vec<Emitted>>(1);
             let sink = scope.spawn(move || -> Result<usize> {
                 let mut documents = 0;
@@ -322,21 +353,8 @@ impl Emit {
                 Ok(documents)
             });
             let read = (|| -> Result<()> {
-                loop {
-                    let mut batch = Vec::with_capacity(BATCH);
-                    for line in lines.by_ref() {
-                        number += 1;
-                        let line = line.map_err(|e| Error::io(file, e))?;
-                        if !line.trim().is_empty() {
-                            batch.push((number, line));
-                        }
-                        if batch.len() == BATCH {
-                            break;
-                        }
-                    }
-                    if batch.is_empty() {
-                        return Ok(());
-                    }
+                for batch in lines_rx {
+                    let batch = batch?;
                     let done: Result<Vec<Emitted>> = batch
                         .par_iter()
                         .map(|(n, line)| self.one(file, *n, line))
@@ -345,6 +363,7 @@ impl Emit {
                         return Ok(()); // the sink stopped on an error: it reports it
                     }
                 }
+                Ok(())
             })();
             drop(tx);
             let written = sink.join().expect("the output thread does not panic");

@@ -692,6 +692,28 @@ fn graph_read_a_line_at_a_time_equals_the_graph_of_all() {
     assert!(err.to_string().contains("bad.jsonl:1:"), "{err}");
 }
 
+/// Pass 2 reads its lines on a thread of its own, batches ahead: a bad line
+/// far into the file (blank lines counted) is still named by its number,
+/// and the build fails without a panic.
+#[test]
+fn a_bad_line_in_a_later_batch_is_named_by_its_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(common::fixture_jsonl(dir.path())).unwrap();
+    let mut lines: Vec<&str> = good.lines().cycle().take(149).collect();
+    lines.insert(70, "");
+    lines.push("{\"document\": 1}");
+    let bad = dir.path().join("many.jsonl");
+    std::fs::write(&bad, lines.join("\n") + "\n").unwrap();
+    dipkg()
+        .args(["build", "--from-jsonl"])
+        .arg(&bad)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("many.jsonl:151:").and(no_panic()));
+}
+
 #[test]
 fn build_is_deterministic() {
     let dir = tempfile::tempdir().unwrap();

@@ -40,6 +40,14 @@ const ALIGN: usize = 4096;
 /// between the system calls.
 const CHUNK: usize = 4 << 20;
 
+/// `CHUNK + ALIGN` bytes, and the offset in them of the first address
+/// aligned to `ALIGN`: a buffer of `CHUNK` bytes fit for direct I/O.
+fn aligned_buffer() -> (Vec<u8>, usize) {
+    let memory = vec![0u8; CHUNK + ALIGN];
+    let start = memory.as_ptr().align_offset(ALIGN);
+    (memory, start)
+}
+
 /// A file opened for writing from its start, written around the page
 /// cache where the file system allows it.
 pub struct DirectFile {
@@ -89,8 +97,7 @@ impl DirectFile {
             Some(f) => (f, true),
             None => (File::create(path)?, false),
         };
-        let memory = vec![0u8; CHUNK + ALIGN];
-        let start = memory.as_ptr().align_offset(ALIGN);
+        let (memory, start) = aligned_buffer();
         Ok(DirectFile {
             path: path.to_path_buf(),
             file,
@@ -198,8 +205,7 @@ pub struct DirectReader {
     path: PathBuf,
     file: File,
     direct: bool,
-    /// `CHUNK + ALIGN` bytes; the buffer proper starts at `start`, the
-    /// first aligned address.
+    /// The buffer (see [`aligned_buffer`]).
     memory: Vec<u8>,
     start: usize,
     /// The unread bytes are `memory[start + pos..start + len]`.
@@ -240,8 +246,7 @@ impl DirectReader {
             Some(f) => (f, true),
             None => (file, false),
         };
-        let memory = vec![0u8; CHUNK + ALIGN];
-        let start = memory.as_ptr().align_offset(ALIGN);
+        let (memory, start) = aligned_buffer();
         Ok(DirectReader {
             path: path.to_path_buf(),
             file,

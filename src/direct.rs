@@ -90,7 +90,11 @@ impl DirectFile {
     pub fn create_with(path: &Path, direct: bool) -> io::Result<DirectFile> {
         let regular = std::fs::metadata(path).map_or(true, |m| m.is_file());
         let opened = match direct && regular {
-            true => open_direct(path).ok(),
+            true => open_direct(
+                path,
+                File::options().write(true).create(true).truncate(true),
+            )
+            .ok(),
             false => None,
         };
         let (file, direct) = match opened {
@@ -239,7 +243,7 @@ impl DirectReader {
         let file = File::open(path)?;
         let regular = file.metadata().is_ok_and(|m| m.is_file());
         let opened = match direct && regular {
-            true => open_direct_read(path).ok(),
+            true => open_direct(path, File::options().read(true)).ok(),
             false => None,
         };
         let (file, direct) = match opened {
@@ -362,33 +366,16 @@ fn write_all_at(f: &File, buf: &[u8], offset: u64) -> io::Result<()> {
     f.write_all(buf)
 }
 
+/// Open `path` with `O_DIRECT` and the other options of `options` (for
+/// writing: created or truncated; for reading: as it is).
 #[cfg(target_os = "linux")]
-fn open_direct(path: &Path) -> io::Result<File> {
+fn open_direct(path: &Path, options: &mut OpenOptions) -> io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
-    OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .custom_flags(libc::O_DIRECT)
-        .open(path)
+    options.custom_flags(libc::O_DIRECT).open(path)
 }
 
 #[cfg(not(target_os = "linux"))]
-fn open_direct(_: &Path) -> io::Result<File> {
-    Err(io::ErrorKind::Unsupported.into())
-}
-
-#[cfg(target_os = "linux")]
-fn open_direct_read(path: &Path) -> io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_DIRECT)
-        .open(path)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn open_direct_read(_: &Path) -> io::Result<File> {
+fn open_direct(_: &Path, _: &mut OpenOptions) -> io::Result<File> {
     Err(io::ErrorKind::Unsupported.into())
 }
 

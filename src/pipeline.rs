@@ -40,8 +40,8 @@ pub struct Mentioned {
     doc: Document,
     sentences: Vec<Sentence>,
     found: Vec<Vec<Mention>>,
-    /// What the lexicon's automaton found in each sentence: the relation
-    /// stage reads its trigger phrases.
+    /// What the lexicon's automaton found in each sentence, kept for the
+    /// relation stage: its trigger phrases.
     hits: Vec<Hits>,
 }
 
@@ -106,6 +106,15 @@ impl Pipeline {
             .iter()
             .zip(&hits)
             .map(|(s, h)| mentions::find_scanned(s, lex, h))
+            .collect();
+        // The relation stage reads the trigger hits only.
+        let hits = hits
+            .into_iter()
+            .map(|h| Hits {
+                labels: Vec::new(),
+                keywords: Vec::new(),
+                ..h
+            })
             .collect();
         Mentioned {
             doc,

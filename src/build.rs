@@ -373,24 +373,38 @@ impl Emit {
 
     /// Parse, resolve, filter and serialise one document.
     fn one(&self, file: &Path, number: u64, line: &str) -> Result<Emitted> {
+        // A line of `--from-jsonl` is the user's JSON, laid out as they
+        // like; an entry of the spool or cache is the JSON we write.
         let parsed = if self.plain {
-            serde_json::from_str(line)
+            serde_json::from_str(line).map(|x| (x, None))
         } else {
             Cache::parse_entry(line)
         };
-        let mut x: Extraction = parsed.map_err(|e| Error::Syntax {
-            path: file.to_path_buf(),
-            line: number,
-            column: e.column() as u64,
-            message: e.to_string(),
-        })?;
-        if !self.canon.is_empty() {
-            apply_mapping(&mut x, &self.canon);
+        let (mut x, mut as_written): (Extraction, Option<&str>) =
+            parsed.map_err(|e| Error::Syntax {
+                path: file.to_path_buf(),
+                line: number,
+                column: e.column() as u64,
+                message: e.to_string(),
+            })?;
+        if !self.canon.is_empty() && apply_mapping(&mut x, &self.canon) {
+            as_written = None;
         }
         if self.min_confidence > 0.0 {
+            let before = x.relations.len();
             x.relations.retain(|r| r.confidence >= self.min_confidence);
+            if x.relations.len() != before {
+                as_written = None;
+            }
         }
-        let mut json = serde_json::to_vec(&x).expect("extractions serialize");
+        let mut json = match as_written {
+            Some(text) => {
+                let mut json = Vec::with_capacity(text.len() + 1);
+                json.extend_from_slice(text.as_bytes());
+                json
+            }
+            None => serde_json::to_vec(&x).expect("extractions serialize"),
+        };
         json.push(b'\n');
         let rdf::Chunk { nquads, trig } = if self.json_only {
             rdf::Chunk {

@@ -53,21 +53,33 @@ impl Head {
     /// whose extraction turns out damaged is extracted again on reuse
     /// ([`Index::lookup`]).
     fn of_prefix(line: &str) -> Option<Head> {
-        let rest = line.strip_prefix(r#"{"path":"#)?;
-        // The path's JSON string: to the first quote not escaped.
-        let b = rest.as_bytes();
-        let mut end = 1;
-        while *b.get(end)? != b'"' {
-            end += if b[end] == b'\\' { 2 } else { 1 };
-        }
-        let path: String = serde_json::from_str(rest.get(..end + 1)?).ok()?;
-        let rest = rest[end + 1..].strip_prefix(r#","sha256":""#)?;
-        let (sha256, _) = rest.split_once('"')?;
+        let (path, sha256, _) = split_entry(line)?;
         Some(Head {
-            path,
+            path: serde_json::from_str(path).ok()?,
             sha256: sha256.to_string(),
         })
     }
+}
+
+/// An entry line as [`Cache::entry_line`] writes it
+/// (`{"path":…,"sha256":"…","extraction":…}`), cut into the path's JSON
+/// string, the hash, and the extraction's JSON, without parsing them.
+fn split_entry(line: &str) -> Option<(&str, &str, &str)> {
+    let rest = line.strip_prefix(r#"{"path":"#)?;
+    // The path's JSON string: to the first quote not escaped.
+    let b = rest.as_bytes();
+    if b.first() != Some(&b'"') {
+        return None;
+    }
+    let mut end = 1;
+    while *b.get(end)? != b'"' {
+        end += if b[end] == b'\\' { 2 } else { 1 };
+    }
+    let path = rest.get(..end + 1)?;
+    let rest = rest[end + 1..].strip_prefix(r#","sha256":""#)?;
+    let (sha256, rest) = rest.split_once('"')?;
+    let extraction = rest.strip_prefix(r#","extraction":"#)?.strip_suffix('}')?;
+    Some((path, sha256, extraction))
 }
 
 #[derive(Serialize)]
@@ -431,8 +443,8 @@ impl Index {
             return None;
         }
         let line = line.or_else(|| self.read_line(entry))?;
-        let x: EntryIn = serde_json::from_str(&line).ok()?;
-        (x.extraction.document.path == path).then_some((x.extraction, line))
+        let (x, _) = Cache::parse_entry(&line).ok()?;
+        (x.document.path == path).then_some((x, line))
     }
 
     /// A reader of the old file's entry lines front to back, for documents
@@ -513,9 +525,19 @@ impl Cache {
         .expect("extractions serialize")
     }
 
-    /// The extraction of an entry line (as written by [`Cache::entry_line`]).
-    pub fn parse_entry(line: &str) -> serde_json::Result<Extraction> {
-        serde_json::from_str::<EntryIn>(line).map(|e| e.extraction)
+    /// The extraction of an entry line (as written by [`Cache::entry_line`]),
+    /// and its JSON as the line holds it: what `serde_json` writes for that
+    /// extraction, byte for byte, which a build copies to `extract.jsonl`
+    /// when it does not change the extraction. `None` for a line laid out
+    /// otherwise (parsed all the same).
+    pub fn parse_entry(line: &str) -> serde_json::Result<(Extraction, Option<&str>)> {
+        if let Some((_, _, json)) = split_entry(line) {
+            if let Ok(x) = serde_json::from_str(json) {
+                return Ok((x, Some(json)));
+            }
+        }
+        // Parsed whole, for an error that points into the line.
+        serde_json::from_str::<EntryIn>(line).map(|e| (e.extraction, None))
     }
 
     /// The cache file (after [`Cache::commit`], the entries of this run, in

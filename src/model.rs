@@ -245,6 +245,43 @@ pub struct Relation {
     pub role: Option<String>,
 }
 
+impl Relation {
+    /// Where a relation goes among its document's: by where its evidence
+    /// starts, then by statement.
+    fn order_key(&self) -> (usize, &str, Predicate, &str) {
+        (
+            self.evidence.start,
+            &self.subject,
+            self.predicate,
+            &self.object,
+        )
+    }
+
+    /// The same statement from the same evidence.
+    fn repeats(&self, other: &Relation) -> bool {
+        self.subject == other.subject
+            && self.predicate == other.predicate
+            && self.object == other.object
+            && self.evidence == other.evidence
+    }
+}
+
+/// Put a document's relations in their order (evidence order, as the text
+/// reads) and drop repeats. Both the extraction of a document and the
+/// renaming of its ids across documents leave its relations so: the order
+/// of a document's relations depends on its text alone.
+pub fn order_relations(relations: &mut Vec<Relation>) {
+    relations.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    relations.dedup_by(|a, b| a.repeats(b));
+}
+
+/// Whether [`order_relations`] would leave `relations` as they are.
+pub fn relations_in_order(relations: &[Relation]) -> bool {
+    relations
+        .windows(2)
+        .all(|w| w[0].order_key() <= w[1].order_key() && !w[0].repeats(&w[1]))
+}
+
 /// Everything extracted from one document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Extraction {

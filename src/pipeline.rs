@@ -419,20 +419,7 @@ impl Pipeline {
             };
             r.subject != r.object && r.predicate.admits_object(o) && s.is_party()
         });
-        rels.sort_by(|a, b| {
-            (a.evidence.start, &a.subject, a.predicate, &a.object).cmp(&(
-                b.evidence.start,
-                &b.subject,
-                b.predicate,
-                &b.object,
-            ))
-        });
-        rels.dedup_by(|a, b| {
-            a.subject == b.subject
-                && a.predicate == b.predicate
-                && a.object == b.object
-                && a.evidence == b.evidence
-        });
+        crate::model::order_relations(&mut rels);
         let referenced: BTreeSet<&str> = rels
             .iter()
             .flat_map(|r| [r.subject.as_str(), r.object.as_str()])

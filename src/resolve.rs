@@ -14,7 +14,9 @@
 
 use crate::lexicon::Lexicon;
 use crate::mentions::{Mention, Ref};
-use crate::model::{slug, Entity, EntityType, Extraction, Span};
+use crate::model::{
+    order_relations, relations_in_order, slug, Entity, EntityType, Extraction, Span,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// An entity of one document while it is being built.
@@ -686,8 +688,21 @@ impl CorpusPeople {
 }
 
 /// Rename the ids of one document by a [`CorpusPeople::mapping`], merging
-/// entities that become one and dropping relations that become repeats.
-pub fn apply_mapping(d: &mut Extraction, canon: &BTreeMap<String, String>) {
+/// entities that become one and dropping relations that become repeats;
+/// the relations stay in their order ([`order_relations`]). Returns whether
+/// the document changed: most documents name no merged person, and a
+/// build copies their JSON as the cache holds it instead of writing it
+/// again.
+pub fn apply_mapping(d: &mut Extraction, canon: &BTreeMap<String, String>) -> bool {
+    if !mapping_changes(d, canon) {
+        return false;
+    }
+    remap(d, canon);
+    true
+}
+
+/// [`apply_mapping`]'s work, done whether it changes anything or not.
+fn remap(d: &mut Extraction, canon: &BTreeMap<String, String>) {
     let mut merged: BTreeMap<String, Entity> = BTreeMap::new();
     for mut e in std::mem::take(&mut d.entities) {
         if let Some(c) = canon.get(&e.id) {
@@ -721,25 +736,105 @@ pub fn apply_mapping(d: &mut Extraction, canon: &BTreeMap<String, String>) {
             r.object = c.clone();
         }
     }
-    d.relations.sort_by(|a, b| {
-        (&a.subject, a.predicate, &a.object, a.evidence.start).cmp(&(
-            &b.subject,
-            b.predicate,
-            &b.object,
-            b.evidence.start,
-        ))
-    });
-    d.relations.dedup_by(|a, b| {
-        a.subject == b.subject
-            && a.predicate == b.predicate
-            && a.object == b.object
-            && a.evidence == b.evidence
-    });
+    order_relations(&mut d.relations);
+}
+
+/// Whether [`apply_mapping`] would change `d`: an id it renames, entities
+/// not in strict id order (the merge keeps one per id, in order), or
+/// relations not in their order.
+fn mapping_changes(d: &Extraction, canon: &BTreeMap<String, String>) -> bool {
+    let renamed = |id: &String| canon.contains_key(id);
+    d.entities.iter().any(|e| renamed(&e.id))
+        || d.entities.windows(2).any(|w| w[0].id >= w[1].id)
+        || d.relations
+            .iter()
+            .any(|r| renamed(&r.subject) || renamed(&r.object))
+        || !relations_in_order(&d.relations)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `apply_mapping` does what the whole remapping does, and says it
+    /// changed a document exactly when the document's JSON changed: a
+    /// build copies the JSON of the documents it says are unchanged. Over the test documents as extracted, with their
+    /// relations reversed, with a relation repeated, with an entity
+    /// repeated and with two entities swapped; under a mapping that touches nothing, one that renames an
+    /// entity to a new id, and one that merges it into another entity.
+    /// A document as extracted is unchanged by a mapping that names none
+    /// of its ids.
+    #[test]
+    fn mapping_reports_exactly_when_it_changes_a_document() {
+        let (_, xs) = crate::pipeline::test_extractions(60);
+        let json = |x: &Extraction| serde_json::to_string(x).expect("serializes");
+        let (mut changed, mut unchanged) = (0, 0);
+        for x in &xs {
+            let mut variants = vec![x.clone()];
+            let mut reversed = x.clone();
+            reversed.relations.reverse();
+            variants.push(reversed);
+            if let Some(r) = x.relations.first() {
+                let mut repeated = x.clone();
+                repeated.relations.insert(0, r.clone());
+                variants.push(repeated);
+            }
+            if let Some(e) = x.entities.first() {
+                let mut twice = x.clone();
+                twice.entities.insert(1, e.clone());
+                variants.push(twice);
+            }
+            if x.entities.len() >= 2 {
+                let mut swapped = x.clone();
+                swapped.entities.swap(0, 1);
+                variants.push(swapped);
+            }
+            let mut maps = vec![BTreeMap::from([(
+                "no-such-id".to_string(),
+                "x".to_string(),
+            )])];
+            if let Some(e) = x
+                .relations
+                .first()
+                .and_then(|r| x.entities.iter().find(|e| e.id == r.subject))
+            {
+                maps.push(BTreeMap::from([(
+                    e.id.clone(),
+                    format!("{}-renamed", e.id),
+                )]));
+                if let Some(other) = x.entities.iter().find(|o| o.id != e.id) {
+                    maps.push(BTreeMap::from([(e.id.clone(), other.id.clone())]));
+                }
+            }
+            for v in &variants {
+                for canon in &maps {
+                    let mut done = v.clone();
+                    remap(&mut done, canon);
+                    let mut y = v.clone();
+                    let said = apply_mapping(&mut y, canon);
+                    assert_eq!(y, done, "{} under {canon:?}", x.document.path);
+                    assert_eq!(
+                        said,
+                        json(v) != json(&y),
+                        "{} under {canon:?}",
+                        x.document.path
+                    );
+                    if said {
+                        changed += 1;
+                    } else {
+                        unchanged += 1;
+                    }
+                }
+            }
+        }
+        // Every document as extracted is unchanged by a mapping that names
+        // none of its ids: the extraction leaves relations in their order.
+        assert!(
+            changed > 100 && unchanged >= xs.len(),
+            "{changed} changed, {unchanged} not, of {} documents",
+            xs.len()
+        );
+    }
 
     #[test]
     fn romanisation_and_order_fold_to_one_key() {

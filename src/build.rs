@@ -28,7 +28,7 @@ use crate::incremental::Cache;
 use crate::ingest;
 use crate::model::Extraction;
 use crate::pipeline::Pipeline;
-use crate::resolve::{apply_mapping, CorpusPeople};
+use crate::resolve::{apply_mapping, CorpusPeople, DocumentPeople};
 use crate::stats;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -213,7 +213,7 @@ fn extract_all(
     files.sort_by_cached_key(|p| p.to_string_lossy().into_owned());
     cache.begin();
     let (index, mut writer) = cache.split();
-    type Batch = Vec<(Result<(Extraction, String)>, bool)>;
+    type Batch = Vec<(Result<(DocumentPeople, String)>, bool)>;
     std::thread::scope(|scope| {
         // Each file's bytes, and its entry line in the old cache (read in
         // one pass: the files come in the old cache's order).
@@ -240,7 +240,7 @@ fn extract_all(
                 for (r, hit) in batch {
                     match r {
                         Ok((x, line)) => {
-                            people.add(&x);
+                            people.add_document(x);
                             writer.push(&line, hit);
                         }
                         Err(e) => failed.push(e),
@@ -254,7 +254,10 @@ fn extract_all(
                 .par_iter()
                 .zip(bytes)
                 .map(|(p, (bytes, old_line))| match bytes {
-                    Ok(bytes) => pipeline.extract_cached_bytes(index, p, &bytes, old_line),
+                    Ok(bytes) => {
+                        let (r, hit) = pipeline.extract_cached_bytes(index, p, &bytes, old_line);
+                        (r.map(|(x, line)| (DocumentPeople::of(&x), line)), hit)
+                    }
                     Err(e) => (Err(Error::io(p, e)), false),
                 })
                 .collect();

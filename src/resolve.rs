@@ -601,33 +601,54 @@ pub struct CorpusPeople {
     orgs: BTreeMap<String, BTreeSet<String>>,
 }
 
-impl CorpusPeople {
-    pub fn add(&mut self, d: &Extraction) {
-        for r in d
+/// What [`CorpusPeople`] takes from one document, taken apart from it:
+/// a build gathers it on the thread that extracted the document, which
+/// then frees the extraction itself (freed on the thread that gathers the
+/// corpus's people, its many small strings cost more to free).
+#[derive(Debug, Default)]
+pub struct DocumentPeople {
+    /// (person, organization) of each `memberOf` relation.
+    members: Vec<(String, String)>,
+    /// (id, name key, country) of each unknown person.
+    people: Vec<(String, Vec<String>, Option<String>)>,
+}
+
+impl DocumentPeople {
+    pub fn of(d: &Extraction) -> DocumentPeople {
+        let members = d
             .relations
             .iter()
             .filter(|r| r.predicate == crate::model::Predicate::MemberOf)
-        {
-            self.orgs
-                .entry(r.subject.clone())
-                .or_default()
-                .insert(r.object.clone());
-        }
-        for e in d
+            .map(|r| (r.subject.clone(), r.object.clone()))
+            .collect();
+        let people = d
             .entities
             .iter()
             .filter(|e| e.entity_type == EntityType::Person && !e.known)
-        {
-            let key = person_key(&e.label);
-            if key.len() < 2 {
-                continue;
-            }
+            .map(|e| (e.id.clone(), person_key(&e.label), e.country.clone()))
+            .filter(|(_, key, _)| key.len() >= 2)
+            .collect();
+        DocumentPeople { members, people }
+    }
+}
+
+impl CorpusPeople {
+    pub fn add(&mut self, d: &Extraction) {
+        self.add_document(DocumentPeople::of(d));
+    }
+
+    /// [`CorpusPeople::add`] of what was taken from a document.
+    pub fn add_document(&mut self, d: DocumentPeople) {
+        for (person, org) in d.members {
+            self.orgs.entry(person).or_default().insert(org);
+        }
+        for (id, key, country) in d.people {
             let entry = self
                 .people
-                .entry(e.id.clone())
+                .entry(id)
                 .or_insert_with(|| (key, BTreeSet::new()));
-            if let Some(c) = &e.country {
-                entry.1.insert(c.clone());
+            if let Some(c) = country {
+                entry.1.insert(c);
             }
         }
     }

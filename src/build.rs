@@ -5,12 +5,14 @@
 //!   path order (a thread reads the files two batches ahead), and writes
 //!   each extraction (before cross-document resolution) as one line of the
 //!   extraction cache, which is also the build's spool. Of each document
-//!   it keeps only what cross-document resolution needs ([`CorpusPeople`]).
-//!   A thread of its own does that for one batch while the next is
-//!   extracted.
+//!   it keeps only what cross-document resolution needs ([`CorpusPeople`]),
+//!   taken from it ([`DocumentPeople`]) on the thread that extracted it.
+//!   A thread of its own writes one batch's entries and gathers their
+//!   people while the next is extracted.
 //! - **Pass 2** reads the spool back a batch at a time, renames the persons
-//!   that merge across documents, and serialises each document's JSON line,
-//!   N-Quads and TriG graph in parallel; they are written in order (each
+//!   that merge across documents, and serialises each document's N-Quads
+//!   and TriG graph in parallel, with its JSON line (copied from the spool
+//!   when no merge changed the document); they are written in order (each
 //!   file by a thread of its own) while the [`GraphBuilder`] takes in the
 //!   document's entities and evidence positions.
 //! - Then the graph-wide outputs: the entities graph (appended to the RDF

@@ -608,6 +608,58 @@ fn built_trig_and_nquads_hold_the_library_dataset() {
     assert_eq!(nq, expected);
 }
 
+/// Regression: one merge of persons across documents used to re-sort the
+/// relations of every document in the corpus by subject, so that adding
+/// two documents about one official changed the JSON of all the others.
+/// A document's JSON now depends on its own text and on the merges of its
+/// own persons only.
+#[test]
+fn a_merge_elsewhere_leaves_other_documents_json_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for f in std::fs::read_dir(common::repo().join("seeds")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, corpus.join(f.file_name().unwrap())).unwrap();
+    }
+    let build = |name: &str| {
+        let out = dir.path().join(name);
+        dipkg()
+            .arg("build")
+            .arg(&corpus)
+            .arg("-o")
+            .arg(&out)
+            .arg("--no-cache")
+            .assert()
+            .success();
+        std::fs::read_to_string(out.join("extract.jsonl")).unwrap()
+    };
+    let alone = build("alone");
+    for (name, day, spelling) in [("zz_a.txt", 1, "Kuwabara"), ("zz_b.txt", 2, "Kuwabarra")] {
+        let text = format!(
+            "Japan-ROK Director-General Consultation\n\nDecember {day}, 2021\n\n\
+             On December {day}, Mr. Haruto {spelling}, Director-General of the Asian and \
+             Oceanian Affairs Bureau, Ministry of Foreign Affairs of Japan, held a consultation \
+             with Mr. Lee Sang-ryeol, Director-General for Asian and Pacific Affairs of the \
+             Ministry of Foreign Affairs of the Republic of Korea, in Seoul. Director-General \
+             {spelling} raised the issue of former civilian workers from the Korean Peninsula.\n"
+        );
+        std::fs::write(corpus.join(name), text).unwrap();
+    }
+    let with_merge = build("with-merge");
+    assert!(
+        with_merge.contains("merged across documents"),
+        "no merge in the second build"
+    );
+    let seeds: Vec<&str> = alone.lines().collect();
+    let again: Vec<&str> = with_merge.lines().filter(|l| !l.contains("zz_")).collect();
+    assert_eq!(seeds.len(), 5);
+    assert!(
+        seeds == again,
+        "a seed's JSON changed with a merge elsewhere"
+    );
+}
+
 #[test]
 fn streamed_build_writes_what_extract_prints() {
     // `build` resolves ids across documents from its spool, document by

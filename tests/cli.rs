@@ -608,6 +608,36 @@ fn built_trig_and_nquads_hold_the_library_dataset() {
     assert_eq!(nq, expected);
 }
 
+/// A copy of the seeds in `dir/corpus`, for tests that add documents.
+fn seeds_copy(dir: &Path) -> PathBuf {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for f in std::fs::read_dir(common::repo().join("seeds")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, corpus.join(f.file_name().unwrap())).unwrap();
+    }
+    corpus
+}
+
+/// Two accounts (`zz_a.txt`, `zz_b.txt`) that spell an unknown official
+/// two ways, "Kuwabara" and "Kuwabarra": a merge across documents.
+fn write_look_alike_accounts(corpus: &Path) {
+    for (name, day, spelling, place) in [
+        ("zz_a.txt", 1, "Kuwabara", "Seoul"),
+        ("zz_b.txt", 2, "Kuwabarra", "Tokyo"),
+    ] {
+        let text = format!(
+            "Japan-ROK Director-General Consultation\n\nDecember {day}, 2021\n\n\
+             On December {day}, Mr. Haruto {spelling}, Director-General of the Asian and \
+             Oceanian Affairs Bureau, Ministry of Foreign Affairs of Japan, held a consultation \
+             with Mr. Lee Sang-ryeol, Director-General for Asian and Pacific Affairs of the \
+             Ministry of Foreign Affairs of the Republic of Korea, in {place}. Director-General \
+             {spelling} raised the issue of former civilian workers from the Korean Peninsula.\n"
+        );
+        std::fs::write(corpus.join(name), text).unwrap();
+    }
+}
+
 /// Regression: one merge of persons across documents used to re-sort the
 /// relations of every document in the corpus by subject, so that adding
 /// two documents about one official changed the JSON of all the others.
@@ -616,12 +646,7 @@ fn built_trig_and_nquads_hold_the_library_dataset() {
 #[test]
 fn a_merge_elsewhere_leaves_other_documents_json_alone() {
     let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir_all(&corpus).unwrap();
-    for f in std::fs::read_dir(common::repo().join("seeds")).unwrap() {
-        let f = f.unwrap().path();
-        std::fs::copy(&f, corpus.join(f.file_name().unwrap())).unwrap();
-    }
+    let corpus = seeds_copy(dir.path());
     let build = |name: &str| {
         let out = dir.path().join(name);
         dipkg()
@@ -635,17 +660,7 @@ fn a_merge_elsewhere_leaves_other_documents_json_alone() {
         std::fs::read_to_string(out.join("extract.jsonl")).unwrap()
     };
     let alone = build("alone");
-    for (name, day, spelling) in [("zz_a.txt", 1, "Kuwabara"), ("zz_b.txt", 2, "Kuwabarra")] {
-        let text = format!(
-            "Japan-ROK Director-General Consultation\n\nDecember {day}, 2021\n\n\
-             On December {day}, Mr. Haruto {spelling}, Director-General of the Asian and \
-             Oceanian Affairs Bureau, Ministry of Foreign Affairs of Japan, held a consultation \
-             with Mr. Lee Sang-ryeol, Director-General for Asian and Pacific Affairs of the \
-             Ministry of Foreign Affairs of the Republic of Korea, in Seoul. Director-General \
-             {spelling} raised the issue of former civilian workers from the Korean Peninsula.\n"
-        );
-        std::fs::write(corpus.join(name), text).unwrap();
-    }
+    write_look_alike_accounts(&corpus);
     let with_merge = build("with-merge");
     assert!(
         with_merge.contains("merged across documents"),
@@ -667,26 +682,8 @@ fn streamed_build_writes_what_extract_prints() {
     // Two accounts spell an unknown official two ways: a merge across
     // documents, which the build applies while streaming.
     let dir = tempfile::tempdir().unwrap();
-    let seeds = dir.path().join("corpus");
-    std::fs::create_dir_all(&seeds).unwrap();
-    for f in std::fs::read_dir(common::repo().join("seeds")).unwrap() {
-        let f = f.unwrap().path();
-        std::fs::copy(&f, seeds.join(f.file_name().unwrap())).unwrap();
-    }
-    for (name, day, spelling, place) in [
-        ("zz_a.txt", 1, "Kuwabara", "Seoul"),
-        ("zz_b.txt", 2, "Kuwabarra", "Tokyo"),
-    ] {
-        let text = format!(
-            "Japan-ROK Director-General Consultation\n\nDecember {day}, 2021\n\n\
-             On December {day}, Mr. Haruto {spelling}, Director-General of the Asian and \
-             Oceanian Affairs Bureau, Ministry of Foreign Affairs of Japan, held a consultation \
-             with Mr. Lee Sang-ryeol, Director-General for Asian and Pacific Affairs of the \
-             Ministry of Foreign Affairs of the Republic of Korea, in {place}. Director-General \
-             {spelling} raised the issue of former civilian workers from the Korean Peninsula.\n"
-        );
-        std::fs::write(seeds.join(name), text).unwrap();
-    }
+    let seeds = seeds_copy(dir.path());
+    write_look_alike_accounts(&seeds);
     let printed = dipkg()
         .args(["extract", "--format", "json"])
         .arg(&seeds)

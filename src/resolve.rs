@@ -779,12 +779,13 @@ mod tests {
 
     /// `apply_mapping` does what the whole remapping does, and says it
     /// changed a document exactly when the document's JSON changed: a
-    /// build copies the JSON of the documents it says are unchanged. Over the test documents as extracted, with their
-    /// relations reversed, with a relation repeated, with an entity
-    /// repeated and with two entities swapped; under a mapping that touches nothing, one that renames an
-    /// entity to a new id, and one that merges it into another entity.
-    /// A document as extracted is unchanged by a mapping that names none
-    /// of its ids.
+    /// build copies the JSON of the documents it says are unchanged.
+    /// Over the test documents as extracted, with their relations
+    /// reversed, with a relation repeated, with an entity repeated and
+    /// with two entities swapped; under a mapping that touches nothing,
+    /// one that renames an entity to a new id, and one that merges it into
+    /// another entity. A document as extracted is unchanged by a mapping
+    /// that names none of its ids.
     #[test]
     fn mapping_reports_exactly_when_it_changes_a_document() {
         let (_, xs) = crate::pipeline::test_extractions(60);
@@ -827,6 +828,12 @@ mod tests {
                     maps.push(BTreeMap::from([(e.id.clone(), other.id.clone())]));
                 }
             }
+            let mut untouched = x.clone();
+            assert!(
+                !apply_mapping(&mut untouched, &maps[0]),
+                "{} changed by a mapping of other ids",
+                x.document.path
+            );
             for v in &variants {
                 for canon in &maps {
                     let mut done = v.clone();
@@ -848,8 +855,6 @@ mod tests {
                 }
             }
         }
-        // Every document as extracted is unchanged by a mapping that names
-        // none of its ids: the extraction leaves relations in their order.
         assert!(
             changed > 100 && unchanged >= xs.len(),
             "{changed} changed, {unchanged} not, of {} documents",

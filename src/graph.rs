@@ -19,6 +19,7 @@ use crate::model::{EntityType, Extraction, MeetingFormat, Predicate, Relation};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 
@@ -47,6 +48,23 @@ pub struct Node {
 }
 
 impl Node {
+    /// A copy under another id, without its documents (the caller fills
+    /// them in): copying the set only to replace it cost a roll-up dearly.
+    fn without_documents(&self, id: String) -> Node {
+        Node {
+            id,
+            entity_type: self.entity_type,
+            types: self.types.clone(),
+            label: self.label.clone(),
+            aliases: self.aliases.clone(),
+            country: self.country.clone(),
+            documents: BTreeSet::new(),
+            mentions: self.mentions,
+            known: self.known,
+            merges: self.merges.clone(),
+        }
+    }
+
     /// The country this node belongs to for clustering: its own id for a
     /// country, else its `country`.
     pub fn country_key(&self) -> Option<&str> {
@@ -108,6 +126,11 @@ impl Sym {
 
     pub fn as_str(self) -> &'static str {
         self.0
+    }
+
+    /// Where the interned string is: equal for equal strings.
+    fn address(self) -> usize {
+        std::ptr::from_ref(self.0) as usize
     }
 }
 
@@ -192,6 +215,48 @@ impl std::hash::Hash for SymId {
     }
 }
 
+/// A hash map keyed by identities ([`SymId`]s, predicates): no string is
+/// hashed, and SipHash's defence against chosen keys buys nothing for
+/// addresses the process chose itself.
+type IdMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// The hasher of [`IdMap`]: each word is mixed in by a rotate, a xor and a
+/// multiply (the Fx hash of rustc), and the result rotated so that the
+/// well-mixed high bits pick the bucket (addresses end in zero bits).
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(n.into());
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(K);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_isize(&mut self, n: isize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0.rotate_left(26)
+    }
+}
+
 /// The builder's handle on [`Sym`] interning.
 #[derive(Debug, Default)]
 struct Interner;
@@ -241,17 +306,17 @@ impl Edge {
 
     /// Distinct dates of the evidence, sorted (ISO dates sort by time).
     pub fn dates(&self) -> Vec<&str> {
-        distinct(self.evidence.iter().filter_map(|e| e.date.as_deref()))
+        distinct(self.evidence.iter().filter_map(|e| e.date))
     }
 
     /// Distinct documents that state the fact, sorted.
     pub fn documents(&self) -> Vec<&str> {
-        distinct(self.evidence.iter().map(|e| &*e.document))
+        distinct(self.evidence.iter().map(|e| e.document))
     }
 
     /// Distinct places of the evidence, sorted.
     pub fn places(&self) -> Vec<&str> {
-        distinct(self.evidence.iter().filter_map(|e| e.place.as_deref()))
+        distinct(self.evidence.iter().filter_map(|e| e.place))
     }
 
     pub fn formats(&self) -> BTreeSet<MeetingFormat> {
@@ -269,11 +334,23 @@ impl Edge {
 
 /// The distinct strings of `items`, sorted: a sorted vector, not a
 /// `BTreeSet` (the writers of DOT, GraphML and CSV ask each edge for its
-/// dates and documents; a roll-up's edge has thousands).
-fn distinct<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut v: Vec<&str> = items.collect();
-    v.sort_unstable();
+/// dates and documents; a roll-up's edge has thousands). Equal strings are
+/// one `Sym`, so repeats go by address, a word compare, and only the few
+/// distinct strings are compared as text; items already in order (the
+/// documents of evidence, which is sorted by document) need no sort.
+fn distinct(items: impl Iterator<Item = Sym>) -> Vec<&'static str> {
+    distinct_syms(items).into_iter().map(Sym::as_str).collect()
+}
+
+/// [`distinct`] as `Sym`s.
+fn distinct_syms(items: impl Iterator<Item = Sym>) -> Vec<Sym> {
+    let mut v: Vec<Sym> = items.collect();
     v.dedup();
+    if !v.is_sorted() {
+        v.sort_unstable_by_key(|s| s.address());
+        v.dedup();
+        v.sort_unstable();
+    }
     v
 }
 
@@ -608,45 +685,62 @@ impl KnowledgeGraph {
         &self,
         map: impl Fn(&KnowledgeGraph, &Node) -> Option<String>,
     ) -> KnowledgeGraph {
-        let mapping: BTreeMap<&str, String> = self
-            .nodes()
-            .filter_map(|n| map(self, n).map(|t| (n.id.as_str(), t)))
-            .collect();
-        let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
-        for (src, target) in &mapping {
-            let base = self
-                .node(target)
-                .unwrap_or_else(|| self.node(src).expect("mapped node"));
-            let entry = nodes.entry(target.clone()).or_insert_with(|| {
-                let mut n = base.clone();
-                n.id = target.clone();
-                n
+        // Node id → target id, both interned: edge endpoints are `Sym`s, so
+        // the edges are grouped by identity, without comparing strings.
+        let mut mapping: IdMap<SymId, Sym> = IdMap::default();
+        // Each target's node and the documents of every node mapped to it,
+        // gathered in a vector: inserting them one by one into the node's
+        // set compared document ids as strings, millions of times.
+        let mut nodes: BTreeMap<Sym, (Node, Vec<Sym>)> = BTreeMap::new();
+        for node in self.nodes() {
+            let Some(target) = map(self, node) else {
+                continue;
+            };
+            let target = Sym::new(&target);
+            mapping.insert(SymId(Sym::new(&node.id)), target);
+            let (_, documents) = nodes.entry(target).or_insert_with(|| {
+                let base = self.node(&target).unwrap_or(node);
+                let documents = base.documents.iter().copied().collect();
+                (base.without_documents(target.to_string()), documents)
             });
-            let node = self.node(src).expect("mapped node");
-            entry.documents.extend(node.documents.iter().cloned());
+            documents.extend(node.documents.iter().copied());
         }
-        // Group the edges first and copy each group's evidence into a
-        // vector of its exact size: growing the vectors edge by edge left
-        // up to half of a roll-up's evidence memory unused.
-        let mut groups: BTreeMap<(Sym, Predicate, Sym), Vec<&Edge>> = BTreeMap::new();
+        let nodes = nodes
+            .into_values()
+            .map(|(mut node, documents)| {
+                node.documents = distinct_syms(documents.into_iter()).into_iter().collect();
+                node
+            })
+            .collect();
+        // Group the edges first (in the graph's edge order, which fixes the
+        // order of their evidence), then copy each group's evidence into a
+        // vector of its exact size, the groups in parallel: growing the
+        // vectors edge by edge left up to half of a roll-up's evidence
+        // memory unused.
+        type Key = (Sym, Predicate, Sym);
+        let mut groups: Vec<(Key, Vec<&Edge>)> = Vec::new();
+        let mut group_of: IdMap<(SymId, Predicate, SymId), usize> = IdMap::default();
         for e in self.edges() {
-            let (Some(s), Some(t)) = (
-                mapping.get(e.source.as_str()),
-                mapping.get(e.target.as_str()),
-            ) else {
+            let (Some(&s), Some(&t)) =
+                (mapping.get(&SymId(e.source)), mapping.get(&SymId(e.target)))
+            else {
                 continue;
             };
             if s == t {
                 continue;
             }
             let (s, t) = ordered(e.predicate, s, t);
-            groups
-                .entry((Sym::new(s), e.predicate, Sym::new(t)))
-                .or_default()
-                .push(e);
+            let i = *group_of
+                .entry((SymId(s), e.predicate, SymId(t)))
+                .or_insert_with(|| {
+                    groups.push(((s, e.predicate, t), Vec::new()));
+                    groups.len() - 1
+                });
+            groups[i].1.push(e);
         }
+        groups.sort_unstable_by_key(|g| g.0);
         let edges = groups
-            .into_iter()
+            .into_par_iter()
             .map(|((source, predicate, target), parts)| {
                 let mut evidence = Vec::with_capacity(parts.iter().map(|e| e.evidence.len()).sum());
                 for e in parts {
@@ -662,13 +756,7 @@ impl KnowledgeGraph {
                 }
             })
             .collect();
-        KnowledgeGraph::from_parts(
-            nodes.into_values().collect(),
-            edges,
-            self.documents.clone(),
-            Vec::new(),
-            Vec::new(),
-        )
+        KnowledgeGraph::from_parts(nodes, edges, self.documents.clone(), Vec::new(), Vec::new())
     }
 
     /// Country-level roll-up: persons and organizations to their country
@@ -698,7 +786,7 @@ fn edge_key(e: &Edge) -> (&str, Predicate, &str) {
 }
 
 /// Endpoints in storage order: symmetric predicates put the smaller id first.
-fn ordered<'a>(p: Predicate, s: &'a String, t: &'a String) -> (&'a String, &'a String) {
+fn ordered<T: Ord>(p: Predicate, s: T, t: T) -> (T, T) {
     if p.is_symmetric() && s > t {
         (t, s)
     } else {
@@ -738,7 +826,7 @@ pub struct GraphBuilder {
     /// Hash maps: looking strings up in ordered maps was most of adding a
     /// document. [`GraphBuilder::finish`] sorts them.
     nodes: HashMap<String, NodeAcc>,
-    edges: HashMap<(SymId, Predicate, SymId), Vec<EvidenceRef>>,
+    edges: IdMap<(SymId, Predicate, SymId), Vec<EvidenceRef>>,
     meetings: BTreeMap<(Option<String>, Vec<String>, String), Meeting>,
     warnings: Vec<String>,
     strings: Interner,
@@ -1333,5 +1421,136 @@ mod tests {
                 ..Default::default()
             })
             .is_err());
+    }
+
+    /// A roll-up, field by field: a target's node is its own node when the
+    /// graph has one (else a copy of the first node mapped to it), with the
+    /// documents of every node mapped to it; symmetric edges put the smaller
+    /// id first; self-loops go; one span stated by two merged edges counts
+    /// once; nodes mapped to nothing go with their edges.
+    #[test]
+    fn a_roll_up_merges_nodes_edges_and_evidence() {
+        use Predicate::{MetWith, Thanked};
+        let p = |id| ent(id, EntityType::Person, id);
+        let d = Some("2020-01-02");
+        let a = doc(
+            "a",
+            vec![p("x"), p("y"), p("z"), ent("k", EntityType::Country, "K")],
+            vec![
+                rel("x", MetWith, "z", d, 0),
+                rel("y", MetWith, "z", d, 0),
+                rel("x", MetWith, "y", d, 20),
+                rel("z", Thanked, "x", None, 40),
+            ],
+        );
+        let b = doc(
+            "b",
+            vec![p("y"), p("w"), p("z")],
+            vec![rel("y", MetWith, "z", d, 5), rel("w", MetWith, "y", d, 30)],
+        );
+        let c = doc("c", vec![ent("k", EntityType::Country, "K")], vec![]);
+        let g = KnowledgeGraph::from_extractions(&[a, b, c]);
+        let r = g.project(|_, n| match n.id.as_str() {
+            "x" | "y" | "k" => Some("k".into()),
+            "z" => Some("j".into()),
+            _ => None,
+        });
+        let ids: Vec<&str> = r.nodes().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["j", "k"]);
+        let (j, k) = (r.node("j").unwrap(), r.node("k").unwrap());
+        assert_eq!((j.entity_type, j.label.as_str()), (EntityType::Person, "z"));
+        assert_eq!(
+            (k.entity_type, k.label.as_str()),
+            (EntityType::Country, "K")
+        );
+        let docs = |n: &Node| n.documents.iter().map(|d| d.as_str()).collect::<Vec<_>>();
+        assert_eq!(docs(j), ["a", "b"]);
+        assert_eq!(docs(k), ["a", "b", "c"]);
+        let edges: Vec<(&str, Predicate, &str, usize)> = r
+            .edges()
+            .map(|e| {
+                (
+                    e.source.as_str(),
+                    e.predicate,
+                    e.target.as_str(),
+                    e.weight(),
+                )
+            })
+            .collect();
+        assert_eq!(edges, [("j", MetWith, "k", 2), ("j", Thanked, "k", 1)]);
+        let met = r.edge("k", MetWith, "j").unwrap();
+        assert_eq!(met.documents(), ["a", "b"]);
+        assert_eq!(met.dates(), ["2020-01-02"]);
+    }
+
+    /// An edge's dates, documents and places are the distinct values of its
+    /// evidence in order, whatever the order and repeats of the evidence
+    /// (sorted by document or not).
+    #[test]
+    fn edge_lists_are_the_distinct_values_in_order() {
+        let values = ["2020-01-03", "2019-12-31", "2020-01-01", "b", "a", "ab", ""];
+        let syms: Vec<Sym> = values.iter().map(|v| Sym::new(v)).collect();
+        let mut seed = 7u64;
+        let mut pick = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for n in [0, 1, 2, 3, 5, 40, 300] {
+            for by_document in [false, true] {
+                let mut evidence: Vec<EvidenceRef> = (0..n)
+                    .map(|i| EvidenceRef {
+                        document: syms[pick() % syms.len()],
+                        start: i,
+                        end: i + 1,
+                        confidence: 0.5,
+                        rule: Sym::new("r"),
+                        date: (pick() % 4 > 0).then(|| syms[pick() % syms.len()]),
+                        date_stated: false,
+                        place: (pick() % 2 > 0).then(|| syms[pick() % 3]),
+                        format: None,
+                        occasion: None,
+                    })
+                    .collect();
+                if by_document {
+                    evidence.sort_by_key(|e| e.document);
+                }
+                let want = |f: fn(&EvidenceRef) -> Option<Sym>| -> Vec<&'static str> {
+                    let set: BTreeSet<&str> =
+                        evidence.iter().filter_map(f).map(Sym::as_str).collect();
+                    set.into_iter().collect()
+                };
+                let (dates, documents, places) = (
+                    want(|e| e.date),
+                    want(|e| Some(e.document)),
+                    want(|e| e.place),
+                );
+                let e = Edge {
+                    source: Sym::new("s"),
+                    predicate: Predicate::Raised,
+                    target: Sym::new("t"),
+                    evidence,
+                };
+                assert_eq!(e.dates(), dates, "{n} {by_document}");
+                assert_eq!(e.documents(), documents, "{n} {by_document}");
+                assert_eq!(e.places(), places, "{n} {by_document}");
+            }
+        }
+    }
+
+    /// Identity keys are addresses, whose low bits are always zero; the
+    /// hash must still spread them over the low bits that pick a bucket.
+    #[test]
+    fn identity_hashes_spread_over_the_low_bits() {
+        use std::hash::BuildHasher;
+        let hasher = std::hash::BuildHasherDefault::<IdHasher>::default();
+        let buckets: BTreeSet<u64> = (0..4096)
+            .map(|i| {
+                let key = (SymId(Sym::new(&format!("id-{i}"))), Predicate::MetWith);
+                hasher.hash_one(key) & 0xfff
+            })
+            .collect();
+        assert!(buckets.len() > 2000, "{} of 4096 buckets", buckets.len());
     }
 }

@@ -920,40 +920,54 @@ impl GraphBuilder {
             mut warnings,
             strings: _,
         } = self;
+        // Each node, edge and meeting is finished on its own, in parallel
+        // (their order is fixed by the sorts, not by who finishes first).
         let mut nodes: Vec<(String, NodeAcc)> = nodes.into_iter().collect();
-        nodes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        nodes.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let nodes: Vec<Node> = nodes
-            .into_iter()
+            .into_par_iter()
             .map(|(id, acc)| acc.into_node(id))
             .collect();
         let mut edges: Vec<_> = edges.into_iter().collect();
-        edges.sort_unstable_by(|((s, p, t), _), ((s2, p2, t2), _)| {
+        edges.par_sort_unstable_by(|((s, p, t), _), ((s2, p2, t2), _)| {
             (s.0, *p, t.0).cmp(&(s2.0, *p2, t2.0))
         });
         let known = |id: &str| nodes.binary_search_by(|n| n.id.as_str().cmp(id)).is_ok();
         let path_of = |d: &str| documents.get(d).map_or(d, |p| p.as_str()).to_string();
-        let mut kept = Vec::with_capacity(edges.len());
-        for ((SymId(s), p, SymId(t)), mut evidence) in edges {
-            if let Some(missing) = [s, t].into_iter().find(|id| !known(id)) {
-                for ev in &evidence {
-                    warnings.push(format!(
-                        "{}: relation {s} {p} {t} names unknown entity '{missing}'",
-                        path_of(&ev.document)
-                    ));
+        let finished: Vec<std::result::Result<Edge, Vec<String>>> = edges
+            .into_par_iter()
+            .map(|((SymId(s), p, SymId(t)), mut evidence)| {
+                if let Some(missing) = [s, t].into_iter().find(|id| !known(id)) {
+                    return Err(evidence
+                        .iter()
+                        .map(|ev| {
+                            format!(
+                                "{}: relation {s} {p} {t} names unknown entity '{missing}'",
+                                path_of(&ev.document)
+                            )
+                        })
+                        .collect());
                 }
-                continue;
+                sort_evidence(&mut evidence);
+                evidence.shrink_to_fit();
+                Ok(Edge {
+                    source: s,
+                    predicate: p,
+                    target: t,
+                    evidence,
+                })
+            })
+            .collect();
+        let mut kept = Vec::with_capacity(finished.len());
+        for edge in finished {
+            match edge {
+                Ok(edge) => kept.push(edge),
+                Err(unknown) => warnings.extend(unknown),
             }
-            sort_evidence(&mut evidence);
-            evidence.shrink_to_fit();
-            kept.push(Edge {
-                source: s,
-                predicate: p,
-                target: t,
-                evidence,
-            });
         }
+        let meetings: Vec<Meeting> = meetings.into_values().collect();
         let meetings = meetings
-            .into_values()
+            .into_par_iter()
             .filter(|m| m.participants.iter().all(|p| known(p)))
             .map(|mut m| {
                 sort_evidence(&mut m.evidence);

@@ -26,7 +26,7 @@ use crate::direct::{DirectFile, DirectReader};
 use crate::error::{Error, Result};
 use crate::export::{self, rdf};
 use crate::graph::{GraphBuilder, KnowledgeGraph};
-use crate::incremental::Cache;
+use crate::incremental::{Cache, Index};
 use crate::ingest;
 use crate::model::Extraction;
 use crate::pipeline::Pipeline;
@@ -227,9 +227,10 @@ fn extract_all(
     let (index, mut writer) = cache.split();
     type Batch = Vec<(Result<(DocumentPeople, String)>, bool)>;
     std::thread::scope(|scope| {
-        // Each file's bytes, and its entry line in the old cache (read in
-        // one pass: the files come in the old cache's order).
-        type Read = (std::io::Result<Vec<u8>>, Option<String>);
+        // Each file's bytes (none when its hash is known to be its old
+        // entry's: `Index::unchanged`), and its entry line in the old cache
+        // (read in one pass: the files come in the old cache's order).
+        type Read = (std::io::Result<Option<Vec<u8>>>, Option<String>);
         let (read_tx, read_rx) = mpsc::sync_channel::<Vec<Read>>(READ_AHEAD);
         let files = &files;
         let mut old = index.in_order();
@@ -237,7 +238,15 @@ fn extract_all(
             for batch in files.chunks(BATCH) {
                 let bytes = batch
                     .iter()
-                    .map(|p| (std::fs::read(p), old.line(&p.to_string_lossy())))
+                    .map(|p| {
+                        let key = p.to_string_lossy();
+                        let bytes = if index.unchanged(&key) {
+                            Ok(None)
+                        } else {
+                            std::fs::read(p).map(Some)
+                        };
+                        (bytes, old.line(&key))
+                    })
                     .collect();
                 if read_tx.send(bytes).is_err() {
                     break; // extraction stopped
@@ -265,12 +274,15 @@ fn extract_all(
             let results: Batch = batch
                 .par_iter()
                 .zip(bytes)
-                .map(|(p, (bytes, old_line))| match bytes {
-                    Ok(bytes) => {
-                        let (r, hit) = pipeline.extract_cached_bytes(index, p, &bytes, old_line);
-                        (r.map(|(x, line)| (DocumentPeople::of(&x), line)), hit)
-                    }
-                    Err(e) => (Err(Error::io(p, e)), false),
+                .map(|(p, (bytes, old_line))| {
+                    let (r, hit) = match bytes {
+                        Ok(Some(bytes)) => {
+                            pipeline.extract_cached_bytes(index, p, &bytes, old_line)
+                        }
+                        Ok(None) => reuse(pipeline, index, p, old_line),
+                        Err(e) => (Err(Error::io(p, e)), false),
+                    };
+                    (r.map(|(x, line)| (DocumentPeople::of(&x), line)), hit)
                 })
                 .collect();
             if tx.send(results).is_err() {
@@ -282,6 +294,23 @@ fn extract_all(
         errors.extend(failed);
         people
     })
+}
+
+/// The old entry of an input known to be unchanged, else (the entry could
+/// not be read) the input read and looked up or extracted as usual.
+fn reuse(
+    pipeline: &Pipeline,
+    index: &Index,
+    p: &Path,
+    old_line: Option<String>,
+) -> (Result<(Extraction, String)>, bool) {
+    if let Some(hit) = index.reuse(&p.to_string_lossy(), old_line) {
+        return (Ok(hit), true);
+    }
+    match std::fs::read(p) {
+        Ok(bytes) => pipeline.extract_cached_bytes(index, p, &bytes, None),
+        Err(e) => (Err(Error::io(p, e)), false),
+    }
 }
 
 /// Pass 2: how the spool's lines become outputs.

@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::model::Extraction;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -136,6 +136,9 @@ pub struct Index {
     /// The old file's path (to read it front to back: [`Index::in_order`]).
     path: Option<PathBuf>,
     entries: BTreeMap<String, Entry>,
+    /// The inputs' hashes as this run computed them already (the build
+    /// digest), by path: see [`Cache::trust_hashes`].
+    current: HashMap<String, String>,
 }
 
 /// Where the entries of a run go: [`Cache::push`] while the [`Index`] is
@@ -247,27 +250,33 @@ impl Stamp {
     }
 }
 
-/// The digest of a build's inputs: `fingerprint` (dipkg and the ontology),
-/// `options` (whatever else changes the outputs), and each input's path,
-/// as given, with the SHA-256 of its bytes. `None` when some input cannot
-/// be read (the build will say which).
-pub fn inputs_digest(fingerprint: &str, options: &str, files: &[PathBuf]) -> Option<String> {
+/// Each input's path, as given (sorted), with the SHA-256 of its bytes:
+/// what [`inputs_digest`] digests, and what lets a build from the cache
+/// reuse an entry without reading the file again ([`Cache::trust_hashes`]).
+/// `None` when some input cannot be read (the build will say which).
+pub fn input_hashes(files: &[PathBuf]) -> Option<Vec<(String, String)>> {
     use rayon::prelude::*;
     let mut files: Vec<(String, &PathBuf)> = files
         .iter()
         .map(|p| (p.to_string_lossy().into_owned(), p))
         .collect();
     files.sort();
-    let hashes: Option<Vec<String>> = files
-        .par_iter()
-        .map(|(_, p)| std::fs::read(p).ok().map(|b| sha256_hex(&b)))
-        .collect();
+    files
+        .into_par_iter()
+        .map(|(name, p)| std::fs::read(p).ok().map(|b| (name, sha256_hex(&b))))
+        .collect()
+}
+
+/// The digest of a build's inputs: `fingerprint` (dipkg and the ontology),
+/// `options` (whatever else changes the outputs), and each input's path
+/// with its hash ([`input_hashes`]).
+pub fn inputs_digest(fingerprint: &str, options: &str, hashes: &[(String, String)]) -> String {
     let mut h = Sha256::new();
     h.update(format!("{fingerprint}\n{options}\n"));
-    for ((name, _), hash) in files.iter().zip(hashes?) {
+    for (name, hash) in hashes {
         h.update(format!("{}\0{name}\0{hash}\n", name.len()));
     }
-    Some(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Manifest {
@@ -382,6 +391,7 @@ impl Cache {
                     old: Some(f),
                     path: Some(file.to_path_buf()),
                     entries,
+                    current: HashMap::new(),
                 };
             }
             Err(why) => cache.invalidated = Some(why),
@@ -396,6 +406,15 @@ impl Cache {
 
     pub fn is_empty(&self) -> bool {
         self.index.entries.is_empty()
+    }
+
+    /// Take these `(path, SHA-256)` pairs ([`input_hashes`]) as the inputs'
+    /// current hashes: an input whose old entry has the same hash is reused
+    /// without reading the file ([`Index::unchanged`]). A build from the
+    /// cache had read and hashed every input twice, once for the digest and
+    /// once to look it up.
+    pub fn trust_hashes(&mut self, hashes: Vec<(String, String)>) {
+        self.index.current = hashes.into_iter().collect();
     }
 
     /// The index of the old file, for lookups.
@@ -442,6 +461,26 @@ impl Index {
         if entry.sha256 != sha256_hex(bytes) {
             return None;
         }
+        self.hit(path, entry, line)
+    }
+
+    /// Is `path`'s old entry for the bytes the input has now, by the hash
+    /// given to [`Cache::trust_hashes`]? Then [`Index::reuse`] takes it
+    /// without reading the input.
+    pub fn unchanged(&self, path: &str) -> bool {
+        match (self.current.get(path), self.entries.get(path)) {
+            (Some(now), Some(entry)) => *now == entry.sha256,
+            _ => false,
+        }
+    }
+
+    /// The old extraction of an [`Index::unchanged`] input and its entry
+    /// line (`line` when it was read already), if the entry can be read.
+    pub fn reuse(&self, path: &str, line: Option<String>) -> Option<(Extraction, String)> {
+        self.hit(path, self.entries.get(path)?, line)
+    }
+
+    fn hit(&self, path: &str, entry: &Entry, line: Option<String>) -> Option<(Extraction, String)> {
         let line = line.or_else(|| self.read_line(entry))?;
         let (x, _) = Cache::parse_entry(&line).ok()?;
         (x.document.path == path).then_some((x, line))

@@ -506,8 +506,9 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
         let paths = input_paths(inputs);
         if !a.no_cache {
             let fp = dipkg::incremental::fingerprint(&dir)?;
+            let mut hashes = None;
             if !fills_store(&a) {
-                digest = build_digest(&fp, inputs.min_confidence, &paths);
+                (digest, hashes) = build_digest(&fp, inputs.min_confidence, &paths).unzip();
                 dipkg::build::timing("inputs digest");
                 let current = digest
                     .as_deref()
@@ -516,7 +517,11 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
                     return Ok(up_to_date(&a, &m, start));
                 }
             }
-            cache = Some(Cache::open(&Cache::file_in(&a.output), &fp));
+            let mut c = Cache::open(&Cache::file_in(&a.output), &fp);
+            if let Some(hashes) = hashes {
+                c.trust_hashes(hashes);
+            }
+            cache = Some(c);
             dipkg::build::timing("cache index");
         }
         let _ = Manifest::remove(&a.output);
@@ -618,15 +623,24 @@ fn fills_store(a: &BuildArgs) -> bool {
 }
 
 /// The digest that decides whether a build can be skipped: dipkg and the
-/// ontology (`fingerprint`), the options, each input's path and bytes.
-/// `None` when an input is missing or unreadable (the build reports it).
-fn build_digest(fingerprint: &str, min_confidence: f32, paths: &[PathBuf]) -> Option<String> {
+/// ontology (`fingerprint`), the options, each input's path and bytes;
+/// with the inputs' hashes it was made of. `None` when an input is missing
+/// or unreadable (the build reports it).
+fn build_digest(
+    fingerprint: &str,
+    min_confidence: f32,
+    paths: &[PathBuf],
+) -> Option<(String, Vec<(String, String)>)> {
     let (files, missing) = dipkg::ingest::collect_inputs(paths);
     if !missing.is_empty() {
         return None;
     }
     let options = format!("min_confidence={min_confidence:?}");
-    dipkg::incremental::inputs_digest(fingerprint, &options, &files)
+    let hashes = dipkg::incremental::input_hashes(&files)?;
+    Some((
+        dipkg::incremental::inputs_digest(fingerprint, &options, &hashes),
+        hashes,
+    ))
 }
 
 /// A build with nothing changed since the last complete one: what it

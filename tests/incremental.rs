@@ -402,3 +402,45 @@ fn run_cached_equals_run() {
     let other = Cache::open(&file, "another fingerprint");
     assert!(other.is_empty() && other.invalidated.is_some());
 }
+
+/// A build from the cache takes the inputs' hashes from the digest it made
+/// (`Cache::trust_hashes`): an input whose hash there is its old entry's is
+/// reused without being read. Here the trusted hashes are those of the
+/// corpus before one document changed, so that document keeps its old
+/// extraction; without them it is read, and extracted again.
+#[test]
+fn trusted_hashes_reuse_entries_without_reading_the_inputs() {
+    use dipkg::build::{build, Source};
+    let dir = tempfile::tempdir().unwrap();
+    let c = corpus(dir.path());
+    let ontology = common::repo().join("ontology");
+    let pipeline = Pipeline::from_ontology_dir(&ontology).unwrap();
+    let fp = dipkg::incremental::fingerprint(&ontology).unwrap();
+    let out = dir.path().join("out");
+    let inputs = [c.clone()];
+    let run = |trusted: Option<Vec<(String, String)>>| {
+        let mut cache = Cache::open(&Cache::file_in(&out), &fp);
+        if let Some(hashes) = trusted {
+            cache.trust_hashes(hashes);
+        }
+        let source = Source::Documents {
+            pipeline: &pipeline,
+            inputs: &inputs,
+            cache: Some(&mut cache),
+        };
+        build(source, &out, 0.0).unwrap();
+        let nq = std::fs::read_to_string(out.join("graph.nq")).unwrap();
+        (cache.extracted, nq.contains("2021-03-03"))
+    };
+    assert_eq!(run(None), (documents_in(&c), false));
+    let (files, _) = dipkg::ingest::collect_inputs(&inputs);
+    let before = dipkg::incremental::input_hashes(&files).unwrap();
+    let doc = first_seed(&c);
+    let mut text = std::fs::read_to_string(&doc).unwrap();
+    text.push_str(
+        "\nForeign Minister Taro Kono met with Foreign Minister Kang Kyung-wha in Seoul on March 3, 2021.\n",
+    );
+    std::fs::write(&doc, text).unwrap();
+    assert_eq!(run(Some(before)), (0, false), "the changed input was read");
+    assert_eq!(run(None), (1, true));
+}

@@ -211,7 +211,7 @@ struct SymId(Sym);
 
 impl std::hash::Hash for SymId {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        std::ptr::hash(self.0 .0, h)
+        h.write_usize(self.0.address())
     }
 }
 

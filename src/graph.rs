@@ -403,6 +403,8 @@ impl std::fmt::Debug for Evidence {
     }
 }
 
+/// The `i`-th evidence in order. It walks the positions up to `i`: for a
+/// look at one piece (tests, the first of an edge), not for loops.
 impl std::ops::Index<usize> for Evidence {
     type Output = EvidenceRef;
     fn index(&self, i: usize) -> &EvidenceRef {

@@ -413,14 +413,6 @@ impl std::ops::Index<usize> for Evidence {
     }
 }
 
-impl<'a> IntoIterator for &'a Evidence {
-    type Item = &'a EvidenceRef;
-    type IntoIter = Box<dyn Iterator<Item = &'a EvidenceRef> + 'a>;
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
-    }
-}
-
 impl Edge {
     /// Number of distinct statements of the fact.
     pub fn weight(&self) -> usize {
@@ -841,10 +833,9 @@ impl KnowledgeGraph {
             })
             .collect();
         // Group the edges first (in the graph's edge order, which fixes the
-        // order of their evidence), then copy each group's evidence into a
-        // vector of its exact size, the groups in parallel: growing the
-        // vectors edge by edge left up to half of a roll-up's evidence
-        // memory unused.
+        // order of their evidence), then merge each group's evidence
+        // (`Evidence::merged`: positions in the graph's table, sorted, one
+        // per span), the groups in parallel.
         type Key = (Sym, Predicate, Sym);
         let mut groups: Vec<(Key, Vec<&Edge>)> = Vec::new();
         let mut group_of: IdMap<(SymId, Predicate, SymId), usize> = IdMap::default();

@@ -518,7 +518,7 @@ pub fn country_timeline(countries: &KnowledgeGraph) -> Vec<TimelineRow> {
         } else {
             (&e.target, &e.source)
         };
-        for ev in &e.evidence {
+        for ev in e.evidence.iter() {
             let year: String = ev
                 .date
                 .as_deref()

@@ -106,6 +106,9 @@ pub(crate) enum Role {
     /// A trigger phrase without a gap, or the first word of one with a
     /// gap (index in `Lexicon::triggers`).
     Trigger(u32),
+    /// The word of a cue phrase that [`Lexicon::cue_word`] chose (index
+    /// of the cue's kind in `Lexicon::cues`).
+    Cue(u32),
 }
 
 /// What [`Lexicon::scan`] finds in a sentence: (start, end, index) of each
@@ -122,6 +125,27 @@ pub struct Hits {
     /// Trigger phrases, or a gapped phrase's first word (index in
     /// `Lexicon::triggers`).
     pub triggers: Vec<(usize, usize, usize)>,
+    /// Cue words, one per cue phrase (see [`Lexicon::cue_word`]; index of
+    /// the cue's kind in `Lexicon::cues`).
+    pub cues: Vec<(usize, usize, usize)>,
+}
+
+impl Hits {
+    /// Can a phrase of cue kind `kind` (its index in `Lexicon::cues`) stand
+    /// within `text[from..to]`, as the sentence's hits tell? Each phrase
+    /// holds its [`Lexicon::cue_word`], so a window without one of those
+    /// has none of the phrases. `ascii_case`: the phrases are matched with
+    /// ASCII case folding at most (as the automaton folds case), not with
+    /// Unicode's, which folds "ſ" to "s". Always true for a sentence that
+    /// was not searched.
+    pub fn may_have_cue(&self, kind: usize, from: usize, to: usize, ascii_case: bool) -> bool {
+        !self.scanned
+            || !ascii_case
+            || self
+                .cues
+                .iter()
+                .any(|&(a, b, k)| k == kind && a >= from && b <= to)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -237,6 +261,7 @@ impl Lexicon {
             Role::Label(i) => hits.labels.push((a, b, i as usize)),
             Role::Keyword(i) => hits.keywords.push((a, b, i as usize)),
             Role::Trigger(i) => hits.triggers.push((a, b, i as usize)),
+            Role::Cue(i) => hits.cues.push((a, b, i as usize)),
         });
         hits
     }
@@ -297,6 +322,33 @@ impl Lexicon {
 
     pub fn cue(&self, kind: &str) -> &[String] {
         self.cues.get(kind).map(|v| v.as_slice()).unwrap_or(&[])
+    }
+
+    /// The index of cue kind `kind` in `cues`, as [`Hits::cues`] names it,
+    /// if every phrase of the kind has a [`Lexicon::cue_word`] (the
+    /// automaton then finds a word of each occurrence of any of them).
+    pub fn cue_kind(&self, kind: &str) -> Option<usize> {
+        let (k, (_, phrases)) = self
+            .cues
+            .iter()
+            .enumerate()
+            .find(|(_, (n, _))| *n == kind)?;
+        phrases
+            .iter()
+            .all(|p| Self::cue_word(p).is_some())
+            .then_some(k)
+    }
+
+    /// The word of a cue phrase that the automaton looks for: its longest
+    /// word (the first of the longest), which every occurrence of the
+    /// phrase contains as written. "to be held" is found by "held", not by
+    /// "to", which is in most sentences. None for a phrase of gaps only.
+    pub fn cue_word(phrase: &str) -> Option<&str> {
+        phrase
+            .split_whitespace()
+            .filter(|w| *w != "*")
+            .rev()
+            .max_by_key(|w| w.len())
     }
 
     /// Country of a known entity: its own `dk:country`, or itself for a country.
@@ -496,6 +548,16 @@ impl Lexicon {
             };
             if !text.is_empty() && text != "*" {
                 add(text, Role::Trigger(i as u32));
+            }
+        }
+        for (k, (_, phrases)) in self.cues.iter().enumerate() {
+            let words: std::collections::BTreeSet<String> = phrases
+                .iter()
+                .filter_map(|p| Self::cue_word(p))
+                .map(|w| w.to_ascii_lowercase())
+                .collect();
+            for word in &words {
+                add(word, Role::Cue(k as u32));
             }
         }
         let mut pats: Vec<String> = vec![String::new(); by_pattern.len()];

@@ -73,11 +73,45 @@ pub struct Triggers {
     roles: Vec<TriggerRole>,
     /// Phrases without a gap, by their lower-case text: no regex needed.
     literal: std::collections::HashMap<String, Predicate>,
-    hedge: Pattern,
-    negation: Pattern,
-    protest_cue: Option<Pattern>,
+    hedge: Cue,
+    negation: Cue,
+    protest_cue: Option<Cue>,
     telephone: Option<Pattern>,
     video: Option<Pattern>,
+}
+
+/// The pattern of a kind of cue words ("will", "did not"), searched for in
+/// parts of a sentence.
+struct Cue {
+    pattern: Pattern,
+    /// The kind's index in `Lexicon::cues` when the lexicon's automaton
+    /// finds a word of each of its phrases ([`Lexicon::cue_kind`]).
+    kind: Option<usize>,
+    case_insensitive: bool,
+}
+
+impl Cue {
+    fn new(pattern: Pattern, lex: &Lexicon, kind: &str, case_insensitive: bool) -> Cue {
+        Cue {
+            pattern,
+            kind: lex.cue_kind(kind),
+            case_insensitive,
+        }
+    }
+
+    /// Does the pattern match `s[from..to]`? It is searched only where the
+    /// sentence's hits (`hits`, of `s`) have a word of the kind: one search
+    /// per trigger cost a tenth of extraction, and few clauses have a cue.
+    fn is_match(&self, s: &str, from: usize, to: usize, hits: &Hits) -> bool {
+        let window = &s[from..to];
+        // A case-insensitive pattern folds Unicode case in a non-ASCII
+        // text, the automaton ASCII case only (see `Hits::may_have_cue`).
+        let ascii_case = !self.case_insensitive || window.is_ascii();
+        let may = self
+            .kind
+            .is_none_or(|k| hits.may_have_cue(k, from, to, ascii_case));
+        may && self.pattern.is_match(window)
+    }
 }
 
 /// A trigger of the lexicon, as the relation stage reads its hits.
@@ -206,9 +240,20 @@ impl Triggers {
             each_preds,
             literal,
             // Hedges are matched with their case: "may" is not "May 7".
-            hedge: words_regex(lex.cue("hedge"), false).unwrap_or_else(never),
-            negation: words_regex(lex.cue("negation"), false).unwrap_or_else(never),
-            protest_cue: words_regex(lex.cue("protested"), true),
+            hedge: Cue::new(
+                words_regex(lex.cue("hedge"), false).unwrap_or_else(never),
+                lex,
+                "hedge",
+                false,
+            ),
+            negation: Cue::new(
+                words_regex(lex.cue("negation"), false).unwrap_or_else(never),
+                lex,
+                "negation",
+                false,
+            ),
+            protest_cue: words_regex(lex.cue("protested"), true)
+                .map(|p| Cue::new(p, lex, "protested", true)),
             telephone: words_regex(lex.cue("telephone"), true),
             video: words_regex(lex.cue("video"), true),
         }
@@ -558,11 +603,12 @@ pub fn sentence_relations(
     ctx: &mut Context,
 ) -> Vec<Found> {
     let mut out = Vec::new();
-    let triggers = trig.find(s, hits);
+    let scanned = hits;
+    let triggers = trig.find(s, scanned);
     let hits: Vec<Hit> = triggers
         .iter()
         .copied()
-        .filter(|&(a, b, p)| acted(s, a, b, p, trig, ms))
+        .filter(|&(a, b, p)| acted(s, a, b, p, trig, scanned))
         .map(|(a, b, p)| Hit {
             start: a,
             end: b,
@@ -574,7 +620,7 @@ pub fn sentence_relations(
             eprintln!(
                 "   T {:?} {p} acted={}",
                 &s[a..b],
-                acted(s, a, b, p, trig, ms)
+                acted(s, a, b, p, trig, scanned)
             );
         }
     }
@@ -1065,7 +1111,7 @@ pub fn sentence_relations(
             )
         {
             if let Some(cue) = &trig.protest_cue {
-                if cue.is_match(&s[h.end..scope_end]) {
+                if cue.is_match(s, h.end, scope_end, scanned) {
                     let mut objs = issues.clone();
                     if objs.is_empty() {
                         objs = scope
@@ -1197,7 +1243,7 @@ fn clause_start(s: &str, a: usize) -> usize {
 /// Is the act of this trigger stated as done? Not when it is infinitival
 /// ("to visit"), passive without agent, hedged ("will consider") or negated
 /// ("did not discuss") within its clause.
-fn acted(s: &str, a: usize, b: usize, p: Predicate, trig: &Triggers, ms: &[Resolved]) -> bool {
+fn acted(s: &str, a: usize, b: usize, p: Predicate, trig: &Triggers, hits: &Hits) -> bool {
     let before = s[..a].trim_end();
     let last = before.rsplit(' ').next().unwrap_or("").to_lowercase();
     // Infinitives are plans ("to visit", "to discuss"), except a protest of
@@ -1241,15 +1287,13 @@ fn acted(s: &str, a: usize, b: usize, p: Predicate, trig: &Triggers, ms: &[Resol
         return false;
     }
     // The clause before the trigger: from the last coordinator or trigger.
-    let window = &s[clause_start(s, a)..a];
-    if p != Predicate::AgreedOn && (trig.hedge.is_match(window)) {
+    let from = clause_start(s, a);
+    if p != Predicate::AgreedOn && trig.hedge.is_match(s, from, a, hits) {
         return false;
     }
-    if trig.negation.is_match(window) {
+    if trig.negation.is_match(s, from, a, hits) {
         return false;
     }
-    // "Japan will not respond to such consultations": a negated verb after the trigger.
-    let _ = ms;
     true
 }
 
@@ -2039,6 +2083,65 @@ mod tests {
         assert_eq!(trig.find(s, &lex.scan(s)), vec![(4, 12, Predicate::Urged)]);
         let s = "Kim discussed it.";
         assert_eq!(trig.find(s, &lex.scan(s)), vec![(4, 13, Predicate::Urged)]);
+    }
+
+    #[test]
+    fn cue_windows_are_searched_as_by_the_pattern_alone() {
+        let (pipeline, _) = crate::pipeline::test_extractions(0);
+        let lex = &pipeline.lexicon;
+        let trig = &Triggers::compile(lex);
+        let protest = trig.protest_cue.as_ref().expect("protest cues");
+        let cues = [&trig.hedge, &trig.negation, protest];
+        assert!(cues.iter().all(|c| c.kind.is_some()), "every kind is gated");
+        // Cues at the windows' edges, inside words, in other cases, and
+        // with Unicode case folding ("ſ" is "s" to a case-insensitive
+        // pattern in a non-ASCII text).
+        let crafted = [
+            "Kim did not discuss it; Lee will consider it; cannot; knot; William",
+            "Japan WILL protest. Korea Will NOT. ſerious concern; SERIOUS CONCERN; unjustly; unjuſt",
+            "The talks to be held in Seoul; to be\theld; willing to; grave  concern",
+        ];
+        let texts: Vec<String> = crate::pattern::test_texts(&crafted)
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| *i < 2 * crafted.len() || i % 17 == 0)
+            .map(|(_, t)| t)
+            .collect();
+        let (mut calls, mut matched) = (0usize, 0usize);
+        for s in &texts {
+            let hits = lex.scan(s);
+            // Windows between word edges, and a few that cut words.
+            let mut edges: Vec<usize> = (0..=s.len())
+                .filter(|&i| s.is_char_boundary(i))
+                .filter(|&i| {
+                    i == 0
+                        || i == s.len()
+                        || s[..i].ends_with(' ')
+                        || s[i..].starts_with(' ')
+                        || i % 5 == 0
+                })
+                .collect();
+            edges.dedup();
+            for (k, &from) in edges.iter().enumerate() {
+                for &to in edges.iter().skip(k + 1).take(8) {
+                    for cue in cues {
+                        let expected = cue.pattern.is_match(&s[from..to]);
+                        assert_eq!(
+                            cue.is_match(s, from, to, &hits),
+                            expected,
+                            "{:?} in {s:?}",
+                            &s[from..to]
+                        );
+                        calls += 1;
+                        matched += expected as usize;
+                    }
+                }
+            }
+        }
+        assert!(matched > 500, "{matched} of {calls} windows have a cue");
+        assert_eq!(Lexicon::cue_word("to be held"), Some("held"));
+        assert_eq!(Lexicon::cue_word("did not"), Some("did"));
+        assert_eq!(Lexicon::cue_word("* *"), None);
     }
 
     #[test]

@@ -2406,7 +2406,7 @@ const COLLECTIVE_WORD_TEXTS: [&str; 20] = [
 ];
 
 /// Where `\b[Tt]he [Gg]overnment\b` matches `s` (ASCII word boundaries),
-/// found from the occurrences of "overnment": a tenth of the sentences
+/// found from the occurrences of "overnment": a quarter of the sentences
 /// have one, and the regex cost a search of each of them.
 fn the_government(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let b = s.as_bytes();

@@ -30,6 +30,7 @@ use crate::incremental::{Cache, Index};
 use crate::ingest;
 use crate::model::Extraction;
 use crate::pipeline::Pipeline;
+use crate::readahead;
 use crate::resolve::{apply_mapping, CorpusPeople, DocumentPeople};
 use crate::stats;
 use rayon::prelude::*;
@@ -210,8 +211,9 @@ pub fn extract_jsonl(
 /// cross-document resolution needs; unreadable inputs go to `errors`.
 ///
 /// Two threads of their own keep the cores extracting: one reads the next
-/// batches' files ahead (a file not in the page cache would otherwise
-/// stall an extracting thread on the disk), the other writes each batch's
+/// batches' files ahead, many at a time ([`readahead`]: a file not in the
+/// page cache would otherwise stall an extracting thread on the disk),
+/// the other writes each batch's
 /// entries and takes in its people while the rayon pool extracts the next
 /// batch (done in between, that serial work would leave a core idle).
 fn extract_all(
@@ -235,23 +237,22 @@ fn extract_all(
         let files = &files;
         let mut old = index.in_order();
         scope.spawn(move || {
-            for batch in files.chunks(BATCH) {
-                let bytes = batch
+            // The batches' paths (none for a file known unchanged), each
+            // with its files' old entry lines, taken in order here.
+            let batches = files.chunks(BATCH).map(|batch| {
+                let keys: Vec<_> = batch.iter().map(|p| p.to_string_lossy()).collect();
+                let paths = batch
                     .iter()
-                    .map(|p| {
-                        let key = p.to_string_lossy();
-                        let bytes = if index.unchanged(&key) {
-                            Ok(None)
-                        } else {
-                            std::fs::read(p).map(Some)
-                        };
-                        (bytes, old.line(&key))
-                    })
+                    .zip(&keys)
+                    .map(|(p, key)| (!index.unchanged(key)).then_some(p.as_path()))
                     .collect();
-                if read_tx.send(bytes).is_err() {
-                    break; // extraction stopped
-                }
-            }
+                let lines: Vec<Option<String>> = keys.iter().map(|key| old.line(key)).collect();
+                (paths, lines)
+            });
+            readahead::read_batches(batches, |contents, lines| {
+                let read: Vec<Read> = contents.into_iter().zip(lines).collect();
+                read_tx.send(read).is_ok() // else extraction stopped
+            });
         });
         let (tx, rx) = mpsc::sync_channel::<Batch>(WRITE_BEHIND);
         let sink = scope.spawn(move || {

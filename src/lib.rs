@@ -27,6 +27,7 @@
 //! * [`graph`]: the petgraph graph of entities and evidence-carrying edges.
 //! * [`export`]: RDF (N-Quads, TriG, Turtle), DOT, CSV, GraphML, JSON Lines.
 //! * [`direct`]: large files written and read around the page cache.
+//! * [`readahead`]: input files read many at a time, ahead of extraction.
 //! * [`build`]: `dipkg build` streamed: extraction to a spool, then every
 //!   output written document by document; memory holds the graph only.
 //! * [`store`]: the oxigraph store and SPARQL queries.
@@ -51,6 +52,7 @@ pub mod build;
 pub mod direct;
 pub mod export;
 pub mod graph;
+pub mod readahead;
 pub mod stats;
 pub mod store;
 

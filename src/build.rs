@@ -213,9 +213,9 @@ pub fn extract_jsonl(
 /// Two threads of their own keep the cores extracting: one reads the next
 /// batches' files ahead, many at a time ([`readahead`]: a file not in the
 /// page cache would otherwise stall an extracting thread on the disk),
-/// the other writes each batch's
-/// entries and takes in its people while the rayon pool extracts the next
-/// batch (done in between, that serial work would leave a core idle).
+/// the other writes each batch's entries and takes in its people while the
+/// rayon pool extracts the next batch (done in between, that serial work
+/// would leave a core idle).
 fn extract_all(
     pipeline: &Pipeline,
     inputs: &[PathBuf],

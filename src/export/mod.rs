@@ -97,32 +97,6 @@ fn title(g: &KnowledgeGraph) -> String {
     )
 }
 
-/// Everything `dipkg build` writes into `dir`: the RDF dataset (N-Quads,
-/// TriG), the extractions (JSON Lines), the diagram (DOT), the network
-/// files (CSV, GraphML, with measures), the country and ministry roll-ups
-/// and the country timeline. Returns the paths written.
-pub fn write_build(dir: &Path, extractions: &[Extraction]) -> Result<Vec<PathBuf>> {
-    write_build_from(dir, extractions, &Built::new(extractions))
-}
-
-/// [`write_build`] with the graph and measures already built from
-/// `extractions` (so that a caller that also needs them builds them once).
-/// The roll-ups are built, written and dropped one after the other.
-pub fn write_build_from(
-    dir: &Path,
-    extractions: &[Extraction],
-    built: &Built,
-) -> Result<Vec<PathBuf>> {
-    create_dir(dir)?;
-    let (g, m) = (&built.graph, &built.measures);
-    let mut written = write_rdf(dir, extractions, g, m)?;
-    written.push(write_file(&dir.join("extract.jsonl"), |w| {
-        jsonl::write_jsonl(w, extractions).map(drop)
-    })?);
-    written.extend(write_graph_files(dir, g, m)?);
-    Ok(written)
-}
-
 /// The files of `dipkg build` made from the graph alone: the network files
 /// (DOT, CSV, GraphML, with measures), the country and ministry roll-ups
 /// (built, written and dropped one after the other) and the timeline.
@@ -155,23 +129,6 @@ fn write_roll_ups(dir: &Path, g: &KnowledgeGraph) -> Result<Vec<PathBuf>> {
         csv::write_timeline(w, &timeline).map(drop)
     })?);
     Ok(written)
-}
-
-/// `graph.nq` and `graph.trig`, streamed graph by graph.
-fn write_rdf(
-    dir: &Path,
-    extractions: &[Extraction],
-    g: &KnowledgeGraph,
-    m: &Measures,
-) -> Result<Vec<PathBuf>> {
-    let paths = [dir.join("graph.nq"), dir.join("graph.trig")];
-    let open = |p: &Path| DirectFile::create(p).map_err(|e| out_err(p, e));
-    let (nq, trig) = (open(&paths[0])?, open(&paths[1])?);
-    let (mut nq, mut trig) = rdf::write_nquads_and_trig(nq, trig, extractions, g, Some(m))
-        .map_err(|(i, e)| out_err(&paths[i], e))?;
-    nq.flush().map_err(|e| out_err(&paths[0], e))?;
-    trig.flush().map_err(|e| out_err(&paths[1], e))?;
-    Ok(paths.to_vec())
 }
 
 /// DOT, CSV and GraphML of one graph, file names prefixed with `prefix`,

@@ -914,13 +914,9 @@ pub fn write_trig<W: Write>(w: W, quads: &[Quad]) -> io::Result<W> {
     s.finish()
 }
 
-/// N-Quads of one chunk of quads.
-pub fn nquads_bytes(quads: &[Quad]) -> Vec<u8> {
-    write_nquads(Vec::new(), quads).expect("writing to memory cannot fail")
-}
-
-/// The `@prefix` lines every TriG file starts with ([`trig_bytes`] chunks
-/// use these prefixes and leave the declarations out).
+/// The `@prefix` lines every TriG file starts with (the streamed graph
+/// blocks of `dipkg build` use these prefixes and leave the declarations
+/// out).
 pub fn trig_header() -> String {
     let mut out = String::new();
     for (name, ns) in vocab::PREFIXES {
@@ -929,52 +925,6 @@ pub fn trig_header() -> String {
         }
     }
     out
-}
-
-/// TriG of one chunk of quads (whole graphs), without prefix declarations:
-/// chunks concatenated after [`trig_header`] make one TriG file.
-pub fn trig_bytes(quads: &[Quad]) -> Vec<u8> {
-    let full = write_trig(Vec::new(), quads).expect("writing to memory cannot fail");
-    let mut body = &full[..];
-    while body.starts_with(b"@prefix ") {
-        let end = body
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(body.len(), |i| i + 1);
-        body = &body[end..];
-    }
-    body.to_vec()
-}
-
-/// N-Quads and TriG of the whole dataset at once, graph by graph (see
-/// [`for_each_graph`]): memory stays that of a few batches of documents.
-/// On error, tells which writer failed (0: N-Quads, 1: TriG).
-pub fn write_nquads_and_trig<A: Write, B: Write>(
-    mut nq: A,
-    mut trig: B,
-    extractions: &[Extraction],
-    graph: &KnowledgeGraph,
-    measures: Option<&Measures>,
-) -> Result<(A, B), (usize, io::Error)> {
-    trig.write_all(trig_header().as_bytes())
-        .map_err(|e| (1, e))?;
-    let mut failed = None;
-    let _ = for_each_graph(extractions, graph, measures, |chunk| {
-        let (a, b) = rayon::join(|| nquads_bytes(&chunk), || trig_bytes(&chunk));
-        if let Err(e) = nq.write_all(&a) {
-            failed = Some((0, e));
-        } else if let Err(e) = trig.write_all(&b) {
-            failed = Some((1, e));
-        }
-        match failed {
-            Some(_) => Err(io::Error::other("writer stopped")),
-            None => Ok(()),
-        }
-    });
-    match failed {
-        Some(e) => Err(e),
-        None => Ok((nq, trig)),
-    }
 }
 
 /// Turtle of the triples of all graphs merged (duplicates once).

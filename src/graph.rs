@@ -20,7 +20,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 /// One entity, merged across the documents that mention it.
@@ -233,11 +233,21 @@ type IdMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<IdHasher>>;
 struct IdHasher(u64);
 
 impl std::hash::Hasher for IdHasher {
+    /// Little-endian words, the last one padded with zeros. A whole word is
+    /// one load; the tail is gathered byte by byte (copying it into a word
+    /// was a call to `memcpy` for every word hashed).
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            self.write_u64(u64::from_le_bytes(word.try_into().expect("8 bytes")));
+        }
+        let tail = words.remainder();
+        if !tail.is_empty() {
+            let word = tail
+                .iter()
+                .rev()
+                .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+            self.write_u64(word);
         }
     }
 
@@ -963,7 +973,10 @@ pub struct GraphBuilder {
 struct NodeAcc {
     types: BTreeMap<EntityType, usize>,
     labels: BTreeMap<String, usize>,
-    names: BTreeSet<String>,
+    /// Hashed, sorted when finished: the aliases of a well-known entity
+    /// (a dozen for a country) were looked up in an ordered set in every
+    /// document that names it, a fifth of adding a document.
+    names: HashSet<String, std::hash::BuildHasherDefault<IdHasher>>,
     countries: BTreeMap<String, usize>,
     /// In the order added (documents come in path order, not id order),
     /// each once: a document lists an entity once. Sorted when finished:
@@ -978,16 +991,17 @@ struct NodeAcc {
 impl GraphBuilder {
     /// Add one (resolved) document.
     pub fn add(&mut self, x: &Extraction) {
-        if self.documents.contains_key(x.document.id.as_str()) {
-            self.warnings.push(format!(
+        let syms = DocSyms::of(&mut self.strings, x);
+        let doc = syms.id;
+        match self.documents.entry(doc) {
+            std::collections::btree_map::Entry::Occupied(_) => self.warnings.push(format!(
                 "{}: duplicate document id '{}'",
                 x.document.path, x.document.id
-            ));
-        } else {
-            self.documents
-                .insert(Sym::new(&x.document.id), Sym::new(&x.document.path));
+            )),
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert(self.strings.get(&x.document.path));
+            }
         }
-        let doc = self.strings.get(&x.document.id);
         for e in &x.entities {
             let n = match self.nodes.get_mut(&e.id) {
                 Some(n) => n,
@@ -1011,11 +1025,30 @@ impl GraphBuilder {
             n.merges
                 .extend(e.merges.iter().map(|m| format!("{}: {m}", x.document.id)));
         }
+        // A document's relations join a few entities, each many times:
+        // their ids are interned once, then found in a small table.
+        let mut endpoints: IdMap<&str, Sym> =
+            IdMap::with_capacity_and_hasher(x.entities.len(), Default::default());
+        let mut endpoint = |strings: &mut Interner, id: &str| -> Sym {
+            match endpoints.get(id) {
+                Some(&sym) => sym,
+                None => {
+                    let sym = strings.get(id);
+                    endpoints.insert(sym.as_str(), sym);
+                    sym
+                }
+            }
+        };
         for r in &x.relations {
             let (s, t) = ordered(r.predicate, &r.subject, &r.object);
-            let ev = evidence_of(&mut self.strings, x, r);
+            let ev = evidence_of(&mut self.strings, syms, r);
+            let key = (
+                SymId(endpoint(&mut self.strings, s)),
+                r.predicate,
+                SymId(endpoint(&mut self.strings, t)),
+            );
             self.edges
-                .entry((SymId(Sym::new(s)), r.predicate, SymId(Sym::new(t))))
+                .entry(key)
                 .or_insert_with(|| Vec::with_capacity(1))
                 .push(ev);
         }
@@ -1130,7 +1163,7 @@ impl NodeAcc {
     fn into_node(self, id: String) -> Node {
         let entity_type = most_counted(&self.types).expect("a node has a type");
         let label = most_counted(&self.labels).expect("a node has a label");
-        let mut aliases = self.names;
+        let mut aliases: BTreeSet<String> = self.names.into_iter().collect();
         aliases.remove(&label);
         let mut merges = self.merges;
         merges.sort();
@@ -1211,15 +1244,34 @@ pub fn document_meetings(x: &Extraction) -> Vec<Meeting> {
         .collect()
 }
 
+/// A document's id and date, interned once for all its relations.
+#[derive(Clone, Copy)]
+struct DocSyms {
+    id: Sym,
+    date: Option<Sym>,
+}
+
+impl DocSyms {
+    fn of(strings: &mut Interner, x: &Extraction) -> DocSyms {
+        DocSyms {
+            id: strings.get(&x.document.id),
+            date: strings.opt(x.document.date.as_deref()),
+        }
+    }
+}
+
 /// The evidence record of one relation of one document.
-fn evidence_of(strings: &mut Interner, x: &Extraction, r: &Relation) -> EvidenceRef {
+fn evidence_of(strings: &mut Interner, doc: DocSyms, r: &Relation) -> EvidenceRef {
     EvidenceRef {
-        document: strings.get(&x.document.id),
+        document: doc.id,
         start: r.evidence.start as u32,
         end: r.evidence.end as u32,
         confidence: r.confidence,
         rule: strings.get(&r.rule),
-        date: strings.opt(r.date.as_deref().or(x.document.date.as_deref())),
+        date: match &r.date {
+            Some(d) => Some(strings.get(d)),
+            None => doc.date,
+        },
         date_stated: r.date.is_some(),
         place: strings.opt(r.place.as_deref()),
         format: r.format,
@@ -1239,14 +1291,17 @@ fn meetings_of_document(
     strings: &mut Interner,
     x: &Extraction,
 ) -> Vec<(Option<String>, Vec<String>, Vec<EvidenceRef>)> {
-    let described: BTreeSet<&str> = x.entities.iter().map(|e| e.id.as_str()).collect();
     let mut by_date: BTreeMap<Option<String>, Vec<&Relation>> = BTreeMap::new();
-    for r in &x.relations {
-        if r.predicate == Predicate::MetWith
-            && r.subject != r.object
-            && described.contains(r.subject.as_str())
-            && described.contains(r.object.as_str())
-        {
+    let met = |r: &&Relation| r.predicate == Predicate::MetWith && r.subject != r.object;
+    if !x.relations.iter().any(|r| met(&r)) {
+        return Vec::new();
+    }
+    let doc = DocSyms::of(strings, x);
+    let mut described: Vec<&str> = x.entities.iter().map(|e| e.id.as_str()).collect();
+    described.sort_unstable();
+    let is_described = |id: &str| described.binary_search(&id).is_ok();
+    for r in x.relations.iter().filter(met) {
+        if is_described(&r.subject) && is_described(&r.object) {
             by_date.entry(r.date.clone()).or_default().push(r);
         }
     }
@@ -1271,7 +1326,7 @@ fn meetings_of_document(
         .into_iter()
         .chain(out_undated)
         .map(|(date, people, rels)| {
-            let evidence = rels.iter().map(|r| evidence_of(strings, x, r)).collect();
+            let evidence = rels.iter().map(|r| evidence_of(strings, doc, r)).collect();
             (
                 date,
                 people.into_iter().map(String::from).collect(),
@@ -1713,6 +1768,33 @@ mod tests {
             })
             .collect();
         assert!(buckets.len() > 2000, "{} of 4096 buckets", buckets.len());
+    }
+
+    /// Bytes are hashed as little-endian words, the last padded with
+    /// zeros: every length from 0 to 3 words, every tail, every byte place
+    /// (a word built in the wrong order or a tail dropped hashes apart).
+    #[test]
+    fn bytes_hash_as_padded_words() {
+        use std::hash::Hasher;
+        let bytes: Vec<u8> = (1..=24u8).map(|b| b.wrapping_mul(37)).collect();
+        for len in 0..=bytes.len() {
+            let mut ours = IdHasher::default();
+            ours.write(&bytes[..len]);
+            let mut words = IdHasher::default();
+            for chunk in bytes[..len].chunks(8) {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                words.write_u64(u64::from_le_bytes(word));
+            }
+            assert_eq!(ours.finish(), words.finish(), "{len} bytes");
+        }
+        let hash = |b: &[u8]| {
+            let mut h = IdHasher::default();
+            h.write(b);
+            h.finish()
+        };
+        assert_ne!(hash(b"abcdefghij"), hash(b"abcdefghji"));
+        assert_ne!(hash(b"abc"), hash(b"acb"));
     }
 
     /// Merged evidence is the same whether the edges share a store (a

@@ -142,28 +142,19 @@ pub fn build(source: Source<'_>, dir: &Path, min_confidence: f32) -> Result<Repo
     lap("pass 2 (documents written)");
     let graph = builder.finish();
     lap("graph");
-    // The roll-ups (a projection, its measures and its files, then the
-    // next) are the longest chain of what is left, and need nothing but the
-    // graph: they start now, while the other core computes the graph's
-    // measures, then writes the entities graph (to graph.nq and graph.trig,
-    // with the writers' threads) and the graph's network files.
-    let (roll_ups, (rdf, network)) = rayon::join(
-        || export::write_roll_ups(dir, &graph),
+    let measures = stats::compute(&graph);
+    lap("measures");
+    // The entities graph (to graph.nq and graph.trig, on this thread and
+    // the writers') while the graph files are written.
+    let (rdf, files) = rayon::join(
         || {
-            let measures = stats::compute(&graph);
-            lap("measures");
-            rayon::join(
-                || {
-                    writers.entities(&graph, &measures)?;
-                    writers.finish()
-                },
-                || export::write_network(dir, "", &graph, Some(&measures)),
-            )
+            writers.entities(&graph, &measures)?;
+            writers.finish()
         },
+        || export::write_graph_files(dir, &graph, &measures),
     );
     let mut written = rdf?;
-    written.extend(network?);
-    written.extend(roll_ups?);
+    written.extend(files?);
     lap("entities graph and graph files");
     written.extend(spool_written);
     Ok(Report {

@@ -97,10 +97,25 @@ fn title(g: &KnowledgeGraph) -> String {
     )
 }
 
+/// The files of `dipkg build` made from the graph alone: the network files
+/// (DOT, CSV, GraphML, with measures), the country and ministry roll-ups
+/// (built, written and dropped one after the other) and the timeline.
+/// The graph's own files are written while the roll-ups are built: building
+/// a roll-up is one thread's work.
+pub fn write_graph_files(dir: &Path, g: &KnowledgeGraph, m: &Measures) -> Result<Vec<PathBuf>> {
+    let (own, roll_ups) = rayon::join(
+        || write_network(dir, "", g, Some(m)),
+        || write_roll_ups(dir, g),
+    );
+    let mut written = own?;
+    written.extend(roll_ups?);
+    Ok(written)
+}
+
 /// The country and ministry roll-ups' network files, one roll-up at a time
 /// (each is a copy of the graph's evidence), and the timeline, read off the
-/// country roll-up. Building a roll-up is one thread's work.
-pub fn write_roll_ups(dir: &Path, g: &KnowledgeGraph) -> Result<Vec<PathBuf>> {
+/// country roll-up.
+fn write_roll_ups(dir: &Path, g: &KnowledgeGraph) -> Result<Vec<PathBuf>> {
     let roll_up = |prefix: &str, r: &KnowledgeGraph| {
         let measures = stats::compute(r);
         write_network(dir, prefix, r, Some(&measures))
@@ -118,7 +133,7 @@ pub fn write_roll_ups(dir: &Path, g: &KnowledgeGraph) -> Result<Vec<PathBuf>> {
 
 /// DOT, CSV and GraphML of one graph, file names prefixed with `prefix`,
 /// written in parallel.
-pub fn write_network(
+fn write_network(
     dir: &Path,
     prefix: &str,
     g: &KnowledgeGraph,

@@ -20,7 +20,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 
 /// One entity, merged across the documents that mention it.
@@ -973,10 +973,7 @@ pub struct GraphBuilder {
 struct NodeAcc {
     types: BTreeMap<EntityType, usize>,
     labels: BTreeMap<String, usize>,
-    /// Hashed, sorted when finished: the aliases of a well-known entity
-    /// (a dozen for a country) were looked up in an ordered set in every
-    /// document that names it, a fifth of adding a document.
-    names: HashSet<String, std::hash::BuildHasherDefault<IdHasher>>,
+    names: BTreeSet<String>,
     countries: BTreeMap<String, usize>,
     /// In the order added (documents come in path order, not id order),
     /// each once: a document lists an entity once. Sorted when finished:
@@ -1163,7 +1160,7 @@ impl NodeAcc {
     fn into_node(self, id: String) -> Node {
         let entity_type = most_counted(&self.types).expect("a node has a type");
         let label = most_counted(&self.labels).expect("a node has a label");
-        let mut aliases: BTreeSet<String> = self.names.into_iter().collect();
+        let mut aliases = self.names;
         aliases.remove(&label);
         let mut merges = self.merges;
         merges.sort();

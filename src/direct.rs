@@ -40,24 +40,70 @@ const ALIGN: usize = 4096;
 /// between the system calls.
 const CHUNK: usize = 4 << 20;
 
-/// `CHUNK + ALIGN` bytes, and the offset in them of the first address
-/// aligned to `ALIGN`: a buffer of `CHUNK` bytes fit for direct I/O.
-fn aligned_buffer() -> (Vec<u8>, usize) {
-    let memory = vec![0u8; CHUNK + ALIGN];
-    let start = memory.as_ptr().align_offset(ALIGN);
-    (memory, start)
+/// What [`DirectFile`] and [`DirectReader`] share: the file, whether it is
+/// still read or written around the page cache, and a buffer fit for that.
+struct Aligned {
+    path: PathBuf,
+    file: File,
+    direct: bool,
+    /// `CHUNK + ALIGN` bytes; the buffer proper starts at `start`, the
+    /// first address aligned to `ALIGN`.
+    memory: Vec<u8>,
+    start: usize,
+}
+
+impl Aligned {
+    /// `direct`, the file opened with `O_DIRECT` if that worked, else the
+    /// file `plain` opens.
+    fn new(
+        path: &Path,
+        direct: Option<File>,
+        plain: impl FnOnce() -> io::Result<File>,
+    ) -> io::Result<Aligned> {
+        let (file, direct) = match direct {
+            Some(f) => (f, true),
+            None => (plain()?, false),
+        };
+        let memory = vec![0u8; CHUNK + ALIGN];
+        let start = memory.as_ptr().align_offset(ALIGN);
+        Ok(Aligned {
+            path: path.to_path_buf(),
+            file,
+            direct,
+            memory,
+            start,
+        })
+    }
+
+    /// Direct I/O refused: the file opened plainly by `open`, at `offset`,
+    /// and plain I/O from here on.
+    fn fall_back(
+        &mut self,
+        open: impl FnOnce(&Path) -> io::Result<File>,
+        offset: u64,
+    ) -> io::Result<()> {
+        self.file = open(&self.path)?;
+        self.file.seek(SeekFrom::Start(offset))?;
+        self.direct = false;
+        Ok(())
+    }
+
+    /// The first fields of a `Debug` view: path and direct.
+    fn debug<'a, 'b>(
+        &self,
+        f: &'a mut std::fmt::Formatter<'b>,
+        name: &str,
+    ) -> std::fmt::DebugStruct<'a, 'b> {
+        let mut d = f.debug_struct(name);
+        d.field("path", &self.path).field("direct", &self.direct);
+        d
+    }
 }
 
 /// A file opened for writing from its start, written around the page
 /// cache where the file system allows it.
 pub struct DirectFile {
-    path: PathBuf,
-    file: File,
-    direct: bool,
-    /// `CHUNK + ALIGN` bytes; the buffer proper starts at `start`, the
-    /// first aligned address.
-    memory: Vec<u8>,
-    start: usize,
+    io: Aligned,
     /// Bytes in the buffer.
     len: usize,
     /// The file offset of the buffer's first byte (a multiple of `ALIGN`).
@@ -68,9 +114,8 @@ pub struct DirectFile {
 
 impl std::fmt::Debug for DirectFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DirectFile")
-            .field("path", &self.path)
-            .field("direct", &self.direct)
+        self.io
+            .debug(f, "DirectFile")
             .field("offset", &self.offset)
             .field("buffered", &self.len)
             .finish()
@@ -97,17 +142,8 @@ impl DirectFile {
             .ok(),
             false => None,
         };
-        let (file, direct) = match opened {
-            Some(f) => (f, true),
-            None => (File::create(path)?, false),
-        };
-        let (memory, start) = aligned_buffer();
         Ok(DirectFile {
-            path: path.to_path_buf(),
-            file,
-            direct,
-            memory,
-            start,
+            io: Aligned::new(path, opened, || File::create(path))?,
             len: 0,
             offset: 0,
             dirty: false,
@@ -116,31 +152,31 @@ impl DirectFile {
 
     /// Whether writes still bypass the page cache.
     pub fn is_direct(&self) -> bool {
-        self.direct
+        self.io.direct
     }
 
     /// Write the buffer: plainly, all of it, leaving it empty; or direct,
     /// its whole blocks plus the last partial one padded with zeros, at the
     /// buffer's offset.
     fn write_buffer(&mut self) -> io::Result<()> {
-        if !self.direct {
-            self.file
-                .write_all(&self.memory[self.start..self.start + self.len])?;
+        if !self.io.direct {
+            self.io
+                .file
+                .write_all(&self.io.memory[self.io.start..self.io.start + self.len])?;
             self.offset += self.len as u64;
             self.len = 0;
             return Ok(());
         }
         let padded = self.len.next_multiple_of(ALIGN);
-        let block = &mut self.memory[self.start..self.start + padded];
+        let block = &mut self.io.memory[self.io.start..self.io.start + padded];
         block[self.len..].fill(0);
-        match write_all_at(&self.file, block, self.offset) {
+        match write_all_at(&self.io.file, block, self.offset) {
             Err(e) if e.kind() == io::ErrorKind::InvalidInput => {
                 // Direct writes refused (or a short write left the next one
                 // unaligned): the same bytes again, through the page cache,
                 // and plain writes from here on.
-                self.file = OpenOptions::new().write(true).open(&self.path)?;
-                self.file.seek(SeekFrom::Start(self.offset))?;
-                self.direct = false;
+                self.io
+                    .fall_back(|p| OpenOptions::new().write(true).open(p), self.offset)?;
                 self.write_buffer()
             }
             r => r,
@@ -152,16 +188,16 @@ impl DirectFile {
     /// whole by the next write.
     fn write_out(&mut self) -> io::Result<()> {
         self.write_buffer()?;
-        if !self.direct {
-            return self.file.flush();
+        if !self.io.direct {
+            return self.io.file.flush();
         }
         if !self.len.is_multiple_of(ALIGN) {
-            self.file.set_len(self.offset + self.len as u64)?;
+            self.io.file.set_len(self.offset + self.len as u64)?;
         }
         // Keep the partial block at the buffer's start, its offset aligned.
         let whole = self.len / ALIGN * ALIGN;
-        let (a, b) = (self.start + whole, self.start + self.len);
-        self.memory.copy_within(a..b, self.start);
+        let (a, b) = (self.io.start + whole, self.io.start + self.len);
+        self.io.memory.copy_within(a..b, self.io.start);
         self.len -= whole;
         self.offset += whole as u64;
         Ok(())
@@ -171,13 +207,13 @@ impl DirectFile {
 impl Write for DirectFile {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         let n = bytes.len().min(CHUNK - self.len);
-        let at = self.start + self.len;
-        self.memory[at..at + n].copy_from_slice(&bytes[..n]);
+        let at = self.io.start + self.len;
+        self.io.memory[at..at + n].copy_from_slice(&bytes[..n]);
         self.len += n;
         self.dirty |= n > 0;
         if self.len == CHUNK {
             self.write_buffer()?;
-            if self.direct {
+            if self.io.direct {
                 self.offset += CHUNK as u64;
                 self.len = 0;
             }
@@ -206,12 +242,7 @@ impl Drop for DirectFile {
 /// A file read from its start to its end, around the page cache where the
 /// file system allows it: a `BufRead` over chunks of 4 MiB.
 pub struct DirectReader {
-    path: PathBuf,
-    file: File,
-    direct: bool,
-    /// The buffer (see [`aligned_buffer`]).
-    memory: Vec<u8>,
-    start: usize,
+    io: Aligned,
     /// The unread bytes are `memory[start + pos..start + len]`.
     pos: usize,
     len: usize,
@@ -223,9 +254,8 @@ pub struct DirectReader {
 
 impl std::fmt::Debug for DirectReader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DirectReader")
-            .field("path", &self.path)
-            .field("direct", &self.direct)
+        self.io
+            .debug(f, "DirectReader")
             .field("offset", &self.offset)
             .finish()
     }
@@ -246,17 +276,8 @@ impl DirectReader {
             true => open_direct(path, File::options().read(true)).ok(),
             false => None,
         };
-        let (file, direct) = match opened {
-            Some(f) => (f, true),
-            None => (file, false),
-        };
-        let (memory, start) = aligned_buffer();
         Ok(DirectReader {
-            path: path.to_path_buf(),
-            file,
-            direct,
-            memory,
-            start,
+            io: Aligned::new(path, opened, || Ok(file))?,
             pos: 0,
             len: 0,
             offset: 0,
@@ -266,31 +287,29 @@ impl DirectReader {
 
     /// Whether reads still bypass the page cache.
     pub fn is_direct(&self) -> bool {
-        self.direct
+        self.io.direct
     }
 
     /// Refill the (consumed) buffer from `offset`: whole chunks at aligned
     /// offsets, direct; whatever a plain read gives otherwise.
     fn refill(&mut self) -> io::Result<()> {
-        let buf = &mut self.memory[self.start..self.start + CHUNK];
-        let read = if self.direct {
-            read_full_at(&self.file, buf, self.offset)
+        let buf = &mut self.io.memory[self.io.start..self.io.start + CHUNK];
+        let read = if self.io.direct {
+            read_full_at(&self.io.file, buf, self.offset)
         } else {
-            self.file.read(buf)
+            self.io.file.read(buf)
         };
         let n = match read {
-            Err(e) if self.direct && e.kind() == io::ErrorKind::InvalidInput => {
+            Err(e) if self.io.direct && e.kind() == io::ErrorKind::InvalidInput => {
                 // Direct reads refused: plain reads from the same offset on.
-                self.file = File::open(&self.path)?;
-                self.file.seek(SeekFrom::Start(self.offset))?;
-                self.direct = false;
+                self.io.fall_back(|p| File::open(p), self.offset)?;
                 return self.refill();
             }
             r => r?,
         };
         // A direct read short of a chunk ends at the end of the file (an
         // unaligned end, or an aligned one followed by nothing).
-        self.eof = n == 0 || (self.direct && n < CHUNK);
+        self.eof = n == 0 || (self.io.direct && n < CHUNK);
         self.pos = 0;
         self.len = n;
         self.offset += n as u64;
@@ -313,7 +332,7 @@ impl BufRead for DirectReader {
         if self.pos == self.len && !self.eof {
             self.refill()?;
         }
-        Ok(&self.memory[self.start + self.pos..self.start + self.len])
+        Ok(&self.io.memory[self.io.start + self.pos..self.io.start + self.len])
     }
 
     fn consume(&mut self, n: usize) {
@@ -462,9 +481,9 @@ mod tests {
         f.write_all(&first).unwrap();
         assert!(f.is_direct());
         // Memory off its alignment: the kernel refuses the next direct write.
-        let kept = f.memory[f.start..f.start + f.len].to_vec();
-        f.start += 1;
-        f.memory[f.start..f.start + f.len].copy_from_slice(&kept);
+        let kept = f.io.memory[f.io.start..f.io.start + f.len].to_vec();
+        f.io.start += 1;
+        f.io.memory[f.io.start..f.io.start + f.len].copy_from_slice(&kept);
         f.write_all(b"bcd").unwrap();
         f.flush().unwrap();
         assert!(!f.is_direct());
@@ -587,7 +606,7 @@ mod tests {
         r.read_exact(&mut first).unwrap();
         assert!(r.is_direct());
         // Memory off its alignment: the kernel refuses the next direct read.
-        r.start += 1;
+        r.io.start += 1;
         let mut rest = Vec::new();
         r.read_to_end(&mut rest).unwrap();
         assert!(!r.is_direct());

@@ -688,12 +688,30 @@ fn role_of(t: &str) -> String {
 /// not already part of a mention.
 fn bare_surnames(s: &str, ms: &[Mention], surnames: &BTreeSet<String>) -> Vec<Mention> {
     let mut out = Vec::new();
+    if surnames.is_empty() {
+        return out;
+    }
+    let bytes = s.as_bytes();
     let mut pos = 0;
-    for tok in s.split(' ') {
-        let (a, mut b) = (pos, pos + tok.len());
-        pos = b + 1;
-        let word = tok.trim_end_matches(|c: char| !c.is_alphanumeric());
-        b = a + word.len();
+    while pos <= s.len() {
+        // The tokens of `s.split(' ')`, found by a plain loop: they are a few
+        // bytes long, and `split` called `memchr` once for each.
+        let a = pos;
+        let end = bytes[a..]
+            .iter()
+            .position(|&c| c == b' ')
+            .map_or(s.len(), |i| a + i);
+        pos = end + 1;
+        // A word that can be a surname starts the token with a capital: an
+        // ASCII byte that is not one rules the token out at once.
+        if bytes
+            .get(a)
+            .is_none_or(|c| c.is_ascii() && !c.is_ascii_uppercase())
+        {
+            continue;
+        }
+        let word = s[a..end].trim_end_matches(|c: char| !c.is_alphanumeric());
+        let b = a + word.len();
         let word = word.strip_suffix("'s").unwrap_or(word);
         let b2 = a + word.len();
         // The set holds capitalised words of three letters or more: most
@@ -764,6 +782,70 @@ pub(crate) fn test_extractions(synthetic: usize) -> (Pipeline, Vec<Extraction>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Bare surnames are the capitalised words of `s.split(' ')` that the
+    /// set holds, as (start, end, word), outside the mentions: the
+    /// definition `bare_surnames` finds by its own loop.
+    fn surnames_by_split(s: &str, ms: &[Mention], set: &BTreeSet<String>) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut pos = 0;
+        for tok in s.split(' ') {
+            let a = pos;
+            pos += tok.len() + 1;
+            let word = tok.trim_end_matches(|c: char| !c.is_alphanumeric());
+            let b = a + word.len();
+            let word = word.strip_suffix("'s").unwrap_or(word);
+            if word.len() >= 3
+                && word.starts_with(|c: char| c.is_uppercase())
+                && set.contains(word)
+                && !ms.iter().any(|m| m.overlaps(a, b))
+            {
+                out.push((a, a + word.len()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn bare_surnames_are_the_capitalised_tokens_the_set_holds() {
+        let set: BTreeSet<String> = ["Kono", "Kang", "Émile", "Öz"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let taken = Mention {
+            start: 0,
+            end: 4,
+            r: Ref::Surname("Kang".into()),
+            title: None,
+            apposition: None,
+            in_apposition: false,
+            nested: false,
+            title_start: None,
+        };
+        for s in [
+            "Kono said so.",
+            "Kang met Kono's counterpart, Kono.",
+            "  Kono  and (Kono) met kono and KONO",
+            "Émile thanked Kono, and Öz",
+            "Kono",
+            "",
+            " ",
+            "the word Kono- and Kono's and Konos",
+        ] {
+            for ms in [vec![], vec![taken.clone()]] {
+                let found: Vec<(usize, usize)> = bare_surnames(s, &ms, &set)
+                    .iter()
+                    .map(|m| (m.start, m.end))
+                    .collect();
+                assert_eq!(found, surnames_by_split(s, &ms, &set), "{s:?}");
+            }
+        }
+        assert_eq!(
+            bare_surnames("Kang met Kono's counterpart.", &[], &set).len(),
+            2
+        );
+        assert!(bare_surnames("Kono", &[], &BTreeSet::new()).is_empty());
+    }
 
     /// The stages the benchmarks time one by one can be stopped and resumed
     /// from a copy: a cloned `Mentioned` or `Prepared` gives the extraction

@@ -253,9 +253,17 @@ impl Lexicon {
     /// kind: its labels, the mention rules' keywords and the trigger
     /// phrases, each in the order of their ends.
     pub fn scan(&self, text: &str) -> Hits {
+        // Sized at once by the sentence's length, a little above the rates
+        // of synthetic news and readouts (per byte, about one label in 20,
+        // one keyword in 14, one trigger in 35, one cue word in 170): grown
+        // from empty, the four lists took a tenth of the search's time.
+        let n = text.len();
         let mut hits = Hits {
             scanned: self.matcher.is_some(),
-            ..Hits::default()
+            labels: Vec::with_capacity(n / 16 + 1),
+            keywords: Vec::with_capacity(n / 10 + 1),
+            triggers: Vec::with_capacity(n / 28 + 1),
+            cues: Vec::with_capacity(n / 128 + 1),
         };
         self.for_each_hit(text, |a, b, role| match role {
             Role::Label(i) => hits.labels.push((a, b, i as usize)),

@@ -116,6 +116,16 @@ fn assert_same_as_clean_builds(dir: &Path, out: &Path) {
     }
 }
 
+/// A temporary directory whose [`corpus`] is built once into `out`: the
+/// directory, the corpus and its number of documents.
+fn built_corpus() -> (tempfile::TempDir, PathBuf, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let c = corpus(dir.path());
+    let n = documents_in(&c);
+    build(dir.path(), "out", &[]);
+    (dir, c, n)
+}
+
 fn documents_in(c: &Path) -> usize {
     std::fs::read_dir(c).unwrap().count() - 1 + std::fs::read_dir(c.join("synth")).unwrap().count()
 }
@@ -254,10 +264,7 @@ fn build_with_nothing_changed_is_skipped() {
 
 #[test]
 fn modified_document_is_the_only_one_reextracted() {
-    let dir = tempfile::tempdir().unwrap();
-    let c = corpus(dir.path());
-    let n = documents_in(&c);
-    build(dir.path(), "out", &[]);
+    let (dir, c, n) = built_corpus();
     // Change one seed so that its extraction changes (a new meeting).
     let doc = first_seed(&c);
     let mut text = std::fs::read_to_string(&doc).unwrap();
@@ -278,10 +285,7 @@ fn modified_document_is_the_only_one_reextracted() {
 
 #[test]
 fn deleted_document_leaves_the_graph() {
-    let dir = tempfile::tempdir().unwrap();
-    let c = corpus(dir.path());
-    let n = documents_in(&c);
-    build(dir.path(), "out", &[]);
+    let (dir, c, n) = built_corpus();
     let doc = first_seed(&c);
     let id = doc.file_stem().unwrap().to_string_lossy().into_owned();
     let graph = format!("<https://w3id.org/dipkg/doc/{id}>");
@@ -302,10 +306,7 @@ fn deleted_document_leaves_the_graph() {
 
 #[test]
 fn changed_ontology_or_broken_cache_reextracts_everything() {
-    let dir = tempfile::tempdir().unwrap();
-    let c = corpus(dir.path());
-    let n = documents_in(&c);
-    build(dir.path(), "out", &[]);
+    let (dir, _, n) = built_corpus();
     // Another ontology (same content plus a comment): a new fingerprint.
     let onto = dir.path().join("ontology");
     std::fs::create_dir_all(&onto).unwrap();
@@ -342,10 +343,7 @@ fn changed_ontology_or_broken_cache_reextracts_everything() {
 /// those of a clean build.
 #[test]
 fn a_damaged_cache_entry_is_extracted_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let c = corpus(dir.path());
-    let n = documents_in(&c);
-    build(dir.path(), "out", &[]);
+    let (dir, _, n) = built_corpus();
     let cache = dir.path().join("out").join(CACHE_FILE);
     let text = std::fs::read_to_string(&cache).unwrap();
     let mut lines: Vec<String> = text.lines().map(String::from).collect();

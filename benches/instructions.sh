@@ -5,16 +5,18 @@
 #   benches/instructions.sh                # 200 synthetic documents (seed 1)
 #   benches/instructions.sh DIR [PASSES]   # the documents under DIR
 #
-# Wall times on a shared machine vary from run to run (the same build has
-# taken 0.81-0.90 s over the same 2,000 documents); instruction counts do
-# not: the same build, inputs and ontology give the same count whatever
-# else the machine is doing. So compare two builds (a change and its parent)
-# by this count, and confirm with times. It counts the timed passes only
-# (`timed_pass`), not loading the ontology nor the warm-up pass, and prints
-# instructions per pass, per input byte and per document.
+# Wall times on a shared machine vary from run to run (the same build took
+# 0.94 s and, an hour later, 1.16-1.36 s over the same 2,000 documents);
+# instruction counts hardly do, whatever else the machine is doing (two
+# runs of one build: 423,705,402 and 423,676,277 instructions a pass). So
+# compare two builds (a change and its parent) by this count, and confirm
+# with times. It counts the timed passes only (`timed_pass`), not loading
+# the ontology nor the warm-up pass, and prints instructions per pass, per
+# input byte and per document.
 #
-# Needs valgrind (apt-get install valgrind). Takes about a minute for the
-# default 200 documents (valgrind runs the bench some 50 times slower).
+# Needs valgrind (apt-get install valgrind). Takes about half a minute for
+# the default 200 documents once the bench is built (valgrind runs it some
+# 50 times slower).
 # Environment: SEED (default 1), DOCS (default 200, for the generated
 # corpus), BENCH_DIR (default target/bench-corpus), CARGO_TARGET_DIR.
 set -euo pipefail

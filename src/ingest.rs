@@ -760,7 +760,8 @@ fn iso(y: i32, m: u32, d: u32) -> Option<String> {
 /// A full date written in one of the forms documents use for their own date.
 pub fn parse_full_date(s: &str) -> Option<String> {
     // Every form has a four-digit year (`\d{4}`), and most lines have none:
-    // they skip the four searches (a line at a time, a tenth of ingest).
+    // they skip the four searches, which had taken about 1% of extraction
+    // (timed pattern by pattern over 2,000 synthetic documents).
     if !has_four_digit_run(s) {
         return None;
     }

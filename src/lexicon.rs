@@ -256,7 +256,8 @@ impl Lexicon {
         // Sized at once by the sentence's length, a little above the rates
         // of synthetic news and readouts (per byte, about one label in 20,
         // one keyword in 14, one trigger in 35, one cue word in 170): grown
-        // from empty, the four lists took a tenth of the search's time.
+        // from empty, the four lists cost 0.75% of extraction's instructions
+        // (callgrind), about a twelfth of the search's.
         let n = text.len();
         let mut hits = Hits {
             scanned: self.matcher.is_some(),

@@ -784,7 +784,7 @@ mod tests {
     use super::*;
 
     /// Bare surnames are the capitalised words of `s.split(' ')` that the
-    /// set holds, as (start, end, word), outside the mentions: the
+    /// set holds, as (start, end), outside the mentions: the
     /// definition `bare_surnames` finds by its own loop.
     fn surnames_by_split(s: &str, ms: &[Mention], set: &BTreeSet<String>) -> Vec<(usize, usize)> {
         let mut out = Vec::new();

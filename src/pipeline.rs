@@ -219,9 +219,15 @@ impl Pipeline {
         } = p;
         // Relations, sentence by sentence. Only the names of matters are
         // looked up (an anaphor's head noun, "the agreement", in the
-        // issues and events named before it).
+        // issues and events named before it), and only a document with
+        // such an anaphor needs them.
+        let has_head = found
+            .iter()
+            .flatten()
+            .any(|m| matches!(m.r, Ref::Anaphor(Some(_))));
         let matters: BTreeSet<&String> = found
             .iter()
+            .filter(|_| has_head)
             .zip(&ids)
             .flat_map(|(ms, is)| ms.iter().zip(is))
             .filter(|(m, _)| {
@@ -804,6 +810,38 @@ mod tests {
             }
         }
         out
+    }
+
+    /// "the agreement" stands for the matter named before it whose name has
+    /// "agreement", and for no other matter.
+    #[test]
+    fn an_anaphor_with_a_head_noun_is_the_matter_named_with_it() {
+        let p = Pipeline::from_ontology_dir(&default_ontology_dir()).expect("ontology");
+        let readout = |matter: &str| {
+            format!(
+                "Japan-ROK Foreign Ministers' Meeting\n\nMarch 3, 2021\n\n\
+                 On March 3, Foreign Minister Taro Kono held a meeting with Foreign \
+                 Minister Kang Kyung-wha in Tokyo.\n\
+                 The two ministers discussed {matter}.\n\
+                 Minister Kono urged the Republic of Korea to implement the agreement steadily.\n"
+            )
+        };
+        let raised = |matter: &str| -> Vec<String> {
+            let x = p
+                .extract_bytes(Path::new("readout.txt"), readout(matter).as_bytes())
+                .expect("extracts");
+            x.relations
+                .iter()
+                .filter(|r| r.predicate == crate::model::Predicate::Raised)
+                .filter(|r| r.evidence.text.contains("the agreement"))
+                .map(|r| format!("{} {}", r.subject, r.object))
+                .collect()
+        };
+        assert_eq!(
+            raised("the comfort women agreement"),
+            ["taro-kono comfort-women-agreement"]
+        );
+        assert!(raised("the North Korean nuclear issue").is_empty());
     }
 
     #[test]

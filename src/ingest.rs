@@ -885,16 +885,34 @@ fn find_date(raw: &[&str], kept: &[&str]) -> Option<String> {
 }
 
 /// Does `s` in lower case start with `word` (ASCII)? Lower-cases only as
-/// much of `s` as it compares.
-fn lower_starts_with(s: &str, word: &str) -> bool {
+/// much of `s` as it compares, and allocates nothing: the same answer as
+/// `s.to_lowercase().starts_with(word)`.
+pub(crate) fn lower_starts_with(s: &str, word: &str) -> bool {
+    // ASCII characters lower-case to themselves or their ASCII lower case:
+    // an ASCII start of `s` as long as `word` is compared byte for byte.
+    if let Some(start) = s.as_bytes().get(..word.len()).filter(|b| b.is_ascii()) {
+        return ascii_lower_eq(start, word);
+    }
     let mut low = lowered(s);
     word.chars().all(|w| low.next() == Some(w))
 }
 
-/// Is `s` in lower case `word` (ASCII)?
-fn lower_eq(s: &str, word: &str) -> bool {
+/// Is `s` in lower case `word` (ASCII)? `s.to_lowercase() == word`,
+/// without the copy.
+pub(crate) fn lower_eq(s: &str, word: &str) -> bool {
+    if s.is_ascii() {
+        return ascii_lower_eq(s.as_bytes(), word);
+    }
     let mut low = lowered(s);
     word.chars().all(|w| low.next() == Some(w)) && low.next().is_none()
+}
+
+/// Are the ASCII bytes `b`, lower-cased, `word`?
+fn ascii_lower_eq(b: &[u8], word: &str) -> bool {
+    b.len() == word.len()
+        && b.iter()
+            .zip(word.as_bytes())
+            .all(|(c, w)| c.to_ascii_lowercase() == *w)
 }
 
 /// The characters of `s.to_lowercase()`, but for a word-final 'Σ', which
@@ -1343,6 +1361,36 @@ mod tests {
             assert_eq!(parse_full_date(line).as_deref(), Some(date), "{line}");
         }
         assert_eq!(parse_full_date("on the 29th"), None);
+    }
+
+    #[test]
+    fn lower_case_comparisons_answer_as_a_lower_cased_copy_would() {
+        let texts = [
+            "",
+            "to",
+            "To",
+            "TO",
+            "to ",
+            "Visit to Seoul",
+            "VISIT",
+            "visiT",
+            "Date:",
+            "DÉCLARATION",
+            "\u{212A}ey",
+            "İstanbul",
+            "Ümit",
+            "ΣΟΦΙΑ",
+            "t",
+        ];
+        for s in texts {
+            for w in [
+                "", "to", "visit", "visit to", "date", "key", "istanbul", "t",
+            ] {
+                let lower = s.to_lowercase();
+                assert_eq!(lower_starts_with(s, w), lower.starts_with(w), "{s:?} {w:?}");
+                assert_eq!(lower_eq(s, w), lower == w, "{s:?} {w:?}");
+            }
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! the parties of the meeting being reported; "he"/"she" for the person last
 //! acting; "this"/"the issue" for the matter just named.
 
+use crate::ingest::lower_starts_with;
 use crate::lexicon::{Hits, Lexicon};
 use crate::mentions::{resolve_date, DateMention, Ref};
 use crate::model::{EntityType, MeetingFormat, Predicate};
@@ -1035,7 +1036,7 @@ pub fn sentence_relations(
                 // another's act does not.
                 let voiced = ["express", "voice", "lodge", "protest"]
                     .iter()
-                    .any(|w| s[h.start..h.end].to_lowercase().starts_with(w));
+                    .any(|w| lower_starts_with(&s[h.start..h.end], w));
                 for o in issues.iter().filter(|_| voiced) {
                     emit(
                         &subject,
@@ -1252,15 +1253,14 @@ fn acted(s: &str, a: usize, b: usize, p: Predicate, trig: &Triggers, hits: &Hits
         return false;
     }
     if last == "to"
-        && s[a..b].to_lowercase().starts_with("visit")
-        && !s[a..b].to_lowercase().starts_with("visit to")
+        && lower_starts_with(&s[a..b], "visit")
+        && !lower_starts_with(&s[a..b], "visit to")
     {
         return false;
     }
     // A visit as a noun is an act only with its visitor: "her visit to
     // Japan", "Minister Kang's first visit to Japan" (not "a visit to Japan").
-    let lower = s[a..b].to_lowercase();
-    if lower.starts_with("visit to") || lower.starts_with("trip to") {
+    if lower_starts_with(&s[a..b], "visit to") || lower_starts_with(&s[a..b], "trip to") {
         let near: Vec<&str> = before.rsplit(' ').take(3).collect();
         let possessed = near.iter().any(|w| {
             w.ends_with("'s") || matches!(*w, "his" | "her" | "their" | "His" | "Her" | "Their")
@@ -1308,8 +1308,8 @@ fn subject_of(
     lex: &Lexicon,
     ctx: &Context,
 ) -> (Vec<String>, f32, &'static str) {
-    let nominal = s[h.start..h.end].to_lowercase().starts_with("visit to")
-        || s[h.start..h.end].to_lowercase().starts_with("trip to");
+    let nominal = lower_starts_with(&s[h.start..h.end], "visit to")
+        || lower_starts_with(&s[h.start..h.end], "trip to");
     let eligible = |m: &&Resolved| -> bool {
         if m.in_apposition || m.nested || m.start < pre_start || m.end > h.start {
             return false;

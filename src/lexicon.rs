@@ -177,8 +177,10 @@ pub struct Lexicon {
     pub role_matcher: Option<AhoCorasick>,
     /// Publishers' names (four letters or more): (matcher, entry index per pattern).
     pub publishers: Option<(AhoCorasick, Vec<usize>)>,
-    /// Name keys of the known persons, computed once by `resolve` on first use.
-    pub person_keys: std::sync::OnceLock<Vec<(usize, Vec<String>)>>,
+    /// Name keys of the known persons' labels, computed once by `resolve`
+    /// on first use: (entry, key, whether the key is that of the entry's
+    /// main label).
+    pub person_keys: std::sync::OnceLock<Vec<(usize, Vec<String>, bool)>>,
     /// Positions in `person_keys` by name token, computed with them.
     pub person_index: std::sync::OnceLock<HashMap<String, Vec<usize>>>,
     /// The files it was read from.

@@ -356,11 +356,15 @@ fn push_abbreviated(out: &mut String, iri: &str) {
         let first_ok = local
             .first()
             .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_');
-        let mut hash = false;
-        let plain = local.iter().all(|&b| {
-            hash |= b == b'#';
-            LOCAL_NAME[usize::from(b)]
-        });
+        // Without a branch a byte: every flag of the table and-ed
+        // (all plain?) and or-ed ('#' anywhere?).
+        let (mut all, mut any) = (PLAIN, 0);
+        for &b in local {
+            let f = LOCAL_NAME[usize::from(b)];
+            all &= f;
+            any |= f;
+        }
+        let (plain, hash) = (all & PLAIN != 0, any & HASH != 0);
         if first_ok && plain {
             out.push_str(name);
             out.push(':');
@@ -385,18 +389,26 @@ fn push_abbreviated(out: &mut String, iri: &str) {
     out.push('>');
 }
 
-/// The bytes a plain local name holds: letters, digits, `_`, `-`, and `#`
-/// (written escaped).
-const LOCAL_NAME: [bool; 256] = {
-    let mut t = [false; 256];
+/// What each byte is in a local name: `PLAIN` for the bytes a plain local
+/// name holds (letters, digits, `_`, `-`, and `#`, written escaped), with
+/// `HASH` too for `#`.
+const LOCAL_NAME: [u8; 256] = {
+    let mut t = [0; 256];
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
-        t[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b'#';
+        if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b'#' {
+            t[b] = PLAIN;
+        }
+        if c == b'#' {
+            t[b] |= HASH;
+        }
         b += 1;
     }
     t
 };
+const PLAIN: u8 = 1;
+const HASH: u8 = 2;
 
 /// A string literal in N-Triples form, escaped as oxigraph escapes it
 /// (runs of plain characters copied at once).
